@@ -1,0 +1,45 @@
+# Set-up and main jobs. `make demo` and `make test` each create or refresh .venv themselves.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# The stamp changes when the declared dependencies do, so the venv is refreshed then.
+STAMP_DEMO := $(VENV)/.stamp-demo
+STAMP_TEST := $(VENV)/.stamp-test
+
+.PHONY: demo test lint gazetteer sysdeps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP_DEMO): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(STAMP_DEMO)
+
+# Main job: load ontology + vocabularies + gazetteer, validate against the shapes, summarise.
+demo: $(STAMP_DEMO)
+	$(BIN)/adminkg validate
+	$(BIN)/adminkg info
+
+# System tools some tests use (an independent Turtle parser); best effort, tests skip without them.
+sysdeps:
+	@command -v rapper >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get -qq update >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get -qq install -y raptor2-utils >/dev/null 2>&1) \
+	  || echo "note: raptor2-utils (rapper) not installed; its test will be skipped"; }
+
+test: $(STAMP_TEST) sysdeps
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check adminkg loaders tests scripts
+
+# Rebuild data/ttl/gazetteer.ttl from data/gazetteer/*.csv.
+gazetteer: $(STAMP_DEMO)
+	$(BIN)/adminkg gazetteer
+
+clean:
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info

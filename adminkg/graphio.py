@@ -1,0 +1,78 @@
+"""Reading and writing RDF files: clear errors that name the file, and atomic writes."""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.util import guess_format
+
+from .errors import InputError
+from .namespaces import DEFAULT_BASE, bind_prefixes
+
+
+def parse_into(graph: Graph, path: Path | str) -> Graph:
+    """Parse one RDF file into *graph*; raise :class:`InputError` naming the file on failure."""
+    path = Path(path)
+    fmt = guess_format(str(path)) or "turtle"
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    try:
+        graph.parse(path, format=fmt)
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except Exception as exc:  # rdflib raises several unrelated types for syntax errors
+        detail = " ".join(str(exc).split())
+        raise InputError(path, f"not valid {fmt}: {detail[:500]}") from exc
+    return graph
+
+
+def load_files(paths: Iterable[Path | str], *, graph: Graph | None = None) -> tuple[Graph, list[InputError]]:
+    """Parse every file of *paths* into one graph.
+
+    A file that fails does not stop the others: its :class:`InputError` is returned in the list
+    and the graph holds what the other files said.
+    """
+    graph = bind_prefixes(Graph() if graph is None else graph)
+    errors: list[InputError] = []
+    for path in paths:
+        scratch = Graph()
+        try:
+            parse_into(scratch, path)
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        graph += scratch
+    return graph, errors
+
+
+def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+    """Write *data* to *path* through a temporary file in the same folder, then rename.
+
+    A reader sees the old file or the new one, never half of one; a failure leaves the old one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def serialize_turtle(graph: Graph, *, base: str = DEFAULT_BASE, header: str = "") -> bytes:
+    """Serialise *graph* as Turtle, deterministically for the same triples (no blank nodes assumed)."""
+    bind_prefixes(graph, base)
+    body = graph.serialize(format="turtle")
+    text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + ("\n" if header else "") + body
+    return text.encode("utf-8")
