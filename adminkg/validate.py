@@ -77,11 +77,18 @@ def ontology_graph() -> Graph:
 
 
 def validate_graph(data: Graph, *, shapes: Graph | None = None, ontology: Graph | None = None) -> Report:
-    """Validate *data* against the adminkg shapes; the ontology is mixed in for class hierarchy."""
+    """Validate *data* against the adminkg shapes.
+
+    The ontology and vocabularies (*ontology*, loaded when not given) are added to the data
+    first, so class hierarchy and referenced concepts are visible — and are validated too.
+    """
     shapes = shapes if shapes is not None else shapes_graph()
     ontology = ontology if ontology is not None else ontology_graph()
+    merged = Graph()
+    merged += ontology
+    merged += data
     _conforms, results_graph, _text = shacl_validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+        merged, shacl_graph=shapes, inference="none",
         allow_warnings=True, advanced=True, abort_on_first=False)
     results = []
     rg = results_graph
@@ -96,7 +103,7 @@ def validate_graph(data: Graph, *, shapes: Graph | None = None, ontology: Graph 
             messages=tuple(sorted(rg.objects(node, SH.resultMessage), key=lambda m: (m.language or "", str(m)))),
         ))
     results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), str(r.focus), str(r.component), str(r.path)))
-    return Report(results=results, data=data)
+    return Report(results=results, data=merged)
 
 
 def validate(files=None) -> Report:
@@ -106,8 +113,7 @@ def validate(files=None) -> Report:
     refer to concepts and classes without repeating them. A file that cannot be read is reported
     in ``Report.load_errors``; the others are still validated.
     """
-    default = paths.ontology_files() + paths.data_files()
-    data, errors = load_files(default if not files else list(paths.ontology_files()) + list(files))
+    data, errors = load_files(files or paths.data_files())
     report = validate_graph(data)
     report.load_errors = errors
     return report

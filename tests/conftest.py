@@ -1,0 +1,50 @@
+"""Shared fixtures: the repository layout, the ../shared folder, and the parsed ontology."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("ADMINKG_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def ontology():
+    from adminkg.validate import ontology_graph
+
+    return ontology_graph()
+
+
+@pytest.fixture(scope="session")
+def shapes():
+    from adminkg.validate import shapes_graph
+
+    return shapes_graph()
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    from adminkg.graphio import load_files
+    from adminkg.paths import GAZETTEER_TTL
+
+    graph, errors = load_files([GAZETTEER_TTL])
+    assert not errors
+    return graph
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip(f"{SHARED} (the shared corpus and spec) is not beside the checkout")
+    return SHARED
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed console script (the real entry point), capturing output."""
+    exe = shutil.which("adminkg", path=str(Path(sys.executable).parent)) or "adminkg"
+    return subprocess.run([exe, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300)
