@@ -92,7 +92,10 @@ def validate_graph(data: Graph, *, shapes: Graph | None = None, ontology: Graph 
         allow_warnings=True, advanced=True, abort_on_first=False)
     results = []
     rg = results_graph
-    for node in rg.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: nested sh:detail results explain a parent result (sh:node)
+    # and would count one failure twice.
+    top = [node for report in rg.subjects(RDF.type, SH.ValidationReport) for node in rg.objects(report, SH.result)]
+    for node in top:
         results.append(Result(
             severity=rg.value(node, SH.resultSeverity),
             focus=rg.value(node, SH.focusNode),
