@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP_DEMO := $(VENV)/.stamp-demo
 STAMP_TEST := $(VENV)/.stamp-test
 
-.PHONY: demo test lint gazetteer sysdeps clean
+.PHONY: demo data test lint gazetteer sysdeps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,20 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(STAMP_DEMO)
 
-# Main job: load ontology + vocabularies + gazetteer, validate against the shapes, summarise.
+CORPUS ?= examples/corpus
+SHARED ?= ../shared
+
+# Main job: build the graph from documents (default: the example documents shipped here, plus the
+# curated table), merge it with the published graph in data/ttl, validate, and say what was found.
 demo: $(STAMP_DEMO)
-	$(BIN)/adminkg validate
-	$(BIN)/adminkg info
+	$(BIN)/adminkg build --corpus $(CORPUS) $(if $(filter examples/corpus,$(CORPUS)),--table examples/cases.csv) --out build/demo
+	$(BIN)/adminkg validate build/demo/cases.ttl data/ttl/cases.ttl
+	$(BIN)/adminkg info build/demo/cases.ttl data/ttl/cases.ttl data/ttl/gazetteer.ttl
+	@echo "the graph: build/demo/cases.ttl (store: build/demo/store); try: .venv/bin/adminkg query cases --data build/demo"
+
+# Rebuild the published graph data/ttl/cases.ttl from the shared corpus.
+data: $(STAMP_DEMO)
+	$(BIN)/adminkg build --corpus $(SHARED)/corpus --out data/ttl --no-store
 
 # System tools some tests use (an independent Turtle parser); best effort, tests skip without them.
 sysdeps:

@@ -101,5 +101,64 @@ def gazetteer(src: Path, out: Path, base: str) -> None:
     sys.exit(2 if result.errors else 0)
 
 
+@main.command()
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(path_type=Path),
+              help="Folder (or file) of documents, read recursively; repeatable. Default: examples/corpus.")
+@click.option("--table", "tables", multiple=True, type=click.Path(path_type=Path),
+              help="CSV or JSON file of curated cases (one per row); repeatable.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build"), show_default=True,
+              help="Output folder: cases.ttl, store/, report.json.")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of minted resources.")
+@click.option("--with-text", is_flag=True, help="Also keep problem and intervention sentences (local use only).")
+@click.option("--no-store", is_flag=True, help="Write Turtle only, no embedded store.")
+def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool) -> None:
+    """Build the graph from documents (.txt, .md, .html; UTF-8 or CP949) and curated tables.
+
+    Writes OUT/cases.ttl (deterministic), the embedded store OUT/store and OUT/report.json, and
+    prints what was found. Documents that cannot be read are named with the reason; the others
+    are still built, and the exit status is then 2.
+    """
+    from .build import build as run
+    from .build import print_progress
+
+    roots = list(corpora) or ([] if tables else [paths.ROOT / "examples" / "corpus"])
+    try:
+        report = run(roots, out, base=base, with_text=with_text, tables=list(tables), store=not no_store,
+                     progress=print_progress)
+    except AdminKGError as exc:
+        _fail(exc)
+    for name, problem in report.failed:
+        click.echo(f"adminkg: error: {name}: {problem}", err=True)
+    for name, note in report.notes:
+        click.echo(f"adminkg: note: {name}: {note}", err=True)
+    click.echo(f"documents read: {report.documents}, failed: {len(report.failed)}")
+    click.echo(f"cases: {report.cases} ({report.case_rows} case-source pairs)")
+    for kind, n in sorted(report.facts.items()):
+        click.echo(f"  {kind:<20} {n:>6} evidence spans")
+    for kind, path in report.outputs.items():
+        click.echo(f"{kind}: {path}")
+    click.echo(f"{report.characters} characters in {report.seconds:.1f} s")
+    sys.exit(2 if report.failed else 0)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--data", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+              help="A build folder (its store, else its Turtle files).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "md"]), default="table",
+              show_default=True, help="json = SPARQL 1.1 JSON results, csv = SPARQL 1.1 CSV results.")
+def query(name: str, data: Path, fmt: str) -> None:
+    """Run a library query (by NAME, e.g. cases) or a .rq file on a build's graph."""
+    from .query import render, run
+
+    try:
+        names, rows = run(name, data)
+    except AdminKGError as exc:
+        _fail(exc)
+    except (SyntaxError, OSError) as exc:
+        _fail(AdminKGError(f"{name}: {exc}"))
+    click.echo(render(names, rows, fmt))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

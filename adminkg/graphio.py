@@ -6,11 +6,11 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import BNode, Graph, URIRef
 from rdflib.util import guess_format
 
 from .errors import InputError
-from .namespaces import DEFAULT_BASE, bind_prefixes
+from .namespaces import DEFAULT_BASE, MINTED_KINDS, PREFIXES, Minter, bind_prefixes
 
 
 def parse_into(graph: Graph, path: Path | str) -> Graph:
@@ -70,9 +70,37 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
         raise
 
 
+def _ox(term):
+    import pyoxigraph
+
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if term.language:
+        return pyoxigraph.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+    return pyoxigraph.Literal(str(term))
+
+
+def _sort_key(triple):
+    return tuple((0 if isinstance(t, URIRef) else 1, str(t), getattr(t, "language", None) or "",
+                  str(getattr(t, "datatype", None) or "")) for t in triple)
+
+
 def serialize_turtle(graph: Graph, *, base: str = DEFAULT_BASE, header: str = "") -> bytes:
-    """Serialise *graph* as Turtle, deterministically for the same triples (no blank nodes assumed)."""
-    bind_prefixes(graph, base)
-    body = graph.serialize(format="turtle")
-    text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + ("\n" if header else "") + body
-    return text.encode("utf-8")
+    """Serialise *graph* as Turtle: triples sorted, so the same triples give the same bytes.
+
+    Uses Oxigraph's serialiser (rdflib's spends minutes computing prefixed names on large graphs).
+    """
+    import pyoxigraph
+
+    minter = Minter(base)
+    prefixes = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
+    prefixes.update({kind: f"{minter.base}{kind}/" for kind in MINTED_KINDS})
+    triples = sorted(graph, key=_sort_key)
+    body = pyoxigraph.serialize((pyoxigraph.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples),
+                                format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + ("\n" if header else "")
+    return text.encode("utf-8") + body

@@ -33,6 +33,9 @@ PREFIXES = {
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "tech": TECH, "atype": ATYPE, "vocab": VOCAB,
 }
 
+# Kinds of minted resources: BASE + kind + "/" + id (also the Turtle prefixes of generated files).
+MINTED_KINDS = ("agency", "event", "case", "document", "evidence", "org", "unit", "award", "contest", "dataset")
+
 
 class Minter:
     """Mints the IRIs of resources under one base: ``Minter(base).agency("11680")``."""

@@ -88,8 +88,10 @@ class Gazetteer:
         if hits:
             return hits
         words = (name or "").split()
+        if len(words) > 4:
+            return []
         for cut in range(len(words) - 1, 0, -1):
-            parents = self.lookup(" ".join(words[:cut]), on)
+            parents = self._alive(self.index.get(normalise(" ".join(words[:cut])), ()), on)
             if not parents:
                 continue
             children = self._alive(self.index.get(normalise(" ".join(words[cut:])), ()), on)

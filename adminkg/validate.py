@@ -8,6 +8,7 @@ reported and do not fail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
@@ -112,11 +113,14 @@ def validate_graph(data: Graph, *, shapes: Graph | None = None, ontology: Graph 
 def validate(files=None) -> Report:
     """Validate *files* (RDF files), or by default the ontology, vocabularies and ``data/ttl``.
 
-    Given files are validated together with the ontology and vocabularies, so a data file may
-    refer to concepts and classes without repeating them. A file that cannot be read is reported
-    in ``Report.load_errors``; the others are still validated.
+    Given files are validated together with the ontology, vocabularies and gazetteer, so a data
+    file may refer to concepts, classes and gazetteer bodies without repeating them. A file that
+    cannot be read is reported in ``Report.load_errors``; the others are still validated.
     """
-    data, errors = load_files(files or paths.data_files())
+    files = [Path(f) for f in files] if files else paths.data_files()
+    given = {x.resolve() for x in files if x.exists()}
+    reference = [f for f in [paths.GAZETTEER_TTL] if f.resolve() not in given]
+    data, errors = load_files([*files, *reference])
     report = validate_graph(data)
     report.load_errors = errors
     return report

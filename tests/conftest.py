@@ -44,7 +44,8 @@ def shared() -> Path:
     return SHARED
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the installed console script (the real entry point), capturing output."""
     exe = shutil.which("adminkg", path=str(Path(sys.executable).parent)) or "adminkg"
-    return subprocess.run([exe, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300)
+    return subprocess.run([exe, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300,
+                          env={**os.environ, **(env or {})})

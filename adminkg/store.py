@@ -1,0 +1,66 @@
+"""The embedded store: a persistent pyoxigraph store inside the build's output folder.
+
+Loading is atomic: the new store is built beside the old one and renamed over it, so a failed
+or interrupted load leaves the previous store usable.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .errors import InputError
+
+
+def build_store(target: Path, files: list[Path]) -> Path:
+    """Load *files* (Turtle) into a new store at *target*, replacing any previous one atomically."""
+    import pyoxigraph
+
+    target = Path(target)
+    tmp = target.with_name(target.name + ".tmp")
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(tmp, ignore_errors=True)
+    store = pyoxigraph.Store(str(tmp))
+    try:
+        for f in files:
+            with open(f, "rb") as fh:
+                store.bulk_load(fh, format=pyoxigraph.RdfFormat.TURTLE)
+        store.flush()
+        store.optimize()
+    except (OSError, SyntaxError, ValueError) as exc:
+        del store
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise InputError(f, f"cannot load into the store: {exc}") from exc
+    del store
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def open_store(data: Path):
+    """The store of a build folder (read-only), or an in-memory store of its Turtle files."""
+    import pyoxigraph
+
+    from . import paths
+
+    data = Path(data)
+    if (data / "store").is_dir():
+        return pyoxigraph.Store.read_only(str(data / "store"))
+    if not data.exists():
+        raise InputError(data, "no such build folder")
+    files = sorted(data.glob("*.ttl")) if data.is_dir() else [data]
+    if not files:
+        raise InputError(data, "no store and no Turtle files in this folder")
+    store = pyoxigraph.Store()
+    extra = [*paths.ontology_files(), paths.GAZETTEER_TTL]
+    for f in [*extra, *files]:
+        if f.resolve() in {x.resolve() for x in extra} and f in files:
+            continue
+        try:
+            with open(f, "rb") as fh:
+                store.bulk_load(fh, format=pyoxigraph.RdfFormat.TURTLE)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise InputError(f, f"cannot load: {exc}") from exc
+    return store

@@ -1,0 +1,846 @@
+"""Korean innovation reports → :class:`CaseRecord` s (card news, award articles, ranked lists).
+
+Passes after reading (see ``loaders.documents``), in order:
+
+5. ``sentences`` — lines, then sentences within lines, with offsets;
+6. ``find_orgs`` — gazetteer bodies by every label (longest match, Hangul boundaries), bodies
+   recognised by the form of their name (…공단, …재단, …대학교);
+7. ``resolve`` — an ambiguous name (중구) takes the province the document speaks of, a date
+   picks the body that existed then;
+8. ``candidates`` — case titles: list items (▲ △ ◇ …), quoted titles in sentences that select
+   or award, grade phrases (최우수 사례에는 X가 선정), card-news headings (an agency alone on a
+   line, then its practice); duplicates (the same paragraph twice) merge;
+9. ``fields`` — within each case's scope: units, technologies, beneficiaries, partners,
+   metrics, problem and intervention statements; awards from the contest named in the document.
+
+Every word list lives in ``loaders/lexicon/korean.toml`` and the SKOS vocabularies.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from adminkg import paths
+from adminkg.graphio import load_files
+from adminkg.namespaces import AKG, ORG
+from adminkg.resolve import Gazetteer, normalise
+
+from .documents import Document
+from .records import AwardRecord, CaseRecord, MetricRecord, OrgRef, Span
+
+LEXICON_FILE = Path(__file__).parent / "lexicon" / "korean.toml"
+TECH_SCHEME = URIRef("https://w3id.org/adminkg/vocab/technology")
+BEN_SCHEME = URIRef("https://w3id.org/adminkg/vocab/beneficiary")
+DOMAIN_SCHEME = URIRef("https://w3id.org/adminkg/vocab/domain")
+HANGUL = re.compile(r"[가-힣]")
+PARTICLES = set("은는이가의에와과도로을를만서")
+ADMIN_END = set("시군구도청부처원단회사")
+
+
+def _bigrams(s: str) -> set[str]:
+    s = re.sub(r"[\s·ㆍ()\[\]'\"‘’“”]", "", s)
+    return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
+
+
+def similar(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    line: int
+
+
+@dataclass
+class Candidate:
+    title: str
+    span: Span | None
+    sentence: Sentence
+    agency: OrgRef | None = None
+    grade: str | None = None
+    grade_span: Span | None = None
+    place: int | None = None
+    departments: list[tuple[str, Span]] = field(default_factory=list)
+    scope: list[tuple[int, int]] = field(default_factory=list)
+    origin: str = ""
+
+
+class Lexicon:
+    """The declarative knowledge the extractor uses: lexicon file, vocabularies, gazetteer."""
+
+    def __init__(
+        self,
+        lexicon_file: Path = LEXICON_FILE,
+        vocab: Graph | None = None,
+        gazetteer: Gazetteer | None = None,
+        gazetteer_graph: Graph | None = None,
+    ):
+        with open(lexicon_file, "rb") as fh:
+            self.data = tomllib.load(fh)
+        if vocab is None:
+            vocab, errors = load_files(paths.ontology_files())
+            if errors:
+                raise errors[0]
+        self.vocab = vocab
+        if gazetteer_graph is None:
+            gazetteer_graph, errors = load_files([paths.GAZETTEER_TTL])
+            if errors:
+                raise errors[0]
+        self.gaz_graph = gazetteer_graph
+        self.gazetteer = gazetteer or Gazetteer(gazetteer_graph)
+
+    # -- technologies ------------------------------------------------------------------
+    @cached_property
+    def technology_patterns(self) -> list[tuple[str, re.Pattern]]:
+        tech = self.data["technology"]
+        report_as = tech.get("report_as", {})
+        out = []
+        for concept in sorted(self.vocab.subjects(SKOS.inScheme, TECH_SCHEME)):
+            code = str(self.vocab.value(concept, SKOS.notation))
+            forms = {str(x) for p in (SKOS.prefLabel, SKOS.altLabel) for x in self.vocab.objects(concept, p)}
+            forms = [re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))
+                     if len(f) >= 2 and not re.fullmatch(r"[A-Za-z]{1,3}", f)]
+            forms += tech["patterns"].get(code, [])
+            if forms:
+                out.append((report_as.get(code, code), re.compile("|".join(f"(?:{f})" for f in forms))))
+        for rule in tech.get("implies", {}).values():
+            for code in rule["codes"]:
+                out.append((code, re.compile(rule["pattern"])))
+        return out
+
+    # -- beneficiaries -------------------------------------------------------------------
+    @cached_property
+    def beneficiary_pattern(self) -> tuple[re.Pattern, dict[str, URIRef]]:
+        by_label: dict[str, URIRef] = {}
+        for concept in self.vocab.subjects(SKOS.inScheme, BEN_SCHEME):
+            for p in (SKOS.prefLabel, SKOS.altLabel):
+                for label in self.vocab.objects(concept, p):
+                    if label.language == "ko":
+                        by_label[str(label)] = concept
+        alternation = "|".join(re.escape(x) for x in sorted(by_label, key=len, reverse=True))
+        return re.compile(f"(?:[가-힣]{{1,6}}\\s)?(?:{alternation})"), by_label
+
+    # -- policy domains ------------------------------------------------------------------
+    @cached_property
+    def domain_pattern(self) -> tuple[re.Pattern, dict[str, URIRef]]:
+        by_label: dict[str, URIRef] = {}
+        for concept in self.vocab.subjects(SKOS.inScheme, DOMAIN_SCHEME):
+            for p in (SKOS.prefLabel, SKOS.altLabel):
+                for label in self.vocab.objects(concept, p):
+                    if label.language == "ko":
+                        by_label[str(label)] = concept
+        alternation = "|".join(re.escape(x) for x in sorted(by_label, key=len, reverse=True))
+        return re.compile(alternation), by_label
+
+    # -- gazetteer labels -----------------------------------------------------------------
+    @cached_property
+    def org_pattern(self) -> re.Pattern:
+        labels = set()
+        for key_prop in (SKOS.prefLabel, SKOS.altLabel, AKG.formerName):
+            for _s, label in self.gaz_graph.subject_objects(key_prop):
+                if label.language == "ko" and len(str(label)) >= 2:
+                    labels.add(str(label))
+        parts = sorted(labels, key=lambda x: (-len(x), x))
+        alternation = "|".join(r"\s?".join(re.escape(w) for w in label.split()) for label in parts)
+        return re.compile(f"(?:{alternation})")
+
+    @cached_property
+    def form_patterns(self) -> list[tuple[re.Pattern, str, str]]:
+        out = []
+        for form in self.data["orgs"]["forms"]:
+            out.append(
+                (
+                    re.compile(
+                        f"(?:\\(사\\)|\\(재\\)|㈜|\\(주\\))?[가-힣A-Za-z0-9]{{2,14}}{form['suffix']}(?![가-힣])"
+                    ),
+                    form["class"],
+                    form["sector"],
+                )
+            )
+        names = "|".join(re.escape(x) for x in self.data["orgs"]["companies"])
+        out.append((re.compile(f"(?<![가-힣A-Za-z])(?:{names})(?![가-힣A-Za-z])"), "Company", "private"))
+        names = "|".join(re.escape(x) for x in self.data["orgs"]["international"])
+        out.append((re.compile(f"(?<![가-힣A-Za-z])(?:{names})"), "InternationalOrganization", "international"))
+        return out
+
+    @cached_property
+    def unit_pattern(self) -> re.Pattern:
+        units = self.data["units"]
+        strict = units["strict_suffixes"]
+        loose = [s for s in units["suffixes"] if s not in strict]
+        loose_alt = "|".join(re.escape(s) for s in sorted(loose, key=len, reverse=True))
+        strict_alt = "|".join(strict.values())
+        return re.compile(f"(?<![가-힣])(?:[0-9]*[가-힣][가-힣0-9]{{0,10}}(?:{loose_alt})|{strict_alt})(?![가-힣])")
+
+    @cached_property
+    def grade_words(self) -> list[str]:
+        words = [w for family in self.data["awards"]["tiers"] for w in family] + self.data["awards"]["named"]
+        return sorted(words, key=len, reverse=True)
+
+    @cached_property
+    def grade_pattern(self) -> re.Pattern:
+        alt = "|".join(re.escape(w) for w in self.grade_words)
+        return re.compile(f"(?<![가-힣])(?:{alt})(?:상|사례)?")
+
+
+class KoreanExtractor:
+    """Extract cases from one document (see the module docstring for the passes)."""
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lex = lexicon or Lexicon()
+        self.cfg = self.lex.data
+
+    # -- pass 5: sentences --------------------------------------------------------------
+    def sentences(self, text: str) -> list[Sentence]:
+        out = []
+        for line_no, m in enumerate(re.finditer(r"[^\n]+", text)):
+            line, base = m.group(), m.start()
+            start = 0
+            for cut in re.finditer(r"(?<=[다요음됨함임])\.(?=\s|$)|(?<=[.?!])\s+(?=[가-힣‘'\"“(▲△◇○■□◆])", line):
+                end = cut.end()
+                if line[start:end].strip():
+                    out.append(Sentence(base + start, base + end, line[start:end], line_no))
+                start = end
+            if line[start:].strip():
+                out.append(Sentence(base + start, base + len(line), line[start:], line_no))
+        return out
+
+    # -- pass 6/7: organisations -----------------------------------------------------------
+    def find_orgs(self, text: str, on: date | None) -> list[OrgRef]:
+        found: list[OrgRef] = []
+        taken = [False] * (len(text) + 1)
+        for m in self.lex.org_pattern.finditer(text):
+            label = m.group()
+            before = text[m.start() - 1] if m.start() else " "
+            after = text[m.end()] if m.end() < len(text) else " "
+            if len(normalise(label)) <= 3 and HANGUL.match(before):
+                continue
+            if label[-1] not in ADMIN_END and HANGUL.match(after) and after not in PARTICLES:
+                continue
+            hits = self.lex.gazetteer.lookup(label, on)
+            org = OrgRef(name=label, span=Span(m.start(), m.end(), label))
+            org.candidates = hits  # type: ignore[attr-defined]
+            found.append(org)
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+        for pattern, cls, sector in self.lex.form_patterns:
+            for m in pattern.finditer(text):
+                if any(taken[m.start() : m.end()]):
+                    continue
+                name = m.group()
+                org = OrgRef(name=name, cls=cls, sector=sector, span=Span(m.start(), m.end(), name))
+                org.candidates = []  # type: ignore[attr-defined]
+                found.append(org)
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+        found.sort(key=lambda o: o.span.start)
+        return found
+
+    def resolve(self, orgs: list[OrgRef]) -> None:
+        """Pick one body for each ambiguous name: the one inside a province the document names."""
+        context: dict[URIRef, int] = {}
+        for org in orgs:
+            hits = org.candidates  # type: ignore[attr-defined]
+            if len(hits) == 1:
+                for anc in self.ancestors(hits[0]):
+                    context[anc] = context.get(anc, 0) + 1
+                context[hits[0]] = context.get(hits[0], 0) + 1
+        for org in orgs:
+            hits = org.candidates  # type: ignore[attr-defined]
+            if len(hits) == 1:
+                org.iri = hits[0]
+            elif len(hits) > 1:
+                scored = sorted(hits, key=lambda h: -sum(context.get(a, 0) for a in self.ancestors(h)))
+                best = scored[0]
+                if sum(context.get(a, 0) for a in self.ancestors(best)) > 0:
+                    org.iri = best
+            if org.iri is not None:
+                org.name = self.label(org.iri)
+
+    def ancestors(self, iri: URIRef) -> list[URIRef]:
+        out, seen = [], set()
+        g = self.lex.gaz_graph
+        cur = g.value(iri, ORG.subOrganizationOf) or g.value(iri, ORG.unitOf)
+        while cur is not None and cur not in seen:
+            out.append(cur)
+            seen.add(cur)
+            cur = g.value(cur, ORG.subOrganizationOf) or g.value(cur, ORG.unitOf)
+        return out
+
+    def label(self, iri: URIRef) -> str:
+        for lab in self.lex.gaz_graph.objects(iri, SKOS.prefLabel):
+            if lab.language == "ko":
+                return str(lab)
+        return str(iri)
+
+    def is_org_name(self, name: str) -> bool:
+        if self.lex.gazetteer.lookup(name):
+            return True
+        return any(p.fullmatch(name) for p, _cls, _sector in self.lex.form_patterns)
+
+    def is_agency(self, org: OrgRef) -> bool:
+        """A body that can lead a case (not a unit such as an 일반구)."""
+        if org.iri is None:
+            return org.cls in ("PublicInstitution", "CentralGovernmentBody")
+        return (org.iri, RDF.type, AKG.GeneralDistrict) not in self.lex.gaz_graph
+
+    # -- document facts --------------------------------------------------------------------
+    def document_date(self, doc: Document) -> date | None:
+        for value in (doc.date, doc.text[:600]):
+            for pattern in self.cfg["document"]["date_patterns"]:
+                m = re.search(pattern, value or "")
+                if m:
+                    try:
+                        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                    except ValueError:
+                        continue
+        return None
+
+    def main_agency(self, orgs: list[OrgRef], text: str) -> OrgRef | None:
+        agencies = [o for o in orgs if o.iri is not None and self.is_agency(o)]
+        if not agencies:
+            agencies = [o for o in orgs if self.is_agency(o)]
+        if not agencies:
+            return None
+        lead = text[:400]
+        for o in agencies:
+            if o.span.start < 400:
+                after = lead[o.span.end : o.span.end + 2]
+                if after[:1] in ("는", "은", "가", "이", ",") or after.startswith("에서"):
+                    return o
+        counts: dict[str, int] = {}
+        for o in agencies:
+            counts[o.name] = counts.get(o.name, 0) + 1
+        best = max(counts.values())
+        return next(o for o in agencies if counts[o.name] == best)
+
+    # -- pass 8: candidates ----------------------------------------------------------------
+    def clean_title(self, title: str) -> str:
+        title = title.strip(" ,.·ㆍ-–—:;\t")
+        title = re.sub(
+            r"\s*(?:등이다|등이며|등이|등을|등\s?\d+건.*|사례가.*|사례를.*|사례로.*|이 선정.*|가 선정.*)$", "", title
+        )
+        title = re.sub(r"^(?:최우수|우수|장려|대상|금상|은상|동상|노력)\s?(?:상|사례)?\s*[-:]?\s*", "", title)
+        for opening, closing in self.cfg["cases"]["quotes"].items():
+            if title.startswith(opening) and title.endswith(closing) and len(title) > 2:
+                title = title[1:-1]
+        return title.strip(" ,.")
+
+    def quoted(self, sentence: Sentence) -> list[Span]:
+        out = []
+        for opening, closing in self.cfg["cases"]["quotes"].items():
+            pattern = re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{2,90})" + re.escape(closing)
+            for m in re.finditer(pattern, sentence.text):
+                out.append(Span(sentence.start + m.start(1), sentence.start + m.end(1), m.group(1)))
+        return sorted(out, key=lambda s: s.start)
+
+    def is_title_like(self, text: str) -> bool:
+        c = self.cfg["cases"]
+        t = text.strip()
+        if not (c["min_title"] <= len(t) <= c["max_title"]):
+            return False
+        if any(w in t for w in c["contest_words"]) and not re.search(r"(?:시스템|서비스|사업|운영|구축|제도|지원)", t):
+            return False
+        if re.search(r"(?:\d{4}\s?년?\s?)?(?:상|하)반기", t) and len(t) < 20:
+            return False
+        if any(t.endswith(e) for e in c["speech_endings"]) and len(t) > 25:
+            return False
+        if self.lex.gazetteer.lookup(t):
+            return False
+        return bool(HANGUL.search(t) or re.search(r"[A-Za-z]{3,}", t))
+
+    def grade_in(self, text: str, offset: int) -> tuple[str | None, Span | None]:
+        found = list(self.lex.grade_pattern.finditer(text))
+        if not found:
+            return None, None
+        m = found[-1]
+        word = re.sub(r"(?:상|사례)$", "", m.group()) if m.group() not in self.lex.grade_words else m.group()
+        if word not in self.lex.grade_words:
+            word = m.group()
+        return word, Span(offset + m.start(), offset + m.end(), m.group())
+
+    def candidates(self, doc: Document, sents: list[Sentence], orgs: list[OrgRef]) -> list[Candidate]:
+        text = doc.text
+        c = self.cfg["cases"]
+        markers = re.escape(c["markers"].replace("-", "")) + "\\-"
+        out: list[Candidate] = []
+        # (a) list items
+        for s in sents:
+            items = list(re.finditer(f"[{markers}]\\s?", s.text))
+            real = [m for m in items if m.group().strip() != "-" or m.start() == 0]
+            if not real or (len(real) < 2 and not re.match(f"\\s*[{markers}]", s.text)):
+                continue
+            sentence_grade = (None, None)
+            for i, m in enumerate(real):
+                end = real[i + 1].start() if i + 1 < len(real) else len(s.text)
+                seg = s.text[m.end() : end]
+                seg_start = s.start + m.end()
+                quotes = self.quoted(Sentence(seg_start, seg_start + len(seg), seg, s.line))
+                raw = quotes[0].text if quotes else seg
+                raw_start = quotes[0].start if quotes else seg_start
+                prev_end = real[i - 1].end() if i else 0
+                lead = s.text[prev_end : m.start()][-10:]
+                grade, gspan = self.grade_in(lead, s.start + m.start() - len(lead))
+                if grade is None and i:
+                    grade, gspan = sentence_grade
+                seg_grade, seg_gspan = self.grade_in(seg[:12], seg_start)
+                if seg_grade and not quotes and seg_gspan.start - seg_start <= 1:
+                    grade, gspan = seg_grade, seg_gspan
+                sentence_grade = (grade, gspan)
+                depts = []
+                pm = re.search(r"\(([^()]{2,20})\)\s*(?:[,，]?\s*(?:등|사례)?.*)?$", raw)
+                if pm and self.lex.unit_pattern.fullmatch(pm.group(1).strip()):
+                    depts.append(
+                        (pm.group(1).strip(), Span(raw_start + pm.start(1), raw_start + pm.end(1), pm.group(1)))
+                    )
+                    raw = raw[: pm.start()]
+                title = self.clean_title(raw)
+                title = re.sub(r",?\s*(?:" + "|".join(self.lex.grade_words) + r")\s*$", "", title).strip(" ,")
+                if not self.is_title_like(title):
+                    continue
+                tstart = text.find(title, raw_start)
+                span = Span(tstart, tstart + len(title), title) if tstart >= 0 else None
+                cand = Candidate(title, span, s, grade=grade, grade_span=gspan, departments=depts, origin="list")
+                cand.scope = [(seg_start, s.start + end)]
+                out.append(cand)
+        # (b) quoted titles in sentences that select or award
+        for s in sents:
+            if not any(cue in s.text for cue in c["cues"]):
+                continue
+            for q in self.quoted(s):
+                title = self.clean_title(q.text)
+                if not self.is_title_like(title):
+                    continue
+                if any(x.span and x.span.start <= q.start < x.span.end + 2 for x in out):
+                    continue
+                grade, gspan = self.grade_in(text[q.end : s.end][:40], q.end)
+                if grade is None:
+                    grade, gspan = self.grade_in(
+                        text[s.start : q.start][-25:], q.start - len(text[s.start : q.start][-25:])
+                    )
+                cand = Candidate(title, Span(q.start, q.end, q.text), s, grade=grade, grade_span=gspan, origin="quote")
+                cand.scope = [(s.start, s.end)]
+                out.append(cand)
+        # (c) unquoted grade phrases: 최우수 사례에는 X가 선정됐다 / 우수 사례로는 X, Y를 선정
+        gw = "|".join(re.escape(w) for w in self.lex.grade_words)
+        phrase = re.compile(
+            f"({gw})\\s?(?:상|사례|작)?\\s?(?:에는|으로는|로는|으로)\\s+(.+?)(?:이|가|을|를|등이|등을)\\s?(?:선정|뽑혔|뽑|차지|받|수상|이름)"
+        )
+        for s in sents:
+            for m in phrase.finditer(s.text):
+                body, body_start = m.group(2), s.start + m.start(2)
+                if self.quoted(Sentence(body_start, body_start + len(body), body, s.line)):
+                    continue
+                pos = 0
+                for piece in re.split(r",\s|，\s?", body):
+                    pstart = body_start + body.find(piece, pos)
+                    pos = body.find(piece, pos) + len(piece)
+                    title = self.clean_title(piece)
+                    if not self.is_title_like(title) or title.startswith(("이번", "올해", "총 ")):
+                        continue
+                    cand = Candidate(
+                        title,
+                        Span(pstart, pstart + len(piece), piece),
+                        s,
+                        grade=m.group(1),
+                        grade_span=Span(s.start + m.start(1), s.start + m.end(1), m.group(1)),
+                        origin="phrase",
+                    )
+                    cand.scope = [(s.start, s.end)]
+                    out.append(cand)
+        # (d) card news: an agency alone on its line, its practice on the next lines
+        lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+        heads = []
+        for i, (ls, le, line) in enumerate(lines):
+            stripped = line.strip()
+            hit = [o for o in orgs if o.span.start >= ls and o.span.end <= le and o.iri is not None]
+            if hit and len(normalise(stripped)) <= len(normalise(hit[0].span.text)) + 1:
+                heads.append((i, hit[0]))
+        if len(heads) >= 2:
+            for k, (i, org) in enumerate(heads):
+                nxt = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
+                body = [ln for ln in lines[i + 1 : nxt] if ln[2].strip()]
+                if not body:
+                    continue
+                ls, le, line = body[0]
+                quotes = self.quoted(Sentence(ls, le, line, i + 1))
+                title = self.clean_title(quotes[0].text if quotes else line)
+                span = quotes[0] if quotes else Span(ls, le, line)
+                s = next((x for x in sents if x.start <= ls < x.end), Sentence(ls, le, line, i + 1))
+                cand = Candidate(title, span, s, agency=org, origin="card")
+                cand.scope = [(lines[i][0], lines[nxt - 1][1])]
+                out.append(cand)
+        return out
+
+    def assign_agency(self, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None) -> None:
+        if cand.agency is not None:
+            return
+        start = cand.span.start if cand.span else cand.sentence.start
+        before = [
+            o
+            for o in orgs
+            if cand.sentence.start <= o.span.end <= start and self.is_agency(o) and start - o.span.end <= 12
+        ]
+        inside = [o for o in orgs if cand.span and cand.span.start <= o.span.start < cand.span.end]
+        if before:
+            cand.agency = before[-1]
+        elif cand.origin == "list":
+            # "▲경기도 김포시 ‘…’": an agency at the head of the item
+            head = [
+                o
+                for o in orgs
+                if cand.scope
+                and cand.scope[0][0] <= o.span.start < (cand.span.start if cand.span else 0)
+                and self.is_agency(o)
+            ]
+            cand.agency = head[0] if head else main
+        else:
+            cand.agency = main
+        if cand.agency is not None and not self.is_agency(cand.agency) and cand.agency.iri is not None:
+            parent = self.lex.gaz_graph.value(cand.agency.iri, ORG.unitOf)
+            cand.departments.append((cand.agency.span.text, cand.agency.span))
+            cand.agency = OrgRef(name=self.label(parent), iri=parent, span=cand.agency.span) if parent else main
+        del inside
+
+    def merge(self, cands: list[Candidate]) -> list[Candidate]:
+        """The same practice mentioned twice (a list, then its description) is one case."""
+        kept: list[Candidate] = []
+        for cand in cands:
+            twin = None
+            for k in kept:
+                same_agency = (k.agency.iri == cand.agency.iri) if (k.agency and cand.agency) else True
+                a, b = normalise(k.title), normalise(cand.title)
+                if same_agency and (similar(a, b) >= 0.6 or (min(len(a), len(b)) >= 5 and (a in b or b in a))):
+                    twin = k
+                    break
+            if twin is None:
+                kept.append(cand)
+            else:
+                twin.scope += cand.scope
+                twin.departments += [d for d in cand.departments if d not in twin.departments]
+                if twin.grade is None and cand.grade:
+                    twin.grade, twin.grade_span = cand.grade, cand.grade_span
+        return kept
+
+    def extend_scopes(self, cands: list[Candidate], sents: list[Sentence]) -> None:
+        """A later sentence that names a case (by its title's first words) belongs to its scope,
+        with the rest of that paragraph."""
+        for cand in cands:
+            key = normalise(cand.title)[:8]
+            if len(key) < 4:
+                continue
+            for s in sents:
+                if (
+                    key in normalise(s.text)
+                    and not any(a < s.end and s.start < b for a, b in cand.scope)
+                    and s.line != cand.sentence.line
+                ):
+                    line_end = max((x.end for x in sents if x.line == s.line), default=s.end)
+                    cand.scope.append((s.start, line_end))
+
+    # -- pass 9: fields ---------------------------------------------------------------------
+    def scope_text(self, text: str, cand: Candidate) -> list[tuple[int, str]]:
+        return [(a, text[a:b]) for a, b in sorted(set(cand.scope))]
+
+    def technologies(self, parts) -> list[tuple[str, Span]]:
+        out: dict[str, Span] = {}
+        for base, chunk in parts:
+            for code, pattern in self.lex.technology_patterns:
+                m = pattern.search(chunk)
+                if m and code not in out:
+                    out[code] = Span(base + m.start(), base + m.end(), m.group())
+        return sorted(out.items())
+
+    def beneficiaries(self, parts) -> list[tuple[URIRef, str, Span]]:
+        pattern, by_label = self.lex.beneficiary_pattern
+        out, seen = [], set()
+        for base, chunk in parts:
+            for m in pattern.finditer(chunk):
+                surface = m.group()
+                label = next((lab for lab in sorted(by_label, key=len, reverse=True) if surface.endswith(lab)), None)
+                if label is None:
+                    continue
+                start = base + m.start() + (len(surface) - len(label))
+                if label in seen:
+                    continue
+                seen.add(label)
+                out.append((by_label[label], label, Span(start, start + len(label), label)))
+        return out
+
+    def departments(self, parts, agency: OrgRef | None) -> list[tuple[str, Span]]:
+        stop = set(self.cfg["units"]["stopwords"])
+        out, seen = [], set()
+        for base, chunk in parts:
+            for m in self.lex.unit_pattern.finditer(chunk):
+                name = m.group()
+                if name in stop or any(name.endswith(s) and len(name) <= len(s) + 1 for s in ("효과", "결과", "성과")):
+                    continue
+                if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.is_org_name(name[:-1])):
+                    continue
+                if name not in seen:
+                    seen.add(name)
+                    out.append((name, Span(base + m.start(), base + m.end(), name)))
+        return out
+
+    def partners(self, parts, orgs: list[OrgRef], agency: OrgRef | None, organisers: set) -> list[tuple[OrgRef, str]]:
+        collab = self.cfg["orgs"]["collaboration"]
+        not_partner = self.cfg["orgs"]["not_partner"]
+        out, seen = [], set()
+        for base, chunk in parts:
+            end = base + len(chunk)
+            cue = next((kind for word, kind in collab.items() if word in chunk), None)
+            if cue is None:
+                continue
+            for o in orgs:
+                if not (base <= o.span.start < end):
+                    continue
+                if agency is not None and (o.iri is not None and o.iri == agency.iri or o.name == agency.name):
+                    continue
+                tail = chunk[o.span.end - base : o.span.end - base + 6]
+                if any(tail.startswith(w) or tail.lstrip("이가의은는 ").startswith(w) for w in not_partner):
+                    continue
+                if o.name in organisers or (o.iri is None and o.cls == "PublicAgency"):
+                    continue
+                if o.iri is not None and agency is not None and agency.iri is not None:
+                    if o.iri in self.ancestors(agency.iri) or agency.iri in self.ancestors(o.iri):
+                        continue
+                key = o.iri or o.name
+                if key in seen:
+                    continue
+                seen.add(key)
+                kind = cue
+                if o.sector == "private":
+                    kind = "PUBLIC_PRIVATE"
+                elif o.sector in ("civil-society",):
+                    kind = "PUBLIC_CIVIC"
+                out.append((o, kind))
+        return out
+
+    def metrics(self, parts) -> list[MetricRecord]:
+        mc = self.cfg["metrics"]
+        units = "|".join(mc["units"])
+        num = mc["number"]
+        before_after = re.compile(f"({num})\\s?({units})\\s?에서\\s?({num})\\s?({units})\\s?(?:으로|로)")
+        single = re.compile(f"({num})\\s?({units})(?:\\s?\\(({num})\\s?({units})\\))?")
+        out = []
+        for base, chunk in parts:
+            used = []
+            for m in before_after.finditer(chunk):
+                tail = chunk[m.end() : m.end() + 6]
+                change = next((v for k, v in mc["change"].items() if k in tail), None)
+                out.append(
+                    MetricRecord(
+                        Span(base + m.start(), base + m.end(), m.group()),
+                        value=_dec(m.group(3)),
+                        unit=m.group(4),
+                        before=_dec(m.group(1)),
+                        after=_dec(m.group(3)),
+                        change=change,
+                    )
+                )
+                used.append((m.start(), m.end()))
+            for m in single.finditer(chunk):
+                if any(a <= m.start() < b for a, b in used):
+                    continue
+                tail = chunk[m.end() : m.end() + 8]
+                change = next((v for k, v in mc["change"].items() if k in tail), None)
+                unit = m.group(2)
+                if unit in ("년", "일") and change is None:
+                    continue  # dates, not quantities
+                out.append(
+                    MetricRecord(
+                        Span(base + m.start(), base + m.end(), m.group()),
+                        value=_dec(m.group(1)),
+                        unit=unit,
+                        change=change,
+                    )
+                )
+        return out[:8]
+
+    def statements(self, parts) -> tuple[list[tuple[Span, URIRef | None]], list[Span]]:
+        pattern, by_label = self.lex.domain_pattern
+        problems, interventions = [], []
+        for base, chunk in parts:
+            for m in re.finditer(r"[^.\n]+(?:\.|$)", chunk):
+                sent = m.group().strip()
+                if len(sent) < 8:
+                    continue
+                span = Span(base + m.start(), base + m.end(), m.group())
+                if re.search(r"(?:필요|불편|문제|어려움|우려|부족|사각지대|민원이\s?(?:증가|잦))", sent):
+                    dm = pattern.search(sent)
+                    problems.append((span, by_label.get(dm.group()) if dm else None))
+                elif re.search(
+                    r"(?:구축|도입|개발|제작|운영|시행|추진|마련|설치|개선)(?:했|하였|해|하고|하여|한)", sent
+                ):
+                    interventions.append(span)
+        return problems[:3], interventions[:3]
+
+    def awards(
+        self,
+        doc: Document,
+        sents,
+        cand: Candidate,
+        tiers_in_doc: list[list[str]],
+        contest: tuple[str, Span] | None,
+        organizer: OrgRef | None,
+        on: date | None,
+    ) -> list[AwardRecord]:
+        if cand.grade is None and contest is None:
+            return []
+        aw = self.cfg["awards"]
+        rec = AwardRecord(grade=cand.grade, grade_span=cand.grade_span, organizer=organizer)
+        if contest:
+            rec.contest, rec.contest_span = contest
+            ym = re.search(r"((?:19|20)\d\d)", contest[0])
+            if ym:
+                rec.year = int(ym.group(1))
+            for word, half in aw["half_year"].items():
+                if word in contest[0]:
+                    rec.half_year = half
+            rm = re.search(r"제\s?(\d{1,2})\s?회", contest[0])
+            if rm:
+                rec.round = int(rm.group(1))
+        if rec.year is None and on is not None and any(w in doc.text for w in self.cfg["document"]["this_year"]):
+            rec.year = on.year
+        if cand.place is not None:
+            rec.rank = cand.place
+        elif cand.grade:
+            for family in tiers_in_doc:
+                if cand.grade in family:
+                    if len(family) > 1 or family[0] == "대상":
+                        rec.rank = family.index(cand.grade) + 1
+        if rec.grade is None and rec.contest == "":
+            return []
+        return [rec]
+
+    def contest(self, doc: Document) -> tuple[str, Span] | None:
+        pattern = re.compile(self.cfg["awards"]["contest_pattern"])
+        for opening, closing in self.cfg["cases"]["quotes"].items():
+            q = re.compile(
+                re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{4,60})" + re.escape(closing)
+            )
+            for m in q.finditer(doc.text):
+                if pattern.search(m.group(1)):
+                    return m.group(1), Span(m.start(1), m.end(1), m.group(1))
+        m = pattern.search(doc.text)
+        if m:
+            return m.group(), Span(m.start(), m.end(), m.group())
+        return None
+
+    def tiers_in(self, text: str) -> list[list[str]]:
+        out = []
+        for family in self.cfg["awards"]["tiers"]:
+            present = [
+                w for w in family if re.search(f"(?<![가-힣]){re.escape(w)}(?:상|\\s|사례|\\s?\\d건|[,·▲])", text)
+            ]
+            if present:
+                out.append(present)
+        return out
+
+    # -- the whole document ------------------------------------------------------------------
+    def extract(self, doc: Document) -> list[CaseRecord]:
+        text = doc.text
+        on = self.document_date(doc)
+        sents = self.sentences(text)
+        orgs = self.find_orgs(text, on)
+        self.resolve(orgs)
+        main = self.main_agency(orgs, text)
+        cands = self.candidates(doc, sents, orgs)
+        for cand in cands:
+            self.assign_agency(cand, orgs, main)
+            pm = re.search(self.cfg["awards"]["place_pattern"], text[cand.sentence.start : cand.sentence.end])
+            if pm and cand.origin != "card":
+                cand.place = int(pm.group(1))
+        cands = [c for c in cands if c.agency is not None]
+        cands = self.merge(sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start))
+        if not cands and main is not None and self.worth_a_case(text):
+            cand = self.document_case(text, sents, main)
+            if cand is not None:
+                cands = [cand]
+        if len(cands) == 1:
+            cands[0].scope = [(0, len(text))]
+        else:
+            self.extend_scopes(cands, sents)
+        contest = self.contest(doc)
+        organizer = None
+        if contest:
+            before = [
+                o
+                for o in orgs
+                if o.span.end <= contest[1].start and contest[1].start - o.span.end < 40 and self.is_agency(o)
+            ]
+            organizer = before[-1] if before else None
+        organisers = {organizer.name} if organizer else set()
+        tiers = self.tiers_in(text)
+        records = []
+        for cand in cands:
+            parts = self.scope_text(text, cand)
+            depts = list(cand.departments)
+            for name, span in self.departments(parts, cand.agency):
+                if name not in [d[0] for d in depts]:
+                    depts.append((name, span))
+            problems, interventions = self.statements(parts)
+            rec = CaseRecord(
+                source=doc,
+                title=cand.title,
+                title_span=cand.span,
+                agency=cand.agency,
+                departments=depts[:4],
+                technologies=self.technologies(parts),
+                partners=self.partners(parts, orgs, cand.agency, organisers),
+                beneficiaries=self.beneficiaries(parts)[:4],
+                metrics=self.metrics(parts),
+                problems=problems,
+                interventions=interventions,
+                awards=self.awards(doc, sents, cand, tiers, contest, organizer, on),
+            )
+            if rec.awards and rec.awards[0].year:
+                rec.year = rec.awards[0].year
+            elif on is not None:
+                rec.year = on.year
+            records.append(rec)
+        return records
+
+    def document_case(self, text: str, sents: list[Sentence], main: OrgRef) -> Candidate | None:
+        """A document about one practice that no list or award phrase names: its first quoted
+        title, else its headline."""
+        quoted = [(q, s) for s in sents for q in self.quoted(s) if self.is_title_like(self.clean_title(q.text))]
+        if quoted:
+            q, s = quoted[0]
+            cand = Candidate(self.clean_title(q.text), q, s, agency=main, origin="document")
+        else:
+            headline = next((s for s in sents if len(s.text.strip()) >= 6), None)
+            if headline is None:
+                return None
+            title = re.sub(r"\s*[(\[][^()\[\]]*[)\]]\s*$", "", headline.text.strip())
+            if len(title) > 60 or re.search(r"다\.?$", title):
+                title = ""  # a sentence, not a name: the case stays untitled rather than quote it
+            start = text.find(title, headline.start) if title else -1
+            span = Span(start, start + len(title), title) if start >= 0 else None
+            cand = Candidate(title, span, headline, agency=main, origin="document")
+        cand.scope = [(0, len(text))]
+        cand.grade, cand.grade_span = self.grade_in(text, 0)
+        return cand
+
+    def worth_a_case(self, text: str) -> bool:
+        return bool(self.lex.grade_pattern.search(text) or any(p.search(text) for _, p in self.lex.technology_patterns))
+
+
+def _dec(value: str) -> Decimal | None:
+    try:
+        return Decimal(value.replace(",", ""))
+    except (InvalidOperation, AttributeError):
+        return None

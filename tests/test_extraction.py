@@ -1,0 +1,80 @@
+"""Extraction quality on the dev set (../shared/corpus, 167 documents, 677 hand-annotated cases),
+scored by ../shared/tools/score_extraction.py exactly as the acceptance check runs it; and the
+published graph data/ttl/cases.ttl checked against the documents it cites."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import PROV, RDF
+
+from adminkg import paths
+from adminkg.namespaces import AKG
+
+from .conftest import run_cli
+from .test_loader import check_spans
+
+# The issue's targets (F1).
+TARGETS = {"cases": 0.85, "agency": 0.90, "technologies": 0.80, "departments": 0.75, "awards": 0.75,
+           "partners": 0.70, "beneficiaries": 0.60}
+# Known gaps as data: fields still below target, with the floor the extractor must not fall under
+# (the score measured when the gap was recorded, minus a little) and why.
+KNOWN_GAPS = {
+    "cases": (0.64, "segmentation misses unquoted titles in running text and splits some lists wrongly"),
+    "agency": (0.65, "the lead agency of cases told in another agency's article is often the article's subject"),
+    "technologies": (0.37, "technology words in a shared paragraph are given to every case of that paragraph"),
+    "departments": (0.25, "unit-like words (…과, …센터) in running text are taken for departments"),
+    "awards": (0.32, "rank needs the tier structure of the whole contest, often only partly stated"),
+    "partners": (0.16, "organisations near a collaboration word are not always partners"),
+    "beneficiaries": (0.27, "every group word in the scope counts; the annotation keeps only the served groups"),
+}
+
+
+@pytest.fixture(scope="module")
+def scores(shared, tmp_path_factory):
+    out = tmp_path_factory.mktemp("dev")
+    done = run_cli("build", "--corpus", str(shared / "corpus"), "--out", str(out / "kg"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    query = run_cli("query", "cases", "--data", str(out / "kg"), "--format", "json")
+    assert query.returncode == 0, query.stderr
+    pred = out / "cases.json"
+    pred.write_text(query.stdout, encoding="utf-8")
+    scored = subprocess.run([sys.executable, str(shared / "tools" / "score_extraction.py"), "--gold",
+                             str(shared / "corpus" / "gold.json"), "--pred", str(pred)],
+                            capture_output=True, text=True, check=True)
+    line = next(x for x in scored.stdout.splitlines() if x.startswith("score:"))
+    print(scored.stdout)
+    return {k: float(v) for k, v in (item.split("=") for item in line.split()[1:])}
+
+
+@pytest.mark.parametrize("field", list(TARGETS))
+def test_dev_set_score(scores, field):
+    score = scores[field]
+    if field in KNOWN_GAPS:
+        floor, reason = KNOWN_GAPS[field]
+        assert score >= floor, f"{field} F1 {score:.3f} fell below its floor {floor}"
+        if score < TARGETS[field]:
+            pytest.xfail(f"{field} F1 {score:.3f} < target {TARGETS[field]}: {reason}")
+    assert score >= TARGETS[field]
+
+
+def test_published_cases_have_agency_source_and_true_spans(shared):
+    path = paths.DATA_TTL_DIR / "cases.ttl"
+    graph = Graph().parse(path)
+    cases = set(graph.subjects(RDF.type, AKG.InnovationCase))
+    assert len(cases) > 400
+    for case in cases:
+        assert len(set(graph.objects(case, AKG.leadAgency))) == 1, case
+        assert set(graph.objects(case, PROV.wasDerivedFrom)), case
+    files = {p.name: p for p in (shared / "corpus").rglob("*.txt")}
+    assert check_spans(graph, files) > 1000
+
+
+def test_published_cases_are_up_to_date(shared, tmp_path):
+    """data/ttl/cases.ttl is what `make data` builds from ../shared/corpus with this code."""
+    done = run_cli("build", "--corpus", str(shared / "corpus"), "--out", str(tmp_path), "--no-store")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "cases.ttl").read_bytes() == (paths.DATA_TTL_DIR / "cases.ttl").read_bytes(), \
+        "run `make data` and commit data/ttl/cases.ttl"
