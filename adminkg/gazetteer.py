@@ -188,11 +188,14 @@ class _Builder:
         return [(path, line, node, row, parent_prop) for line, node, row in pending]
 
     def link_parents(self, pending) -> None:
+        """Units (a regional office) are org:unitOf their parent; other bodies use *prop*."""
         for path, line, node, row, prop in pending:
             parent_id = row["parent_id"]
             if parent_id not in self.rows:
                 self.error(path, line, f"{row['id']}: unknown parent_id {parent_id!r}")
                 continue
+            if (node, RDF.type, ORG.OrganizationalUnit) in self.g:
+                prop = ORG.unitOf
             self.g.add((node, prop, self.agency(parent_id)))
 
     # -- change events -------------------------------------------------------------------

@@ -98,7 +98,7 @@ def serialize_turtle(graph: Graph, *, base: str = DEFAULT_BASE, header: str = ""
 
     minter = Minter(base)
     prefixes = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
-    prefixes.update({kind: f"{minter.base}{kind}/" for kind in MINTED_KINDS})
+    prefixes.update({(kind if kind not in PREFIXES else f"{kind}x"): f"{minter.base}{kind}/" for kind in MINTED_KINDS})
     triples = sorted(graph, key=_sort_key)
     body = pyoxigraph.serialize((pyoxigraph.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples),
                                 format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)

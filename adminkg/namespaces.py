@@ -31,6 +31,8 @@ PREFIXES = {
     "akg": AKG, "akgsh": AKGSH, "org": ORG, "schema": SCHEMA, "oa": OA, "geo": GEO, "spdx": SPDX,
     "void": VOID, "dcat": DCAT, "sh": SH, "skos": SKOS, "dcterms": DCTERMS, "prov": PROV, "owl": OWL,
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "tech": TECH, "atype": ATYPE, "vocab": VOCAB,
+    "sector": VOCAB + "sector/", "collab": VOCAB + "collaboration/", "change": VOCAB + "change/",
+    "grade": VOCAB + "grade/", "ben": VOCAB + "beneficiary/", "dom": VOCAB + "domain/",
 }
 
 # Kinds of minted resources: BASE + kind + "/" + id (also the Turtle prefixes of generated files).

@@ -192,8 +192,12 @@ class Lexicon:
 
     @cached_property
     def grade_pattern(self) -> re.Pattern:
-        alt = "|".join(re.escape(w) for w in self.grade_words)
-        return re.compile(f"(?<![가-힣])(?:{alt})(?:상|사례)?")
+        not_after = self.data["awards"].get("not_grade_after", {})
+        alts = []
+        for w in self.grade_words:
+            guard = "|".join(re.escape(x) for x in not_after.get(w, []))
+            alts.append(re.escape(w) + (f"(?!{guard})" if guard else ""))
+        return re.compile(f"(?<![가-힣])(?:{'|'.join(alts)})(?:상|사례)?")
 
 
 class KoreanExtractor:
@@ -295,7 +299,8 @@ class KoreanExtractor:
         """A body that can lead a case (not a unit such as an 일반구)."""
         if org.iri is None:
             return org.cls in ("PublicInstitution", "CentralGovernmentBody")
-        return (org.iri, RDF.type, AKG.GeneralDistrict) not in self.lex.gaz_graph
+        g = self.lex.gaz_graph
+        return not any((org.iri, RDF.type, cls) in g for cls in (AKG.GeneralDistrict, ORG.OrganizationalUnit))
 
     # -- document facts --------------------------------------------------------------------
     def document_date(self, doc: Document) -> date | None:
@@ -309,23 +314,36 @@ class KoreanExtractor:
                         continue
         return None
 
-    def main_agency(self, orgs: list[OrgRef], text: str) -> OrgRef | None:
-        agencies = [o for o in orgs if o.iri is not None and self.is_agency(o)]
-        if not agencies:
-            agencies = [o for o in orgs if self.is_agency(o)]
-        if not agencies:
+    def main_agency(self, orgs: list[OrgRef], text: str, doc: Document, on: date | None) -> OrgRef | None:
+        """The body the document is about: the first body its (manifest) title names, else the
+        subject of its opening, else the body it names most. A unit stands for its parent."""
+        if doc.title:
+            titled = self.find_orgs(doc.title, on)
+            self.resolve(titled)
+            for o in titled:
+                if o.iri is not None:
+                    same = next((x for x in orgs if x.iri == o.iri), None)
+                    return self.as_agency(OrgRef(name=o.name, iri=o.iri, span=same.span if same else None))
+        known = [o for o in orgs if o.iri is not None] or [o for o in orgs if self.is_agency(o)]
+        if not known:
             return None
-        lead = text[:400]
-        for o in agencies:
+        for o in known:
             if o.span.start < 400:
-                after = lead[o.span.end : o.span.end + 2]
+                after = text[o.span.end:o.span.end + 2]
                 if after[:1] in ("는", "은", "가", "이", ",") or after.startswith("에서"):
-                    return o
+                    return self.as_agency(o)
         counts: dict[str, int] = {}
-        for o in agencies:
+        for o in known:
             counts[o.name] = counts.get(o.name, 0) + 1
         best = max(counts.values())
-        return next(o for o in agencies if counts[o.name] == best)
+        return self.as_agency(next(o for o in known if counts[o.name] == best))
+
+    def as_agency(self, org: OrgRef) -> OrgRef:
+        """The body that can lead a case: a unit (일반구, regional office) gives way to its parent."""
+        if org.iri is None or self.is_agency(org):
+            return org
+        parent = self.lex.gaz_graph.value(org.iri, ORG.unitOf)
+        return OrgRef(name=self.label(parent), iri=parent, span=org.span) if parent is not None else org
 
     # -- pass 8: candidates ----------------------------------------------------------------
     def clean_title(self, title: str) -> str:
@@ -352,6 +370,8 @@ class KoreanExtractor:
         t = text.strip()
         if not (c["min_title"] <= len(t) <= c["max_title"]):
             return False
+        if any(re.search(p, t) for p in c["not_titles"]):
+            return False
         if any(w in t for w in c["contest_words"]) and not re.search(r"(?:시스템|서비스|사업|운영|구축|제도|지원)", t):
             return False
         if re.search(r"(?:\d{4}\s?년?\s?)?(?:상|하)반기", t) and len(t) < 20:
@@ -361,6 +381,24 @@ class KoreanExtractor:
         if self.lex.gazetteer.lookup(t):
             return False
         return bool(HANGUL.search(t) or re.search(r"[A-Za-z]{3,}", t))
+
+    def criteria_list(self, sentence: str, markers: list) -> bool:
+        """A list of evaluation criteria or steps (심사항목은 △체감도 △적극성), not of practices."""
+        c = self.cfg["cases"]
+        lead = sentence[:markers[0].start()]
+        if any(w in lead for w in c["list_skip_lead"]):
+            return True
+        body = sentence[markers[0].start():]
+        items = [body[m.end() - markers[0].start():] for m in markers]
+        hits = sum(any(w in item[:20] for w in c["list_skip_items"]) for item in items)
+        if len(markers) >= 2 and hits >= max(1, len(markers) // 2):
+            return True
+        tail = sentence[markers[-1].end():]
+        return any(w in tail for w in c["list_skip_after"]) and len(tail) < 60
+
+    def is_speech(self, text: str, quote_end: int) -> bool:
+        after = text[quote_end + 1:quote_end + 6]
+        return any(after.startswith(w) for w in self.cfg["cases"]["speech_after"])
 
     def grade_in(self, text: str, offset: int) -> tuple[str | None, Span | None]:
         found = list(self.lex.grade_pattern.finditer(text))
@@ -383,6 +421,9 @@ class KoreanExtractor:
             real = [m for m in items if m.group().strip() != "-" or m.start() == 0]
             if not real or (len(real) < 2 and not re.match(f"\\s*[{markers}]", s.text)):
                 continue
+            window = text[max(0, s.start - 200):s.end]
+            if self.criteria_list(s.text, real) or not any(re.search(p, window) for p in c["list_cues"]):
+                continue
             sentence_grade = (None, None)
             for i, m in enumerate(real):
                 end = real[i + 1].start() if i + 1 < len(real) else len(s.text)
@@ -391,6 +432,15 @@ class KoreanExtractor:
                 quotes = self.quoted(Sentence(seg_start, seg_start + len(seg), seg, s.line))
                 raw = quotes[0].text if quotes else seg
                 raw_start = quotes[0].start if quotes else seg_start
+                item_agency = None
+                lead_org = next((o for o in orgs if o.span.start == seg_start and o.iri is not None), None)
+                if lead_org is not None:
+                    item_agency = lead_org
+                    rest = text[lead_org.span.end:s.start + end]
+                    pm = re.match(r"\s?[(（]([^()（）]{4,90})[)）]", rest)
+                    if pm and not quotes:
+                        raw = pm.group(1)
+                        raw_start = lead_org.span.end + pm.start(1)
                 prev_end = real[i - 1].end() if i else 0
                 lead = s.text[prev_end : m.start()][-10:]
                 grade, gspan = self.grade_in(lead, s.start + m.start() - len(lead))
@@ -413,7 +463,8 @@ class KoreanExtractor:
                     continue
                 tstart = text.find(title, raw_start)
                 span = Span(tstart, tstart + len(title), title) if tstart >= 0 else None
-                cand = Candidate(title, span, s, grade=grade, grade_span=gspan, departments=depts, origin="list")
+                cand = Candidate(title, span, s, agency=item_agency, grade=grade, grade_span=gspan, departments=depts,
+                                 origin="list")
                 cand.scope = [(seg_start, s.start + end)]
                 out.append(cand)
         # (b) quoted titles in sentences that select or award
@@ -422,7 +473,7 @@ class KoreanExtractor:
                 continue
             for q in self.quoted(s):
                 title = self.clean_title(q.text)
-                if not self.is_title_like(title):
+                if not self.is_title_like(title) or self.is_speech(text, q.end):
                     continue
                 if any(x.span and x.span.start <= q.start < x.span.end + 2 for x in out):
                     continue
@@ -437,7 +488,7 @@ class KoreanExtractor:
         # (c) unquoted grade phrases: 최우수 사례에는 X가 선정됐다 / 우수 사례로는 X, Y를 선정
         gw = "|".join(re.escape(w) for w in self.lex.grade_words)
         phrase = re.compile(
-            f"({gw})\\s?(?:상|사례|작)?\\s?(?:에는|으로는|로는|으로)\\s+(.+?)(?:이|가|을|를|등이|등을)\\s?(?:선정|뽑혔|뽑|차지|받|수상|이름)"
+            f"({gw})\\s?(?:상|사례|작)?\\s?(?:에는|으로는|로는)\\s+(.+?)(?:이|가|을|를|등이|등을)\\s?(?:선정|뽑혔|뽑|차지|받|수상|이름)"
         )
         for s in sents:
             for m in phrase.finditer(s.text):
@@ -461,6 +512,25 @@ class KoreanExtractor:
                     )
                     cand.scope = [(s.start, s.end)]
                     out.append(cand)
+        # (e) bodies awarded by name without a practice title: "목포시, 화순군이 우수상을 받았다"
+        award_verb = re.compile(self.cfg["cases"]["award_verbs"])
+        for s in sents:
+            if not award_verb.search(s.text):
+                continue
+            sent_orgs = [o for o in orgs if s.start <= o.span.start < s.end and o.iri is not None and self.is_agency(o)]
+            for o in sent_orgs:
+                tail = text[o.span.end:s.end]
+                m = re.match(r"(?:\s?[,·와과및]\s?[^,·]{1,12}?)*?(?:이|가|은|는|도)?\s?(?:[^\s]{0,12}\s)?"
+                             + self.lex.grade_pattern.pattern, tail)
+                if not m or any(o.span.start <= (c.span.start if c.span else -1) <= s.end and c.sentence is s
+                                for c in out):
+                    continue
+                grade, gspan = self.grade_in(tail[:m.end()], o.span.end)
+                if any(c.sentence is s and c.agency is not None and c.agency.iri == o.iri for c in out):
+                    continue
+                cand = Candidate("", None, s, agency=o, grade=grade, grade_span=gspan, origin="awarded")
+                cand.scope = [(o.span.start, o.span.end)]
+                out.append(cand)
         # (d) card news: an agency alone on its line, its practice on the next lines
         lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", text)]
         heads = []
@@ -757,7 +827,7 @@ class KoreanExtractor:
         sents = self.sentences(text)
         orgs = self.find_orgs(text, on)
         self.resolve(orgs)
-        main = self.main_agency(orgs, text)
+        main = self.main_agency(orgs, text, doc, on)
         cands = self.candidates(doc, sents, orgs)
         for cand in cands:
             self.assign_agency(cand, orgs, main)
@@ -817,7 +887,8 @@ class KoreanExtractor:
     def document_case(self, text: str, sents: list[Sentence], main: OrgRef) -> Candidate | None:
         """A document about one practice that no list or award phrase names: its first quoted
         title, else its headline."""
-        quoted = [(q, s) for s in sents for q in self.quoted(s) if self.is_title_like(self.clean_title(q.text))]
+        quoted = [(q, s) for s in sents for q in self.quoted(s)
+                  if self.is_title_like(self.clean_title(q.text)) and not self.is_speech(text, q.end)]
         if quoted:
             q, s = quoted[0]
             cand = Candidate(self.clean_title(q.text), q, s, agency=main, origin="document")
