@@ -422,7 +422,8 @@ class KoreanExtractor:
             if not real or (len(real) < 2 and not re.match(f"\\s*[{markers}]", s.text)):
                 continue
             window = text[max(0, s.start - 200):s.end]
-            if self.criteria_list(s.text, real) or not any(re.search(p, window) for p in c["list_cues"]):
+            cued = any(re.search(p, window) for p in c["list_cues"]) or self.lex.grade_pattern.search(s.text)
+            if self.criteria_list(s.text, real) or not cued:
                 continue
             sentence_grade = (None, None)
             for i, m in enumerate(real):
@@ -433,7 +434,14 @@ class KoreanExtractor:
                 raw = quotes[0].text if quotes else seg
                 raw_start = quotes[0].start if quotes else seg_start
                 item_agency = None
-                lead_org = next((o for o in orgs if o.span.start == seg_start and o.iri is not None), None)
+                # "◇대상-경기도 김포시 ‘…’": a grade heading, then the body, then the title
+                head = self.lex.grade_pattern.match(seg)
+                body_start, head_grade = seg_start, (None, None)
+                if head and re.match(r"\s?[-–:·]\s?", seg[head.end():]):
+                    body_start = seg_start + head.end() + len(re.match(r"\s?[-–:·]\s?", seg[head.end():]).group())
+                    head_grade = self.grade_in(head.group(), seg_start)
+                lead_org = next((o for o in orgs if body_start <= o.span.start <= body_start + 1 and o.iri is not None
+                                 and (not quotes or o.span.end <= quotes[0].start)), None)
                 if lead_org is not None:
                     item_agency = lead_org
                     rest = text[lead_org.span.end:s.start + end]
@@ -449,6 +457,8 @@ class KoreanExtractor:
                 seg_grade, seg_gspan = self.grade_in(seg[:12], seg_start)
                 if seg_grade and not quotes and seg_gspan.start - seg_start <= 1:
                     grade, gspan = seg_grade, seg_gspan
+                if head_grade[0]:
+                    grade, gspan = head_grade
                 sentence_grade = (grade, gspan)
                 depts = []
                 pm = re.search(r"\(([^()]{2,20})\)\s*(?:[,，]?\s*(?:등|사례)?.*)?$", raw)
@@ -576,14 +586,30 @@ class KoreanExtractor:
                 and cand.scope[0][0] <= o.span.start < (cand.span.start if cand.span else 0)
                 and self.is_agency(o)
             ]
-            cand.agency = head[0] if head else main
+            cand.agency = head[0] if head else self.other_body(cand, orgs, main)
         else:
-            cand.agency = main
+            cand.agency = self.other_body(cand, orgs, main)
         if cand.agency is not None and not self.is_agency(cand.agency) and cand.agency.iri is not None:
             parent = self.lex.gaz_graph.value(cand.agency.iri, ORG.unitOf)
             cand.departments.append((cand.agency.span.text, cand.agency.span))
             cand.agency = OrgRef(name=self.label(parent), iri=parent, span=cand.agency.span) if parent else main
         del inside
+
+    def other_body(self, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None) -> OrgRef | None:
+        """When the document's subject is a central or metropolitan body (often the contest's
+        organiser), a case whose sentence names another gazetteer body belongs to that body."""
+        if main is None or main.iri is None:
+            return main
+        g = self.lex.gaz_graph
+        if not any((main.iri, RDF.type, cls) in g for cls in (AKG.CentralGovernmentBody, AKG.MetropolitanGovernment)):
+            return main
+        start = cand.span.start if cand.span else cand.sentence.start
+        others = [o for o in orgs if cand.sentence.start <= o.span.start < cand.sentence.end and o.iri is not None
+                  and o.iri != main.iri and self.is_agency(o) and o.iri not in self.ancestors(main.iri)]
+        if not others:
+            return main
+        before = [o for o in others if o.span.end <= start]
+        return self.as_agency(before[-1] if before else others[0])
 
     def merge(self, cands: list[Candidate]) -> list[Candidate]:
         """The same practice mentioned twice (a list, then its description) is one case."""
@@ -634,17 +660,26 @@ class KoreanExtractor:
                     out[code] = Span(base + m.start(), base + m.end(), m.group())
         return sorted(out.items())
 
-    def beneficiaries(self, parts) -> list[tuple[URIRef, str, Span]]:
+    def beneficiaries(self, parts, title_span: Span | None = None) -> list[tuple[URIRef, str, Span]]:
+        """Groups named in the title, or in a scope sentence that says the practice is for them;
+        generic groups (residents, staff) only from the title."""
         pattern, by_label = self.lex.beneficiary_pattern
+        cfg = self.cfg["beneficiaries"]
+        generic = {c for c in set(by_label.values()) if str(self.lex.vocab.value(c, SKOS.notation)) in cfg["generic"]}
         out, seen = [], set()
+        chunks = [(title_span.start, title_span.text, True)] if title_span else []
         for base, chunk in parts:
+            for m in re.finditer(r"[^.\n]+", chunk):
+                if any(cue in m.group() for cue in cfg["cues"]):
+                    chunks.append((base + m.start(), m.group(), False))
+        for base, chunk, in_title in chunks:
             for m in pattern.finditer(chunk):
                 surface = m.group()
                 label = next((lab for lab in sorted(by_label, key=len, reverse=True) if surface.endswith(lab)), None)
                 if label is None:
                     continue
                 start = base + m.start() + (len(surface) - len(label))
-                if label in seen:
+                if label in seen or (by_label[label] in generic and not in_title):
                     continue
                 seen.add(label)
                 out.append((by_label[label], label, Span(start, start + len(label), label)))
@@ -659,6 +694,9 @@ class KoreanExtractor:
                 if name in stop or any(name.endswith(s) and len(name) <= len(s) + 1 for s in ("효과", "결과", "성과")):
                     continue
                 if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.is_org_name(name[:-1])):
+                    continue
+                if name.endswith("과") and (re.search(self.cfg["units"]["particle_stem"], name[:-1]) or len(name) < 3
+                                           or name[:-1] in self.lex.beneficiary_pattern[1]):
                     continue
                 if name not in seen:
                     seen.add(name)
@@ -775,7 +813,7 @@ class KoreanExtractor:
         if contest:
             rec.contest, rec.contest_span = contest
             ym = re.search(r"((?:19|20)\d\d)", contest[0])
-            if ym:
+            if ym and (on is None or int(ym.group(1)) <= on.year + 1) and int(ym.group(1)) <= date.today().year + 1:
                 rec.year = int(ym.group(1))
             for word, half in aw["half_year"].items():
                 if word in contest[0]:
@@ -831,8 +869,12 @@ class KoreanExtractor:
         cands = self.candidates(doc, sents, orgs)
         for cand in cands:
             self.assign_agency(cand, orgs, main)
-            pm = re.search(self.cfg["awards"]["place_pattern"], text[cand.sentence.start : cand.sentence.end])
-            if pm and cand.origin != "card":
+            near_start = cand.span.start - 12 if cand.span else cand.sentence.start
+            near_end = cand.scope[0][1] if cand.origin == "list" and cand.scope else (
+                cand.span.end + 12 if cand.span else cand.sentence.end)
+            near = text[max(cand.sentence.start, near_start):min(cand.sentence.end, near_end)]
+            pm = re.search(self.cfg["awards"]["place_pattern"], near)
+            if pm and cand.origin != "card" and not re.search(r"상위\s?" + pm.group(), near):
                 cand.place = int(pm.group(1))
         cands = [c for c in cands if c.agency is not None]
         cands = self.merge(sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start))
@@ -871,7 +913,7 @@ class KoreanExtractor:
                 departments=depts[:4],
                 technologies=self.technologies(parts),
                 partners=self.partners(parts, orgs, cand.agency, organisers),
-                beneficiaries=self.beneficiaries(parts)[:4],
+                beneficiaries=self.beneficiaries(parts, cand.span)[:4],
                 metrics=self.metrics(parts),
                 problems=problems,
                 interventions=interventions,
