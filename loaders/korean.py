@@ -121,28 +121,25 @@ class Lexicon:
                 out.append((code, re.compile(rule["pattern"])))
         return out
 
-    # -- beneficiaries -------------------------------------------------------------------
+    # -- beneficiaries and policy domains ---------------------------------------------------
+    def korean_labels(self, scheme: URIRef) -> tuple[str, dict[str, URIRef]]:
+        """(regex alternation of the Korean labels of *scheme*, longest first; label → concept)."""
+        by_label: dict[str, URIRef] = {}
+        for concept in sorted(self.vocab.subjects(SKOS.inScheme, scheme)):
+            for p in (SKOS.prefLabel, SKOS.altLabel):
+                for label in sorted(self.vocab.objects(concept, p)):
+                    if label.language == "ko":
+                        by_label.setdefault(str(label), concept)
+        return "|".join(re.escape(x) for x in sorted(by_label, key=lambda x: (-len(x), x))), by_label
+
     @cached_property
     def beneficiary_pattern(self) -> tuple[re.Pattern, dict[str, URIRef]]:
-        by_label: dict[str, URIRef] = {}
-        for concept in self.vocab.subjects(SKOS.inScheme, BEN_SCHEME):
-            for p in (SKOS.prefLabel, SKOS.altLabel):
-                for label in self.vocab.objects(concept, p):
-                    if label.language == "ko":
-                        by_label[str(label)] = concept
-        alternation = "|".join(re.escape(x) for x in sorted(by_label, key=len, reverse=True))
+        alternation, by_label = self.korean_labels(BEN_SCHEME)
         return re.compile(f"(?:[가-힣]{{1,6}}\\s)?(?:{alternation})"), by_label
 
-    # -- policy domains ------------------------------------------------------------------
     @cached_property
     def domain_pattern(self) -> tuple[re.Pattern, dict[str, URIRef]]:
-        by_label: dict[str, URIRef] = {}
-        for concept in self.vocab.subjects(SKOS.inScheme, DOMAIN_SCHEME):
-            for p in (SKOS.prefLabel, SKOS.altLabel):
-                for label in self.vocab.objects(concept, p):
-                    if label.language == "ko":
-                        by_label[str(label)] = concept
-        alternation = "|".join(re.escape(x) for x in sorted(by_label, key=len, reverse=True))
+        alternation, by_label = self.korean_labels(DOMAIN_SCHEME)
         return re.compile(alternation), by_label
 
     # -- gazetteer labels -----------------------------------------------------------------
