@@ -111,8 +111,11 @@ class Lexicon:
         for concept in sorted(self.vocab.subjects(SKOS.inScheme, TECH_SCHEME)):
             code = str(self.vocab.value(concept, SKOS.notation))
             forms = {str(x) for p in (SKOS.prefLabel, SKOS.altLabel) for x in self.vocab.objects(concept, p)}
-            forms = [re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))
-                     if len(f) >= 2 and not re.fullmatch(r"[A-Za-z]{1,3}", f)]
+            forms = [
+                re.escape(f)
+                for f in sorted(forms, key=lambda f: (-len(f), f))
+                if len(f) >= 2 and not re.fullmatch(r"[A-Za-z]{1,3}", f)
+            ]
             forms += tech["patterns"].get(code, [])
             if forms:
                 out.append((report_as.get(code, code), re.compile("|".join(f"(?:{f})" for f in forms))))
@@ -326,7 +329,7 @@ class KoreanExtractor:
             return None
         for o in known:
             if o.span.start < 400:
-                after = text[o.span.end:o.span.end + 2]
+                after = text[o.span.end : o.span.end + 2]
                 if after[:1] in ("는", "은", "가", "이", ",") or after.startswith("에서"):
                     return self.as_agency(o)
         counts: dict[str, int] = {}
@@ -382,19 +385,19 @@ class KoreanExtractor:
     def criteria_list(self, sentence: str, markers: list) -> bool:
         """A list of evaluation criteria or steps (심사항목은 △체감도 △적극성), not of practices."""
         c = self.cfg["cases"]
-        lead = sentence[:markers[0].start()]
+        lead = sentence[: markers[0].start()]
         if any(w in lead for w in c["list_skip_lead"]):
             return True
-        body = sentence[markers[0].start():]
-        items = [body[m.end() - markers[0].start():] for m in markers]
+        body = sentence[markers[0].start() :]
+        items = [body[m.end() - markers[0].start() :] for m in markers]
         hits = sum(any(w in item[:20] for w in c["list_skip_items"]) for item in items)
         if len(markers) >= 2 and hits >= max(1, len(markers) // 2):
             return True
-        tail = sentence[markers[-1].end():]
+        tail = sentence[markers[-1].end() :]
         return any(w in tail for w in c["list_skip_after"]) and len(tail) < 60
 
     def is_speech(self, text: str, quote_end: int) -> bool:
-        after = text[quote_end + 1:quote_end + 6]
+        after = text[quote_end + 1 : quote_end + 6]
         return any(after.startswith(w) for w in self.cfg["cases"]["speech_after"])
 
     def grade_in(self, text: str, offset: int) -> tuple[str | None, Span | None]:
@@ -418,7 +421,7 @@ class KoreanExtractor:
             real = [m for m in items if m.group().strip() != "-" or m.start() == 0]
             if not real or (len(real) < 2 and not re.match(f"\\s*[{markers}]", s.text)):
                 continue
-            window = text[max(0, s.start - 200):s.end]
+            window = text[max(0, s.start - 200) : s.end]
             cued = any(re.search(p, window) for p in c["list_cues"]) or self.lex.grade_pattern.search(s.text)
             if self.criteria_list(s.text, real) or not cued:
                 continue
@@ -434,14 +437,22 @@ class KoreanExtractor:
                 # "◇대상-경기도 김포시 ‘…’": a grade heading, then the body, then the title
                 head = self.lex.grade_pattern.match(seg)
                 body_start, head_grade = seg_start, (None, None)
-                if head and re.match(r"\s?[-–:·]\s?", seg[head.end():]):
-                    body_start = seg_start + head.end() + len(re.match(r"\s?[-–:·]\s?", seg[head.end():]).group())
+                if head and re.match(r"\s?[-–:·]\s?", seg[head.end() :]):
+                    body_start = seg_start + head.end() + len(re.match(r"\s?[-–:·]\s?", seg[head.end() :]).group())
                     head_grade = self.grade_in(head.group(), seg_start)
-                lead_org = next((o for o in orgs if body_start <= o.span.start <= body_start + 1 and o.iri is not None
-                                 and (not quotes or o.span.end <= quotes[0].start)), None)
+                lead_org = next(
+                    (
+                        o
+                        for o in orgs
+                        if body_start <= o.span.start <= body_start + 1
+                        and o.iri is not None
+                        and (not quotes or o.span.end <= quotes[0].start)
+                    ),
+                    None,
+                )
                 if lead_org is not None:
                     item_agency = lead_org
-                    rest = text[lead_org.span.end:s.start + end]
+                    rest = text[lead_org.span.end : s.start + end]
                     pm = re.match(r"\s?[(（]([^()（）]{4,90})[)）]", rest)
                     if pm and not quotes:
                         raw = pm.group(1)
@@ -470,8 +481,9 @@ class KoreanExtractor:
                     continue
                 tstart = text.find(title, raw_start)
                 span = Span(tstart, tstart + len(title), title) if tstart >= 0 else None
-                cand = Candidate(title, span, s, agency=item_agency, grade=grade, grade_span=gspan, departments=depts,
-                                 origin="list")
+                cand = Candidate(
+                    title, span, s, agency=item_agency, grade=grade, grade_span=gspan, departments=depts, origin="list"
+                )
                 cand.scope = [(seg_start, s.start + end)]
                 out.append(cand)
         # (b) quoted titles in sentences that select or award
@@ -526,13 +538,17 @@ class KoreanExtractor:
                 continue
             sent_orgs = [o for o in orgs if s.start <= o.span.start < s.end and o.iri is not None and self.is_agency(o)]
             for o in sent_orgs:
-                tail = text[o.span.end:s.end]
-                m = re.match(r"(?:\s?[,·와과및]\s?[^,·]{1,12}?)*?(?:이|가|은|는|도)?\s?(?:[^\s]{0,12}\s)?"
-                             + self.lex.grade_pattern.pattern, tail)
-                if not m or any(o.span.start <= (c.span.start if c.span else -1) <= s.end and c.sentence is s
-                                for c in out):
+                tail = text[o.span.end : s.end]
+                m = re.match(
+                    r"(?:\s?[,·와과및]\s?[^,·]{1,12}?)*?(?:이|가|은|는|도)?\s?(?:[^\s]{0,12}\s)?"
+                    + self.lex.grade_pattern.pattern,
+                    tail,
+                )
+                if not m or any(
+                    o.span.start <= (c.span.start if c.span else -1) <= s.end and c.sentence is s for c in out
+                ):
                     continue
-                grade, gspan = self.grade_in(tail[:m.end()], o.span.end)
+                grade, gspan = self.grade_in(tail[: m.end()], o.span.end)
                 if any(c.sentence is s and c.agency is not None and c.agency.iri == o.iri for c in out):
                     continue
                 cand = Candidate("", None, s, agency=o, grade=grade, grade_span=gspan, origin="awarded")
@@ -601,8 +617,15 @@ class KoreanExtractor:
         if not any((main.iri, RDF.type, cls) in g for cls in (AKG.CentralGovernmentBody, AKG.MetropolitanGovernment)):
             return main
         start = cand.span.start if cand.span else cand.sentence.start
-        others = [o for o in orgs if cand.sentence.start <= o.span.start < cand.sentence.end and o.iri is not None
-                  and o.iri != main.iri and self.is_agency(o) and o.iri not in self.ancestors(main.iri)]
+        others = [
+            o
+            for o in orgs
+            if cand.sentence.start <= o.span.start < cand.sentence.end
+            and o.iri is not None
+            and o.iri != main.iri
+            and self.is_agency(o)
+            and o.iri not in self.ancestors(main.iri)
+        ]
         if not others:
             return main
         before = [o for o in others if o.span.end <= start]
@@ -692,25 +715,35 @@ class KoreanExtractor:
                     continue
                 if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.is_org_name(name[:-1])):
                     continue
-                if name.endswith("과") and (re.search(self.cfg["units"]["particle_stem"], name[:-1]) or len(name) < 3
-                                           or name[:-1] in self.lex.beneficiary_pattern[1]):
+                if name.endswith("과") and (
+                    re.search(self.cfg["units"]["particle_stem"], name[:-1])
+                    or len(name) < 3
+                    or name[:-1] in self.lex.beneficiary_pattern[1]
+                ):
                     continue
                 if name not in seen:
                     seen.add(name)
                     out.append((name, Span(base + m.start(), base + m.end(), name)))
         return out
 
-    def partners(self, parts, orgs: list[OrgRef], agency: OrgRef | None, organisers: set) -> list[tuple[OrgRef, str]]:
-        collab = self.cfg["orgs"]["collaboration"]
-        not_partner = self.cfg["orgs"]["not_partner"]
+    def partners(
+        self, parts, orgs: list[OrgRef], agency: OrgRef | None, organisers: set, leaders: set | None = None
+    ) -> list[tuple[OrgRef, str]]:
+        """Organisations next to a collaboration word (협업, 협약, 손잡고 …), not organisers,
+        parents, generic words, nor bodies leading other cases of the document."""
+        orgs_cfg = self.cfg["orgs"]
+        collab, not_partner, reach = orgs_cfg["collaboration"], orgs_cfg["not_partner"], orgs_cfg["cue_reach"]
         out, seen = [], set()
         for base, chunk in parts:
             end = base + len(chunk)
-            cue = next((kind for word, kind in collab.items() if word in chunk), None)
-            if cue is None:
-                continue
             for o in orgs:
-                if not (base <= o.span.start < end):
+                if not (base <= o.span.start < end) or o.name in orgs_cfg["generic"]:
+                    continue
+                if leaders and (o.iri or o.name) in leaders:
+                    continue
+                near = chunk[max(0, o.span.start - base - reach) : o.span.end - base + reach]
+                cue = next((kind for word, kind in collab.items() if word in near), None)
+                if cue is None or any(w in near for w in orgs_cfg["organiser_words"]):
                     continue
                 if agency is not None and (o.iri is not None and o.iri == agency.iri or o.name == agency.name):
                     continue
@@ -867,9 +900,12 @@ class KoreanExtractor:
         for cand in cands:
             self.assign_agency(cand, orgs, main)
             near_start = cand.span.start - 12 if cand.span else cand.sentence.start
-            near_end = cand.scope[0][1] if cand.origin == "list" and cand.scope else (
-                cand.span.end + 12 if cand.span else cand.sentence.end)
-            near = text[max(cand.sentence.start, near_start):min(cand.sentence.end, near_end)]
+            near_end = (
+                cand.scope[0][1]
+                if cand.origin == "list" and cand.scope
+                else (cand.span.end + 12 if cand.span else cand.sentence.end)
+            )
+            near = text[max(cand.sentence.start, near_start) : min(cand.sentence.end, near_end)]
             pm = re.search(self.cfg["awards"]["place_pattern"], near)
             if pm and cand.origin != "card" and not re.search(r"상위\s?" + pm.group(), near):
                 cand.place = int(pm.group(1))
@@ -894,6 +930,7 @@ class KoreanExtractor:
             organizer = before[-1] if before else None
         organisers = {organizer.name} if organizer else set()
         tiers = self.tiers_in(text)
+        leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None}
         records = []
         for cand in cands:
             parts = self.scope_text(text, cand)
@@ -909,7 +946,7 @@ class KoreanExtractor:
                 agency=cand.agency,
                 departments=depts[:4],
                 technologies=self.technologies(parts),
-                partners=self.partners(parts, orgs, cand.agency, organisers),
+                partners=self.partners(parts, orgs, cand.agency, organisers, leaders),
                 beneficiaries=self.beneficiaries(parts, cand.span)[:4],
                 metrics=self.metrics(parts),
                 problems=problems,
@@ -926,8 +963,12 @@ class KoreanExtractor:
     def document_case(self, text: str, sents: list[Sentence], main: OrgRef) -> Candidate | None:
         """A document about one practice that no list or award phrase names: its first quoted
         title, else its headline."""
-        quoted = [(q, s) for s in sents for q in self.quoted(s)
-                  if self.is_title_like(self.clean_title(q.text)) and not self.is_speech(text, q.end)]
+        quoted = [
+            (q, s)
+            for s in sents
+            for q in self.quoted(s)
+            if self.is_title_like(self.clean_title(q.text)) and not self.is_speech(text, q.end)
+        ]
         if quoted:
             q, s = quoted[0]
             cand = Candidate(self.clean_title(q.text), q, s, agency=main, origin="document")

@@ -27,7 +27,7 @@ KNOWN_GAPS = {
     "technologies": (0.43, "technology words in a shared paragraph are given to every case of that paragraph"),
     "departments": (0.27, "unit-like words (…과, …센터) in running text are taken for departments"),
     "awards": (0.38, "rank needs the tier structure of the whole contest, often only partly stated"),
-    "partners": (0.15, "organisations near a collaboration word are not always partners"),
+    "partners": (0.25, "organisations near a collaboration word are not always partners"),
     "beneficiaries": (0.38, "every group word in the scope counts; the annotation keeps only the served groups"),
 }
 
