@@ -726,6 +726,19 @@ class KoreanExtractor:
                     out.append((name, Span(base + m.start(), base + m.end(), name)))
         return out
 
+    def units_of(self, agency: OrgRef | None, parts, orgs: list[OrgRef]) -> list[tuple[str, Span]]:
+        """Gazetteer units of the lead agency (a regional office, an 일반구) named in the scope, as written."""
+        if agency is None or agency.iri is None:
+            return []
+        g = self.lex.gaz_graph
+        out: list[tuple[str, Span]] = []
+        for base, chunk in parts:
+            for o in orgs:
+                inside = o.iri is not None and base <= o.span.start < base + len(chunk)
+                if inside and g.value(o.iri, ORG.unitOf) == agency.iri and o.span.text not in [n for n, _ in out]:
+                    out.append((o.span.text, o.span))
+        return out
+
     def partners(
         self, parts, orgs: list[OrgRef], agency: OrgRef | None, organisers: set, leaders: set | None = None
     ) -> list[tuple[OrgRef, str]]:
@@ -935,7 +948,9 @@ class KoreanExtractor:
         for cand in cands:
             parts = self.scope_text(text, cand)
             depts = list(cand.departments)
-            for name, span in self.departments(parts, cand.agency):
+            # a unit named with the case itself ("…(재무과)") is its department; else look in its scope
+            scoped = self.units_of(cand.agency, parts, orgs) + self.departments(parts, cand.agency)
+            for name, span in [] if depts else scoped:
                 if name not in [d[0] for d in depts]:
                     depts.append((name, span))
             problems, interventions = self.statements(parts)
