@@ -487,10 +487,20 @@ class KoreanExtractor:
                 cand.scope = [(seg_start, s.start + end)]
                 out.append(cand)
         # (b) quoted titles in sentences that select or award
-        for s in sents:
-            if not any(cue in s.text for cue in c["cues"]):
+        lines_seen = set()
+        for s0 in sents:
+            if s0.line in lines_seen:
                 continue
-            for q in self.quoted(s):
+            lines_seen.add(s0.line)
+            line_sents = [x for x in sents if x.line == s0.line]
+            whole = Sentence(
+                line_sents[0].start, line_sents[-1].end, text[line_sents[0].start : line_sents[-1].end], s0.line
+            )
+            for q in self.quoted(whole):  # a quote may hold a full stop ("A.I. 푸드스캐너")
+                s = next(x for x in line_sents if x.start <= q.start < x.end or x is line_sents[-1])
+                s = Sentence(s.start, max(s.end, q.end), text[s.start : max(s.end, q.end)], s.line)
+                if not any(cue in s.text for cue in c["cues"]):
+                    continue
                 title = self.clean_title(q.text)
                 if not self.is_title_like(title) or self.is_speech(text, q.end):
                     continue
