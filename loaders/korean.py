@@ -41,6 +41,7 @@ LEXICON_FILE = Path(__file__).parent / "lexicon" / "korean.toml"
 TECH_SCHEME = URIRef("https://w3id.org/adminkg/vocab/technology")
 BEN_SCHEME = URIRef("https://w3id.org/adminkg/vocab/beneficiary")
 DOMAIN_SCHEME = URIRef("https://w3id.org/adminkg/vocab/domain")
+GRADE_SCHEME = URIRef("https://w3id.org/adminkg/vocab/grade")
 HANGUL = re.compile(r"[가-힣]")
 PARTICLES = set("은는이가의에와과도로을를만서")
 ADMIN_END = set("시군구도청부처원단회사")
@@ -191,12 +192,31 @@ class Lexicon:
         return sorted(words, key=len, reverse=True)
 
     @cached_property
+    def grade_notation(self) -> dict[str, str]:
+        """Every label of the award-grade vocabulary (spaces removed) → the grade's notation."""
+        out = {}
+        for concept in self.vocab.subjects(SKOS.inScheme, GRADE_SCHEME):
+            notation = self.vocab.value(concept, SKOS.notation)
+            if notation is None:
+                continue
+            for p in (SKOS.notation, SKOS.prefLabel, SKOS.altLabel):
+                for label in self.vocab.objects(concept, p):
+                    out[normalise(str(label))] = str(notation)
+        return out
+
+    def canonical_grade(self, word: str | None) -> str | None:
+        if word is None:
+            return None
+        key = normalise(word)
+        return self.grade_notation.get(key) or self.grade_notation.get(re.sub(r"(?:상|사례)$", "", key)) or word
+
+    @cached_property
     def grade_pattern(self) -> re.Pattern:
         not_after = self.data["awards"].get("not_grade_after", {})
         alts = []
         for w in self.grade_words:
             guard = "|".join(re.escape(x) for x in not_after.get(w, []))
-            alts.append(re.escape(w) + (f"(?!{guard})" if guard else ""))
+            alts.append(re.escape(w) + (f"(?!\\s?(?:{guard}))" if guard else ""))
         return re.compile(f"(?<![가-힣])(?:{'|'.join(alts)})(?:상|사례)?")
 
 
@@ -862,6 +882,15 @@ class KoreanExtractor:
         if cand.grade is None and contest is None:
             return []
         aw = self.cfg["awards"]
+        if (
+            cand.grade == "우수"
+            and cand.grade_span
+            and "사례" in cand.grade_span.text
+            and not any("우수" in fam and len(fam) > 1 for fam in tiers_in_doc)
+        ):
+            cand.grade, cand.grade_span = None, None
+        if cand.grade is None and contest is None:
+            return []
         rec = AwardRecord(grade=cand.grade, grade_span=cand.grade_span, organizer=organizer)
         if contest:
             rec.contest, rec.contest_span = contest
@@ -879,10 +908,11 @@ class KoreanExtractor:
         if cand.place is not None:
             rec.rank = cand.place
         elif cand.grade:
+            grade = self.lex.canonical_grade(cand.grade)
             for family in tiers_in_doc:
-                if cand.grade in family:
-                    if len(family) > 1 or family[0] == "대상":
-                        rec.rank = family.index(cand.grade) + 1
+                if grade in family and (len(family) > 1 or family[0] == "대상"):
+                    rec.rank = family.index(grade) + 1
+                    break
         if rec.grade is None and rec.contest == "":
             return []
         return [rec]
@@ -902,11 +932,17 @@ class KoreanExtractor:
         return None
 
     def tiers_in(self, text: str) -> list[list[str]]:
+        """The tiers of each family the document shows as grades ("우수사례" alone is the generic
+        word for a good practice, not a tier)."""
+        found = set()
+        for m in self.lex.grade_pattern.finditer(text):
+            word = m.group()
+            if re.fullmatch(r"우수\s?사례", word):
+                continue
+            found.add(self.lex.canonical_grade(word))
         out = []
         for family in self.cfg["awards"]["tiers"]:
-            present = [
-                w for w in family if re.search(f"(?<![가-힣]){re.escape(w)}(?:상|\\s|사례|\\s?\\d건|[,·▲])", text)
-            ]
+            present = [w for w in family if w in found]
             if present:
                 out.append(present)
         return out
