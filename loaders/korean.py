@@ -315,10 +315,18 @@ class KoreanExtractor:
             return True
         return any(p.fullmatch(name) for p, _cls, _sector in self.lex.form_patterns)
 
+    def unit_owner(self, name: str) -> URIRef | None:
+        """The body a unit's name begins with: 전북소방본부 → 전북특별자치도, 서귀포보건소 → 서귀포시."""
+        for cut in range(len(name) - 2, 1, -1):
+            hits = [h for h in self.lex.gazetteer.lookup(name[:cut]) if self.is_agency(OrgRef(name="", iri=h))]
+            if len(hits) == 1:
+                return hits[0]
+        return None
+
     def is_agency(self, org: OrgRef) -> bool:
         """A body that can lead a case (not a unit such as an 일반구)."""
         if org.iri is None:
-            return org.cls in ("PublicInstitution", "CentralGovernmentBody")
+            return org.cls in ("PublicInstitution", "CentralGovernmentBody")  # a "Unit" is not
         g = self.lex.gaz_graph
         return not any((org.iri, RDF.type, cls) in g for cls in (AKG.GeneralDistrict, ORG.OrganizationalUnit))
 
@@ -359,7 +367,10 @@ class KoreanExtractor:
         return self.as_agency(next(o for o in known if counts[o.name] == best))
 
     def as_agency(self, org: OrgRef) -> OrgRef:
-        """The body that can lead a case: a unit (일반구, regional office) gives way to its parent."""
+        """The body that can lead a case: a unit (일반구, regional office, 소방본부) gives way to its parent."""
+        if org.iri is None and org.cls == "Unit":
+            owner = self.unit_owner(org.name)
+            return OrgRef(name=self.label(owner), iri=owner, span=org.span) if owner is not None else org
         if org.iri is None or self.is_agency(org):
             return org
         parent = self.lex.gaz_graph.value(org.iri, ORG.unitOf)
@@ -632,10 +643,15 @@ class KoreanExtractor:
             cand.agency = head[0] if head else self.other_body(cand, orgs, main)
         else:
             cand.agency = self.other_body(cand, orgs, main)
-        if cand.agency is not None and not self.is_agency(cand.agency) and cand.agency.iri is not None:
-            parent = self.lex.gaz_graph.value(cand.agency.iri, ORG.unitOf)
-            cand.departments.append((cand.agency.span.text, cand.agency.span))
-            cand.agency = OrgRef(name=self.label(parent), iri=parent, span=cand.agency.span) if parent else main
+        if cand.agency is not None and not self.is_agency(cand.agency):
+            unit = cand.agency
+            owner = self.as_agency(unit)
+            if owner is not unit:
+                if unit.span is not None:
+                    cand.departments.append((unit.span.text, unit.span))
+                cand.agency = owner
+            elif unit.iri is not None or unit.cls == "Unit":
+                cand.agency = main
         del inside
 
     def other_body(self, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None) -> OrgRef | None:
@@ -782,6 +798,10 @@ class KoreanExtractor:
             for o in orgs:
                 if not (base <= o.span.start < end) or o.name in orgs_cfg["generic"]:
                     continue
+                if o.iri is None and o.cls == "Unit":
+                    o = self.as_agency(o)  # a 소방본부 partners through its government
+                    if o.iri is None:
+                        continue
                 if leaders and (o.iri or o.name) in leaders:
                     continue
                 near = chunk[max(0, o.span.start - base - reach) : o.span.end - base + reach]
