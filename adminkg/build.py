@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import sys
 import time
 from collections import Counter
@@ -427,4 +426,4 @@ def print_progress(i: int, total: int, path: Path) -> None:
             print(file=sys.stderr)
 
 
-__all__ = ["BuildReport", "Emitter", "build", "load_corpus", "print_progress", "shutil"]
+__all__ = ["BuildReport", "Emitter", "build", "load_corpus", "print_progress"]

@@ -379,9 +379,7 @@ class KoreanExtractor:
     # -- pass 8: candidates ----------------------------------------------------------------
     def clean_title(self, title: str) -> str:
         title = title.strip(" ,.·ㆍ-–—:;\t")
-        title = re.sub(
-            r"\s*(?:등이다|등이며|등이|등을|등\s?\d+건.*|사례가.*|사례를.*|사례로.*|이 선정.*|가 선정.*)$", "", title
-        )
+        title = re.sub(self.cfg["cases"]["title_tail"], "", title)
         title = re.sub(r"^(?:최우수|우수|장려|대상|금상|은상|동상|노력)\s?(?:상|사례)?\s*[-:]?\s*", "", title)
         for opening, closing in self.cfg["cases"]["quotes"].items():
             if title.startswith(opening) and title.endswith(closing) and len(title) > 2:
@@ -628,7 +626,6 @@ class KoreanExtractor:
             for o in orgs
             if cand.sentence.start <= o.span.end <= start and self.is_agency(o) and start - o.span.end <= 12
         ]
-        inside = [o for o in orgs if cand.span and cand.span.start <= o.span.start < cand.span.end]
         if before:
             cand.agency = before[-1]
         elif cand.origin == "list":
@@ -652,7 +649,6 @@ class KoreanExtractor:
                 cand.agency = owner
             elif unit.iri is not None or unit.cls == "Unit":
                 cand.agency = main
-        del inside
 
     def other_body(self, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None) -> OrgRef | None:
         """When the document's subject is a central or metropolitan body (often the contest's
@@ -880,12 +876,10 @@ class KoreanExtractor:
                 if len(sent) < 8:
                     continue
                 span = Span(base + m.start(), base + m.end(), m.group())
-                if re.search(r"(?:필요|불편|문제|어려움|우려|부족|사각지대|민원이\s?(?:증가|잦))", sent):
+                if re.search(self.cfg["statements"]["problem"], sent):
                     dm = pattern.search(sent)
                     problems.append((span, by_label.get(dm.group()) if dm else None))
-                elif re.search(
-                    r"(?:구축|도입|개발|제작|운영|시행|추진|마련|설치|개선)(?:했|하였|해|하고|하여|한)", sent
-                ):
+                elif re.search(self.cfg["statements"]["intervention"], sent):
                     interventions.append(span)
         return problems[:3], interventions[:3]
 
