@@ -43,8 +43,6 @@ BEN_SCHEME = URIRef("https://w3id.org/adminkg/vocab/beneficiary")
 DOMAIN_SCHEME = URIRef("https://w3id.org/adminkg/vocab/domain")
 GRADE_SCHEME = URIRef("https://w3id.org/adminkg/vocab/grade")
 HANGUL = re.compile(r"[가-힣]")
-PARTICLES = set("은는이가의에와과도로을를만서")
-ADMIN_END = set("시군구도청부처원단회사")
 
 
 def _bigrams(s: str) -> set[str]:
@@ -226,6 +224,7 @@ class KoreanExtractor:
     def __init__(self, lexicon: Lexicon | None = None):
         self.lex = lexicon or Lexicon()
         self.cfg = self.lex.data
+        self.grammar = {k: set(v) if isinstance(v, str) else v for k, v in self.cfg["grammar"].items()}
 
     # -- pass 5: sentences --------------------------------------------------------------
     def sentences(self, text: str) -> list[Sentence]:
@@ -252,7 +251,11 @@ class KoreanExtractor:
             after = text[m.end()] if m.end() < len(text) else " "
             if len(normalise(label)) <= 3 and HANGUL.match(before):
                 continue
-            if label[-1] not in ADMIN_END and HANGUL.match(after) and after not in PARTICLES:
+            if (
+                label[-1] not in self.grammar["admin_endings"]
+                and HANGUL.match(after)
+                and after not in self.grammar["particles"]
+            ):
                 continue
             hits = self.lex.gazetteer.lookup(label, on)
             org = OrgRef(name=label, span=Span(m.start(), m.end(), label))
@@ -358,7 +361,7 @@ class KoreanExtractor:
         for o in known:
             if o.span.start < 400:
                 after = text[o.span.end : o.span.end + 2]
-                if after[:1] in ("는", "은", "가", "이", ",") or after.startswith("에서"):
+                if after[:1] in self.grammar["subject_markers"] or after.startswith("에서"):
                     return self.as_agency(o)
         counts: dict[str, int] = {}
         for o in known:
@@ -380,7 +383,7 @@ class KoreanExtractor:
     def clean_title(self, title: str) -> str:
         title = title.strip(" ,.·ㆍ-–—:;\t")
         title = re.sub(self.cfg["cases"]["title_tail"], "", title)
-        title = re.sub(r"^(?:최우수|우수|장려|대상|금상|은상|동상|노력)\s?(?:상|사례)?\s*[-:]?\s*", "", title)
+        title = re.sub(self.cfg["cases"]["title_head"], "", title)
         for opening, closing in self.cfg["cases"]["quotes"].items():
             if title.startswith(opening) and title.endswith(closing) and len(title) > 2:
                 title = title[1:-1]
@@ -401,9 +404,9 @@ class KoreanExtractor:
             return False
         if any(re.search(p, t) for p in c["not_titles"]):
             return False
-        if any(w in t for w in c["contest_words"]) and not re.search(r"(?:시스템|서비스|사업|운영|구축|제도|지원)", t):
+        if any(w in t for w in c["contest_words"]) and not re.search(c["practice_words"], t):
             return False
-        if re.search(r"(?:\d{4}\s?년?\s?)?(?:상|하)반기", t) and len(t) < 20:
+        if re.search(c["period_only"], t) and len(t) < 20:
             return False
         if any(t.endswith(e) for e in c["speech_endings"]) and len(t) > 25:
             return False
@@ -545,9 +548,7 @@ class KoreanExtractor:
                 out.append(cand)
         # (c) unquoted grade phrases: 최우수 사례에는 X가 선정됐다 / 우수 사례로는 X, Y를 선정
         gw = "|".join(re.escape(w) for w in self.lex.grade_words)
-        phrase = re.compile(
-            f"({gw})\\s?(?:상|사례|작)?\\s?(?:에는|으로는|로는)\\s+(.+?)(?:이|가|을|를|등이|등을)\\s?(?:선정|뽑혔|뽑|차지|받|수상|이름)"
-        )
+        phrase = re.compile(c["award_phrase"].replace("{grades}", gw))
         for s in sents:
             for m in phrase.finditer(s.text):
                 body, body_start = m.group(2), s.start + m.start(2)
@@ -558,7 +559,7 @@ class KoreanExtractor:
                     pstart = body_start + body.find(piece, pos)
                     pos = body.find(piece, pos) + len(piece)
                     title = self.clean_title(piece)
-                    if not self.is_title_like(title) or title.startswith(("이번", "올해", "총 ")):
+                    if not self.is_title_like(title) or title.startswith(tuple(c["not_title_starts"])):
                         continue
                     cand = Candidate(
                         title,
@@ -753,7 +754,7 @@ class KoreanExtractor:
         for base, chunk in parts:
             for m in self.lex.unit_pattern.finditer(chunk):
                 name = m.group()
-                if name in stop or any(name.endswith(s) and len(name) <= len(s) + 1 for s in ("효과", "결과", "성과")):
+                if name in stop:
                     continue
                 if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.is_org_name(name[:-1])):
                     continue
@@ -830,7 +831,7 @@ class KoreanExtractor:
         mc = self.cfg["metrics"]
         units = "|".join(mc["units"])
         num = mc["number"]
-        before_after = re.compile(f"({num})\\s?({units})\\s?에서\\s?({num})\\s?({units})\\s?(?:으로|로)")
+        before_after = re.compile(mc["before_after"].replace("{n}", num).replace("{u}", units))
         single = re.compile(f"({num})\\s?({units})(?:\\s?\\(({num})\\s?({units})\\))?")
         out = []
         for base, chunk in parts:
@@ -855,7 +856,7 @@ class KoreanExtractor:
                 tail = chunk[m.end() : m.end() + 8]
                 change = next((v for k, v in mc["change"].items() if k in tail), None)
                 unit = m.group(2)
-                if unit in ("년", "일") and change is None:
+                if unit in mc["date_units"] and change is None:
                     continue  # dates, not quantities
                 out.append(
                     MetricRecord(
@@ -897,10 +898,10 @@ class KoreanExtractor:
             return []
         aw = self.cfg["awards"]
         if (
-            cand.grade == "우수"
+            cand.grade == self.cfg["awards"]["generic_grade"]
             and cand.grade_span
-            and "사례" in cand.grade_span.text
-            and not any("우수" in fam and len(fam) > 1 for fam in tiers_in_doc)
+            and re.fullmatch(self.cfg["awards"]["generic_phrase"], cand.grade_span.text)
+            and not any(cand.grade in fam and len(fam) > 1 for fam in tiers_in_doc)
         ):
             cand.grade, cand.grade_span = None, None
         if cand.grade is None and contest is None:
@@ -951,7 +952,7 @@ class KoreanExtractor:
         found = set()
         for m in self.lex.grade_pattern.finditer(text):
             word = m.group()
-            if re.fullmatch(r"우수\s?사례", word):
+            if re.fullmatch(self.cfg["awards"]["generic_phrase"], word):
                 continue
             found.add(self.lex.canonical_grade(word))
         out = []
