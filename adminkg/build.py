@@ -372,11 +372,11 @@ def build(
     roots = [Path(r) for r in roots]
     out = Path(out)
     missing = [r for r in roots if not r.exists()]
-    emitter = Emitter(base, with_text=with_text)
+    extractor = KoreanExtractor()
+    emitter = Emitter(base, with_text=with_text, vocab=extractor.lex.vocab)  # parse the vocabularies once
     report = emitter.report
     for r in missing:
         report.failed.append((str(r), "no such file or folder"))
-    extractor = KoreanExtractor()
     for doc, error in load_corpus([r for r in roots if r.exists()], max_bytes=max_bytes, progress=progress):
         if error is not None:
             report.failed.append((error.path, error.problem))
