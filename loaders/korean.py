@@ -211,10 +211,14 @@ class Lexicon:
     @cached_property
     def grade_pattern(self) -> re.Pattern:
         not_after = self.data["awards"].get("not_grade_after", {})
+        only_before = self.data["awards"].get("grade_only_before", {})
         alts = []
         for w in self.grade_words:
-            guard = "|".join(re.escape(x) for x in not_after.get(w, []))
-            alts.append(re.escape(w) + (f"(?!\\s?(?:{guard}))" if guard else ""))
+            guard = "|".join(not_after.get(w, []))
+            alt = re.escape(w) + (f"(?!\\s?(?:{guard}))" if guard else "")
+            if w in only_before:
+                alt += f"(?=\\s?(?:{'|'.join(only_before[w])})|\\s*$)"
+            alts.append(alt)
         return re.compile(f"(?<![가-힣])(?:{'|'.join(alts)})(?:상|사례)?")
 
 
@@ -232,7 +236,11 @@ class KoreanExtractor:
         for line_no, m in enumerate(re.finditer(r"[^\n]+", text)):
             line, base = m.group(), m.start()
             start = 0
-            for cut in re.finditer(r"(?<=[다요음됨함임])\.(?=\s|$)|(?<=[.?!])\s+(?=[가-힣‘'\"“(▲△◇○■□◆])", line):
+            # a list item on its own line keeps its ? and ! (▲내 버스 지금 어디? 실시간 …)
+            cuts = r"(?<=[다요음됨함임])\.(?=\s|$)"
+            if not re.match(r"\s*[" + re.escape(self.cfg["cases"]["markers"]) + "]", line):
+                cuts += r"|(?<=[.?!])\s+(?=[가-힣‘'\"“(▲△◇○■□◆])"
+            for cut in re.finditer(cuts, line):
                 end = cut.end()
                 if line[start:end].strip():
                     out.append(Sentence(base + start, base + end, line[start:end], line_no))
@@ -404,7 +412,13 @@ class KoreanExtractor:
             return False
         if any(re.search(p, t) for p in c["not_titles"]):
             return False
-        if any(w in t for w in c["contest_words"]) and not re.search(c["practice_words"], t):
+        rest = self.lex.grade_pattern.sub("", t)
+        if not (HANGUL.search(rest) or re.search(r"[A-Za-z]{3,}", rest)):
+            return False  # grade and prize words only: 대상(대통령상)
+        contest_like = any(w in t for w in c["contest_words"]) or (
+            any(w in t for w in c["contest_words_with_year"]) and re.search(r"(?:19|20)\d\d", t)
+        )
+        if contest_like and not re.search(c["practice_words"], t):
             return False
         if re.search(c["period_only"], t) and len(t) < 20:
             return False
@@ -442,12 +456,91 @@ class KoreanExtractor:
             word = m.group()
         return word, Span(offset + m.start(), offset + m.end(), m.group())
 
+    def clause_scopes(self, text: str, cands: list[Candidate]) -> None:
+        """Narrow the scope of cases quoted in one sentence to their own clause (the commas outside
+        quotes and brackets cut clauses): "‘가’에 위생과 …, ‘나’의 건축과 …". Where one clause holds
+        several quotes, a unit goes forward when the quotes are possessed (위생과의 ‘가’), else back."""
+        by_sentence: dict[int, list[Candidate]] = {}
+        for cand in cands:
+            if cand.span is not None:
+                by_sentence.setdefault(cand.sentence.start, []).append(cand)
+        for group in by_sentence.values():
+            if len(group) < 2:
+                continue
+            group.sort(key=lambda c: c.span.start)
+            s = group[0].sentence
+            masked = list(s.text)
+            for q in self.quoted(s):
+                for i in range(q.start - s.start, q.end - s.start):
+                    masked[i] = "x"
+            masked = re.sub(r"[(（][^()（）]*[)）]", lambda m: "x" * len(m.group()), "".join(masked))
+            cuts = [s.start] + [s.start + m.end() for m in re.finditer(r",\s", masked)] + [s.end]
+            clauses = list(zip(cuts, cuts[1:]))
+            owners: list[list[Candidate]] = [[c for c in group if a <= c.span.start < b] for a, b in clauses]
+            scopes: dict[int, list[tuple[int, int]]] = {id(c): [] for c in group}
+            last = None
+            pending: list[tuple[int, int]] = []
+            for (a, b), own in zip(clauses, owners):
+                if not own:
+                    if last is None:
+                        pending.append((a, b))
+                    else:
+                        scopes[id(last)].append((a, b))
+                    continue
+                if len(own) == 1:
+                    scopes[id(own[0])].append((a, b))
+                else:
+                    possessed = [re.search(r"의\s?$", text[max(a, c.span.start - 4) : c.span.start - 1]) for c in own]
+                    forward = sum(map(bool, possessed)) * 2 > len(own)
+                    for i, c in enumerate(own):
+                        if forward:
+                            start = own[i - 1].span.end + 1 if i else a
+                            end = c.span.end + 1 if i + 1 < len(own) else b
+                        else:
+                            start = c.span.start - 1 if i else a
+                            end = own[i + 1].span.start - 1 if i + 1 < len(own) else b
+                        scopes[id(c)].append((start, end))
+                if pending:
+                    scopes[id(own[0])] += pending
+                    pending = []
+                last = own[-1]
+            for c in group:
+                c.scope = sorted(scopes[id(c)]) or c.scope
+
+    def grade_of_quote(self, text: str, s: Sentence, q: Span) -> tuple[str | None, Span | None]:
+        """The grade a sentence gives one of its quoted titles: the first grade word after it unless
+        that word heads what follows (우수상에는 ‘…’), else the last heading grade before it."""
+        aw = self.cfg["awards"]
+        inside = [(x.start - 1, x.end + 1) for x in self.quoted(s)]
+
+        def heads(m: re.Match) -> bool:
+            return bool(re.match(aw["grade_heads"], s.text[m.end() :]))
+
+        mentions = [
+            m
+            for m in self.lex.grade_pattern.finditer(s.text)
+            if (heads(m) or not re.fullmatch(aw["generic_phrase"], m.group()))
+            and not any(a <= s.start + m.start() < b for a, b in inside)
+        ]
+
+        after = [m for m in mentions if s.start + m.start() >= q.end]
+        chosen = None
+        if after and not heads(after[0]):
+            chosen = after[0]
+        else:
+            before = [m for m in mentions if s.start + m.end() <= q.start and heads(m)]
+            chosen = before[-1] if before else None
+        if chosen is None:
+            return None, None
+        return self.grade_in(chosen.group(), s.start + chosen.start())
+
     def candidates(self, doc: Document, sents: list[Sentence], orgs: list[OrgRef]) -> list[Candidate]:
         text = doc.text
         c = self.cfg["cases"]
         markers = re.escape(c["markers"].replace("-", "")) + "\\-"
         out: list[Candidate] = []
         # (a) list items
+        item_heads = self.cfg["awards"]["grade_heads"] + r"|^\s?에\s"  # "▲우수에 …" too
         for s in sents:
             items = list(re.finditer(f"[{markers}]\\s?", s.text))
             real = [m for m in items if m.group().strip() != "-" or m.start() == 0]
@@ -495,8 +588,15 @@ class KoreanExtractor:
                 if grade is None and i:
                     grade, gspan = sentence_grade
                 seg_grade, seg_gspan = self.grade_in(seg[:12], seg_start)
-                if seg_grade and not quotes and seg_gspan.start - seg_start <= 1:
+                if (
+                    seg_grade
+                    and seg_gspan.start - seg_start <= 1
+                    and (not quotes or re.match(item_heads, text[seg_gspan.end :]))
+                ):
                     grade, gspan = seg_grade, seg_gspan
+                trailing = re.search(f"[(（]\\s?({self.lex.grade_pattern.pattern})\\s?[)）][^()（）]{{0,12}}$", seg)
+                if trailing:  # "△‘…’(최우수)": the grade follows its item
+                    grade, gspan = self.grade_in(trailing.group(1), seg_start + trailing.start(1))
                 if head_grade[0]:
                     grade, gspan = head_grade
                 sentence_grade = (grade, gspan)
@@ -538,7 +638,9 @@ class KoreanExtractor:
                     continue
                 if any(x.span and x.span.start <= q.start < x.span.end + 2 for x in out):
                     continue
-                grade, gspan = self.grade_in(text[q.end : s.end][:40], q.end)
+                grade, gspan = self.grade_of_quote(text, s, q)
+                if grade is None:
+                    grade, gspan = self.grade_in(text[q.end : s.end][:40], q.end)
                 if grade is None:
                     grade, gspan = self.grade_in(
                         text[s.start : q.start][-25:], q.start - len(text[s.start : q.start][-25:])
@@ -546,6 +648,7 @@ class KoreanExtractor:
                 cand = Candidate(title, Span(q.start, q.end, q.text), s, grade=grade, grade_span=gspan, origin="quote")
                 cand.scope = [(s.start, s.end)]
                 out.append(cand)
+        self.clause_scopes(text, [c for c in out if c.origin == "quote"])
         # (c) unquoted grade phrases: 최우수 사례에는 X가 선정됐다 / 우수 사례로는 X, Y를 선정
         gw = "|".join(re.escape(w) for w in self.lex.grade_words)
         phrase = re.compile(c["award_phrase"].replace("{grades}", gw))
@@ -760,6 +863,7 @@ class KoreanExtractor:
                     continue
                 if name.endswith("과") and (
                     re.search(self.cfg["units"]["particle_stem"], name[:-1])
+                    or not re.match(self.cfg["units"]["kwa_followers"], chunk[m.end() :])
                     or len(name) < 3
                     or name[:-1] in self.lex.beneficiary_pattern[1]
                 ):
@@ -946,15 +1050,38 @@ class KoreanExtractor:
             return m.group(), Span(m.start(), m.end(), m.group())
         return None
 
-    def tiers_in(self, text: str) -> list[list[str]]:
-        """The tiers of each family the document shows as grades ("우수사례" alone is the generic
-        word for a good practice, not a tier)."""
+    def grade_aliases(self, text: str) -> dict[str, str]:
+        """Prize names the document equates with a tier: 대상(대통령상) → {대통령상: 대상}."""
+        aw = self.cfg["awards"]
+        tier = "|".join(re.escape(w) for fam in aw["tiers"][:1] for w in fam)
+        named = "|".join(re.escape(w) for w in sorted(aw["named"] + aw["tiers"][-1][1:], key=len, reverse=True))
+        out = {}
+        for m in re.finditer(f"({tier})상?\\s?[(（]\\s?({named})\\s?[)）]", text):
+            out[self.lex.canonical_grade(m.group(2))] = m.group(1)
+        for m in re.finditer(f"({named})\\s?[(（]\\s?({tier})상?\\s?[)）]", text):
+            out[self.lex.canonical_grade(m.group(1))] = m.group(2)
+        return out
+
+    def tiers_in(self, text: str, cands: list[Candidate] | None = None) -> list[list[str]]:
+        """The tiers of each family the document lays out: the grades its cases received and the
+        grades it counts (최우수 1건, 우수 2건). "우수사례" alone is the generic word for a good
+        practice, not a tier. Without cases, every grade word in the text counts."""
+        aw = self.cfg["awards"]
         found = set()
-        for m in self.lex.grade_pattern.finditer(text):
-            word = m.group()
-            if re.fullmatch(self.cfg["awards"]["generic_phrase"], word):
+        if cands is None:
+            words = [m.group() for m in self.lex.grade_pattern.finditer(text)]
+        else:
+            words = [c.grade_span.text for c in cands if c.grade and c.grade_span]
+            counted = re.compile(f"(?:{self.lex.grade_pattern.pattern}){aw['tier_count']}")
+            words += [self.lex.grade_pattern.match(m.group()).group() for m in counted.finditer(text)]
+        generic = False
+        for word in words:
+            if re.fullmatch(aw["generic_phrase"], word):
+                generic = True
                 continue
             found.add(self.lex.canonical_grade(word))
+        if generic and any(aw["generic_grade"] in fam and set(fam) & found for fam in aw["tiers"]):
+            found.add(aw["generic_grade"])  # 최우수 … 우수사례로는 …: here 우수 is a tier
         out = []
         for family in self.cfg["awards"]["tiers"]:
             present = [w for w in family if w in found]
@@ -1003,7 +1130,11 @@ class KoreanExtractor:
             ]
             organizer = before[-1] if before else None
         organisers = {organizer.name} if organizer else set()
-        tiers = self.tiers_in(text)
+        aliases = self.grade_aliases(text)
+        for cand in cands:
+            if cand.grade and self.lex.canonical_grade(cand.grade) in aliases:
+                cand.grade = aliases[self.lex.canonical_grade(cand.grade)]
+        tiers = self.tiers_in(text, cands)
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None}
         records = []
         for cand in cands:
