@@ -238,7 +238,8 @@ class KoreanExtractor:
             start = 0
             # a list item on its own line keeps its ? and ! (▲내 버스 지금 어디? 실시간 …)
             cuts = r"(?<=[다요음됨함임])\.(?=\s|$)"
-            if not re.match(r"\s*[" + re.escape(self.cfg["cases"]["markers"]) + "]", line):
+            markers = "[" + re.escape(self.cfg["cases"]["markers"].replace("-", "")) + "]"
+            if not re.match(r"\s*" + markers, line) and len(re.findall(markers, line)) < 2:
                 cuts += r"|(?<=[.?!])\s+(?=[가-힣‘'\"“(▲△◇○■□◆])"
             for cut in re.finditer(cuts, line):
                 end = cut.end()
@@ -340,6 +341,12 @@ class KoreanExtractor:
             return org.cls in ("PublicInstitution", "CentralGovernmentBody")  # a "Unit" is not
         g = self.lex.gaz_graph
         return not any((org.iri, RDF.type, cls) in g for cls in (AKG.GeneralDistrict, ORG.OrganizationalUnit))
+
+    def is_actor(self, org: OrgRef, text: str) -> bool:
+        """Not a place phrase (인천 최초, 충남 유일, 서울시 전역): such a mention names where, not who."""
+        if org.span is None:
+            return True
+        return not re.match(self.cfg["orgs"]["place_phrase"], text[org.span.end : org.span.end + 12])
 
     # -- document facts --------------------------------------------------------------------
     def document_date(self, doc: Document) -> date | None:
@@ -571,6 +578,7 @@ class KoreanExtractor:
                         for o in orgs
                         if body_start <= o.span.start <= body_start + 1
                         and o.iri is not None
+                        and self.is_actor(o, text)
                         and (not quotes or o.span.end <= quotes[0].start)
                     ),
                     None,
@@ -582,6 +590,23 @@ class KoreanExtractor:
                     if pm and not quotes:
                         raw = pm.group(1)
                         raw_start = lead_org.span.end + pm.start(1)
+                if item_agency is None and not quotes:
+                    # "▲디지털 증거 관리 플랫폼(경찰청)": the body in brackets ending the item is its agency
+                    tail = re.search(r"[(（]([^()（）]{2,30})[)）][\s,，]*(?:등|이며|이다)?[^가-힣]*$", seg)
+                    owner = tail and next(
+                        (
+                            o
+                            for o in orgs
+                            if o.iri is not None
+                            and o.span.start == seg_start + tail.start(1)
+                            and o.span.end == seg_start + tail.end(1)
+                            and self.is_agency(o)
+                        ),
+                        None,
+                    )
+                    if owner:
+                        item_agency = owner
+                        raw = seg[: tail.start()]
                 prev_end = real[i - 1].end() if i else 0
                 lead = s.text[prev_end : m.start()][-10:]
                 grade, gspan = self.grade_in(lead, s.start + m.start() - len(lead))
@@ -601,11 +626,16 @@ class KoreanExtractor:
                     grade, gspan = head_grade
                 sentence_grade = (grade, gspan)
                 depts = []
-                pm = re.search(r"\(([^()]{2,20})\)\s*(?:[,，]?\s*(?:등|사례)?.*)?$", raw)
-                if pm and self.lex.unit_pattern.fullmatch(pm.group(1).strip()):
-                    depts.append(
-                        (pm.group(1).strip(), Span(raw_start + pm.start(1), raw_start + pm.end(1), pm.group(1)))
-                    )
+                pm = re.search(r"\(([^()]{2,30})\)\s*(?:[,，]?\s*(?:등|사례|이며|이다).*)?$", raw)
+                um = pm and self.lex.unit_pattern.match(pm.group(1).strip())
+                # "…(재무과)" or "…(세무2과 홍길동 주무관)": the item's own unit
+                if um and (
+                    um.end() == len(pm.group(1).strip())
+                    or re.fullmatch(self.cfg["units"]["person_after"], pm.group(1).strip()[um.end() :])
+                ):
+                    unit = um.group()
+                    ustart = raw_start + pm.start(1) + pm.group(1).find(unit)
+                    depts.append((unit, Span(ustart, ustart + len(unit), unit)))
                     raw = raw[: pm.start()]
                 title = self.clean_title(raw)
                 title = re.sub(r",?\s*(?:" + "|".join(self.lex.grade_words) + r")\s*$", "", title).strip(" ,")
@@ -679,7 +709,14 @@ class KoreanExtractor:
         for s in sents:
             if not award_verb.search(s.text):
                 continue
-            sent_orgs = [o for o in orgs if s.start <= o.span.start < s.end and o.iri is not None and self.is_agency(o)]
+            sent_orgs = [
+                o
+                for o in orgs
+                if s.start <= o.span.start < s.end
+                and o.iri is not None
+                and self.is_agency(o)
+                and self.is_actor(o, text)
+            ]
             for o in sent_orgs:
                 tail = text[o.span.end : s.end]
                 m = re.match(
@@ -721,14 +758,17 @@ class KoreanExtractor:
                 out.append(cand)
         return out
 
-    def assign_agency(self, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None) -> None:
+    def assign_agency(self, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None, text: str) -> None:
         if cand.agency is not None:
             return
         start = cand.span.start if cand.span else cand.sentence.start
         before = [
             o
             for o in orgs
-            if cand.sentence.start <= o.span.end <= start and self.is_agency(o) and start - o.span.end <= 12
+            if cand.sentence.start <= o.span.end <= start
+            and self.is_agency(o)
+            and start - o.span.end <= 12
+            and self.is_actor(o, text)
         ]
         if before:
             cand.agency = before[-1]
@@ -740,10 +780,11 @@ class KoreanExtractor:
                 if cand.scope
                 and cand.scope[0][0] <= o.span.start < (cand.span.start if cand.span else 0)
                 and self.is_agency(o)
+                and self.is_actor(o, text)
             ]
-            cand.agency = head[0] if head else self.other_body(cand, orgs, main)
+            cand.agency = head[0] if head else self.other_body(cand, orgs, main, text)
         else:
-            cand.agency = self.other_body(cand, orgs, main)
+            cand.agency = self.other_body(cand, orgs, main, text)
         if cand.agency is not None and not self.is_agency(cand.agency):
             unit = cand.agency
             owner = self.as_agency(unit)
@@ -754,7 +795,7 @@ class KoreanExtractor:
             elif unit.iri is not None or unit.cls == "Unit":
                 cand.agency = main
 
-    def other_body(self, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None) -> OrgRef | None:
+    def other_body(self, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None, text: str) -> OrgRef | None:
         """When the document's subject is a central or metropolitan body (often the contest's
         organiser), a case whose sentence names another gazetteer body belongs to that body."""
         if main is None or main.iri is None:
@@ -771,6 +812,9 @@ class KoreanExtractor:
             and o.iri != main.iri
             and self.is_agency(o)
             and o.iri not in self.ancestors(main.iri)
+            and self.is_actor(o, text)
+            # after the title, only a body that acts (통계청과 인천시 데이터를 … lists sources)
+            and (o.span.end <= start or not re.match(r"(?:과|와|및)\s", text[o.span.end : o.span.end + 2]))
         ]
         if not others:
             return main
@@ -817,8 +861,19 @@ class KoreanExtractor:
     def scope_text(self, text: str, cand: Candidate) -> list[tuple[int, str]]:
         return [(a, text[a:b]) for a, b in sorted(set(cand.scope))]
 
-    def technologies(self, parts) -> list[tuple[str, Span]]:
+    def programme_technologies(self, text: str) -> dict[str, Span]:
+        """Technologies a programme of the document is named after (2020년도 블록체인 공공선도 시범사업)."""
         out: dict[str, Span] = {}
+        programme = self.cfg["technology"]["programme"]
+        for code, pattern in self.lex.technology_patterns:
+            for m in pattern.finditer(text):
+                if m.group() and re.match(f"[^.,\n]{{0,12}}?{programme}", text[m.end() : m.end() + 24]):
+                    out.setdefault(code, Span(m.start(), m.end(), m.group()))
+                    break
+        return out
+
+    def technologies(self, parts, inherited: dict[str, Span] | None = None) -> list[tuple[str, Span]]:
+        out: dict[str, Span] = dict(inherited or {})
         for base, chunk in parts:
             for code, pattern in self.lex.technology_patterns:
                 m = pattern.search(chunk)
@@ -1099,7 +1154,7 @@ class KoreanExtractor:
         main = self.main_agency(orgs, text, doc, on)
         cands = self.candidates(doc, sents, orgs)
         for cand in cands:
-            self.assign_agency(cand, orgs, main)
+            self.assign_agency(cand, orgs, main, text)
             near_start = cand.span.start - 12 if cand.span else cand.sentence.start
             near_end = (
                 cand.scope[0][1]
@@ -1135,6 +1190,7 @@ class KoreanExtractor:
             if cand.grade and self.lex.canonical_grade(cand.grade) in aliases:
                 cand.grade = aliases[self.lex.canonical_grade(cand.grade)]
         tiers = self.tiers_in(text, cands)
+        programme_tech = self.programme_technologies(text)
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None}
         records = []
         for cand in cands:
@@ -1152,7 +1208,7 @@ class KoreanExtractor:
                 title_span=cand.span,
                 agency=cand.agency,
                 departments=depts[:4],
-                technologies=self.technologies(parts),
+                technologies=self.technologies(parts, programme_tech),
                 partners=self.partners(parts, orgs, cand.agency, organisers, leaders),
                 beneficiaries=self.beneficiaries(parts, cand.span)[:4],
                 metrics=self.metrics(parts),
