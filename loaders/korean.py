@@ -182,7 +182,11 @@ class Lexicon:
         loose = [s for s in units["suffixes"] if s not in strict]
         loose_alt = "|".join(re.escape(s) for s in sorted(loose, key=len, reverse=True))
         strict_alt = "|".join(strict.values())
-        return re.compile(f"(?<![가-힣])(?:[0-9]*[가-힣][가-힣0-9]{{0,10}}(?:{loose_alt})|{strict_alt})(?![가-힣])")
+        particles = "|".join(units["particles_after"])
+        return re.compile(
+            f"(?<![가-힣])(?:[0-9]*[가-힣][가-힣0-9]{{0,10}}?(?:{loose_alt})|{strict_alt})(?![가-힣])"
+            f"|(?<![가-힣])(?:[0-9]*[가-힣][가-힣0-9]{{0,10}}?(?:{loose_alt}))(?=(?:{particles})(?![가-힣]))"
+        )
 
     @cached_property
     def grade_words(self) -> list[str]:
@@ -383,6 +387,27 @@ class KoreanExtractor:
             counts[o.name] = counts.get(o.name, 0) + 1
         best = max(counts.values())
         return self.as_agency(next(o for o in known if counts[o.name] == best))
+
+    def subject_unit(self, orgs: list[OrgRef], text: str, main: OrgRef | None) -> tuple[str, Span] | None:
+        """The regional office a document is about (인천본부세관은 … 경진대회를 개최): a gazetteer unit of
+        the main agency that is the subject of the opening; its cases are that office's."""
+        if main is None or main.iri is None:
+            return None
+        g = self.lex.gaz_graph
+        for o in orgs:
+            if o.span.start >= 400:
+                break
+            if o.iri is None or g.value(o.iri, ORG.unitOf) != main.iri:
+                continue
+            after = text[o.span.end : o.span.end + 2]
+            if after[:1] in self.grammar["subject_markers"] or after[:1] in "(（" or after.startswith("에서"):
+                return self.written_name(o, orgs), o.span
+        return None
+
+    def written_name(self, org: OrgRef, orgs: list[OrgRef]) -> str:
+        """The fullest form the document writes a gazetteer body in (인천세관 … 인천본부세관 → 인천본부세관)."""
+        forms = [o.span.text for o in orgs if o.iri is not None and o.iri == org.iri and o.span is not None]
+        return max(forms, key=len) if forms else org.name
 
     def as_agency(self, org: OrgRef) -> OrgRef:
         """The body that can lead a case: a unit (일반구, regional office, 소방본부) gives way to its parent."""
@@ -916,9 +941,14 @@ class KoreanExtractor:
                     continue
                 if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.is_org_name(name[:-1])):
                     continue
+                follows = chunk[m.end() :]
                 if name.endswith("과") and (
-                    re.search(self.cfg["units"]["particle_stem"], name[:-1])
-                    or not re.match(self.cfg["units"]["kwa_followers"], chunk[m.end() :])
+                    # a stem like 성과/결과 makes "X과" "X and" unless a particle or bracket follows
+                    (
+                        re.search(self.cfg["units"]["particle_stem"], name[:-1])
+                        and not re.match(r"[의에은는이가(（]", follows)
+                    )
+                    or not re.match(self.cfg["units"]["kwa_followers"], follows)
                     or len(name) < 3
                     or name[:-1] in self.lex.beneficiary_pattern[1]
                 ):
@@ -929,7 +959,8 @@ class KoreanExtractor:
         return out
 
     def units_of(self, agency: OrgRef | None, parts, orgs: list[OrgRef]) -> list[tuple[str, Span]]:
-        """Gazetteer units of the lead agency (a regional office, an 일반구) named in the scope, as written."""
+        """Gazetteer units of the lead agency (a regional office, an 일반구) named in the scope, by the
+        fullest name the document writes (인천세관 … 인천본부세관 → 인천본부세관)."""
         if agency is None or agency.iri is None:
             return []
         g = self.lex.gaz_graph
@@ -937,8 +968,9 @@ class KoreanExtractor:
         for base, chunk in parts:
             for o in orgs:
                 inside = o.iri is not None and base <= o.span.start < base + len(chunk)
-                if inside and g.value(o.iri, ORG.unitOf) == agency.iri and o.span.text not in [n for n, _ in out]:
-                    out.append((o.span.text, o.span))
+                name = self.written_name(o, orgs)
+                if inside and g.value(o.iri, ORG.unitOf) == agency.iri and name not in [n for n, _ in out]:
+                    out.append((name, o.span))
         return out
 
     def partners(
@@ -1192,15 +1224,18 @@ class KoreanExtractor:
         tiers = self.tiers_in(text, cands)
         programme_tech = self.programme_technologies(text)
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None}
+        subject_unit = self.subject_unit(orgs, text, main)
         records = []
         for cand in cands:
             parts = self.scope_text(text, cand)
-            depts = list(cand.departments)
             # a unit named with the case itself ("…(재무과)") is its department; else look in its scope
+            depts = list(cand.departments)
             scoped = self.units_of(cand.agency, parts, orgs) + self.departments(parts, cand.agency)
             for name, span in [] if depts else scoped:
                 if name not in [d[0] for d in depts]:
                     depts.append((name, span))
+            if subject_unit and cand.agency is not None and cand.agency.iri == main.iri:
+                depts = [subject_unit] + [d for d in depts if d[0] != subject_unit[0]]
             problems, interventions = self.statements(parts)
             rec = CaseRecord(
                 source=doc,

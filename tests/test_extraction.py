@@ -25,10 +25,10 @@ KNOWN_GAPS = {
     "cases": (0.77, "segmentation misses unquoted titles in running text and splits some lists wrongly"),
     "agency": (0.82, "the lead agency of cases told in another agency's article is often the article's subject"),
     "technologies": (0.59, "technology words in a shared paragraph are given to every case of that paragraph"),
-    "departments": (0.38, "unit-like words (…과, …센터) in running text are taken for departments"),
+    "departments": (0.55, "units named in a neighbouring sentence (최우수상은 X과 홍길동 주무관에게) are not linked to the case"),
     "awards": (0.53, "grades of cases in unquoted running text and tiers stated only by counts are missed"),
-    "partners": (0.20, "organisations near a collaboration word are not always partners"),
-    "beneficiaries": (0.44, "every group word in the scope counts; the annotation keeps only the served groups"),
+    "partners": (0.26, "organisations near a collaboration word are not always partners"),
+    "beneficiaries": (0.45, "every group word in the scope counts; the annotation keeps only the served groups"),
 }
 
 
