@@ -588,6 +588,8 @@ class KoreanExtractor:
                 seg = s.text[m.end() : end]
                 seg_start = s.start + m.end()
                 quotes = self.quoted(Sentence(seg_start, seg_start + len(seg), seg, s.line))
+                if quotes and re.match(self.cfg["cases"]["title_goes_on"], text[quotes[0].end + 1 : s.start + end]):
+                    quotes = []  # "△허위인건비 피해방지를 위한 「근로사실확인 알림톡」 신설": the item is the title
                 raw = quotes[0].text if quotes else seg
                 raw_start = quotes[0].start if quotes else seg_start
                 item_agency = None
@@ -829,10 +831,11 @@ class KoreanExtractor:
         if not any((main.iri, RDF.type, cls) in g for cls in (AKG.CentralGovernmentBody, AKG.MetropolitanGovernment)):
             return main
         start = cand.span.start if cand.span else cand.sentence.start
+        lo, hi = cand.scope[0] if cand.origin == "list" and cand.scope else (cand.sentence.start, cand.sentence.end)
         others = [
             o
             for o in orgs
-            if cand.sentence.start <= o.span.start < cand.sentence.end
+            if lo <= o.span.start < hi
             and o.iri is not None
             and o.iri != main.iri
             and self.is_agency(o)
@@ -881,6 +884,27 @@ class KoreanExtractor:
                 ):
                     line_end = max((x.end for x in sents if x.line == s.line), default=s.end)
                     cand.scope.append((s.start, line_end))
+        # the lines after a heading-like line (‘119패스’ alone, then its description), and a
+        # paragraph that goes on about the case (해당 사업은 …, 이를 통해 …)
+        lines: dict[int, tuple[int, int]] = {}
+        for x in sents:
+            a, b = lines.get(x.line, (x.start, x.end))
+            lines[x.line] = (min(a, x.start), max(b, x.end))
+        owned = {c.sentence.line for c in cands}
+        go_on = re.compile(self.cfg["cases"]["continuation"])
+        text_of = dict.fromkeys(lines, "")
+        for x in sents:
+            text_of[x.line] += x.text
+        for cand in cands:
+            line = cand.sentence.line
+            heading = cand.span is not None and len(text_of[line].strip()) <= len(cand.title) + 30
+            last = max(n for n in lines if any(a <= lines[n][0] < b for a, b in cand.scope) or n == line)
+            nxt = sorted(n for n in lines if n > last)
+            for n in nxt[:3]:
+                if n in owned or not (heading or go_on.match(text_of[n].strip())):
+                    break
+                cand.scope.append(lines[n])
+                heading = False
 
     # -- pass 9: fields ---------------------------------------------------------------------
     def scope_text(self, text: str, cand: Candidate) -> list[tuple[int, str]]:
@@ -994,6 +1018,12 @@ class KoreanExtractor:
                     continue
                 near = chunk[max(0, o.span.start - base - reach) : o.span.end - base + reach]
                 cue = next((kind for word, kind in collab.items() if word in near), None)
+                if (
+                    cue is None
+                    and o.name in orgs_cfg["companies"]
+                    and re.match(r"\s?(?:[,·와과및]|등[이을은과의]?\s)", chunk[o.span.end - base :])
+                ):
+                    cue = "PUBLIC_PRIVATE"  # a well-known company listed in the case's own scope (야놀자, 여기어때 등)
                 if cue is None or any(w in near for w in orgs_cfg["organiser_words"]):
                     continue
                 if agency is not None and (o.iri is not None and o.iri == agency.iri or o.name == agency.name):
