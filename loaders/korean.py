@@ -539,6 +539,17 @@ class KoreanExtractor:
             for c in group:
                 c.scope = sorted(scopes[id(c)]) or c.scope
 
+    def bracketed_agency(self, text: str, start: int, end: int, orgs: list[OrgRef]) -> OrgRef | None:
+        """The gazetteer body named in brackets at the end of text[start:end] (…플랫폼(경찰청))."""
+        tail = re.search(r"[(（]([^()（）]{2,30})[)）][\s,，]*(?:등|이며|이다)?[^가-힣]*$", text[start:end])
+        if not tail:
+            return None
+        a, b = start + tail.start(1), start + tail.end(1)
+        return next(
+            (o for o in orgs if o.iri is not None and o.span.start == a and o.span.end == b and self.is_agency(o)),
+            None,
+        )
+
     def grade_of_quote(self, text: str, s: Sentence, q: Span) -> tuple[str | None, Span | None]:
         """The grade a sentence gives one of its quoted titles: the first grade word after it unless
         that word heads what follows (우수상에는 ‘…’), else the last heading grade before it."""
@@ -619,21 +630,10 @@ class KoreanExtractor:
                         raw_start = lead_org.span.end + pm.start(1)
                 if item_agency is None and not quotes:
                     # "▲디지털 증거 관리 플랫폼(경찰청)": the body in brackets ending the item is its agency
-                    tail = re.search(r"[(（]([^()（）]{2,30})[)）][\s,，]*(?:등|이며|이다)?[^가-힣]*$", seg)
-                    owner = tail and next(
-                        (
-                            o
-                            for o in orgs
-                            if o.iri is not None
-                            and o.span.start == seg_start + tail.start(1)
-                            and o.span.end == seg_start + tail.end(1)
-                            and self.is_agency(o)
-                        ),
-                        None,
-                    )
+                    owner = self.bracketed_agency(text, seg_start, seg_start + len(seg), orgs)
                     if owner:
                         item_agency = owner
-                        raw = seg[: tail.start()]
+                        raw = text[seg_start : owner.span.start - 1]
                 prev_end = real[i - 1].end() if i else 0
                 lead = s.text[prev_end : m.start()][-10:]
                 grade, gspan = self.grade_in(lead, s.start + m.start() - len(lead))
@@ -703,6 +703,10 @@ class KoreanExtractor:
                         text[s.start : q.start][-25:], q.start - len(text[s.start : q.start][-25:])
                     )
                 cand = Candidate(title, Span(q.start, q.end, q.text), s, grade=grade, grade_span=gspan, origin="quote")
+                owner = self.bracketed_agency(text, q.start, q.end, orgs)
+                if owner is not None:  # ‘… 분석(우정사업본부)’: the body in brackets ending the title
+                    cand.agency = owner
+                    cand.title = self.clean_title(text[q.start : owner.span.start - 1])
                 cand.scope = [(s.start, s.end)]
                 out.append(cand)
         self.clause_scopes(text, [c for c in out if c.origin == "quote"])
@@ -778,6 +782,8 @@ class KoreanExtractor:
                 ls, le, line = body[0]
                 quotes = self.quoted(Sentence(ls, le, line, i + 1))
                 title = self.clean_title(quotes[0].text if quotes else line)
+                if len(title) > self.cfg["cases"]["max_title"]:
+                    continue  # a paragraph of running text, not a card's title
                 span = quotes[0] if quotes else Span(ls, le, line)
                 s = next((x for x in sents if x.start <= ls < x.end), Sentence(ls, le, line, i + 1))
                 cand = Candidate(title, span, s, agency=org, origin="card")
