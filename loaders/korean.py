@@ -452,6 +452,10 @@ class KoreanExtractor:
         )
         if contest_like and not re.search(c["practice_words"], t):
             return False
+        if re.search(c["contest_ending"], t):
+            return False  # …개선 우수사례 경진대회: a contest, whatever its words
+        if len(HANGUL.findall(re.sub(r"\d+\s?[년월일]", "", t))) < 2 and not re.search(r"[A-Za-z]{3,}", t):
+            return False  # 2025년( …: a date or a fragment
         if re.search(c["period_only"], t) and len(t) < 20:
             return False
         if any(t.endswith(e) for e in c["speech_endings"]) and len(t) > 25:
@@ -748,20 +752,44 @@ class KoreanExtractor:
                 and self.is_agency(o)
                 and self.is_actor(o, text)
             ]
-            for o in sent_orgs:
-                tail = text[o.span.end : s.end]
-                m = re.match(
-                    r"(?:\s?[,·와과및]\s?[^,·]{1,12}?)*?(?:이|가|은|는|도)?\s?(?:[^\s]{0,12}\s)?"
-                    + self.lex.grade_pattern.pattern,
-                    tail,
+            aw = self.cfg["awards"]
+            inside = [(q.start - 1, q.end + 1) for q in self.quoted(s)]
+            mentions = [
+                m
+                for m in self.lex.grade_pattern.finditer(s.text)
+                if not any(a <= s.start + m.start() < b for a, b in inside)
+                and (
+                    re.match(aw["grade_heads"], s.text[m.end() :])
+                    or not re.fullmatch(aw["generic_phrase"], m.group())
                 )
-                if not m or any(
-                    o.span.start <= (c.span.start if c.span else -1) <= s.end and c.sentence is s for c in out
-                ):
+            ]
+            titled = [c for c in out if c.span is not None and c.sentence.start == s.start]
+            for o in sent_orgs:
+                if any(a <= o.span.start < b for a, b in inside):
                     continue
-                grade, gspan = self.grade_in(tail[: m.end()], o.span.end)
-                if any(c.sentence is s and c.agency is not None and c.agency.iri == o.iri for c in out):
+                # the owner of a quoted title next to it ("X의 ‘…’", "‘…’를 발표한 X") is that case's agency
+                if any(-2 <= c.span.start - o.span.end <= 12 or -2 <= o.span.start - c.span.end <= 12 for c in titled):
                     continue
+                grade_m = None
+                after = [m for m in mentions if s.start + m.start() >= o.span.end]
+                if after and not re.match(aw["grade_heads"], s.text[after[0].end() :]):
+                    between = text[o.span.end : s.start + after[0].start()]
+                    if re.fullmatch(self.cfg["cases"]["awarded_before_grade"], between):
+                        grade_m = after[0]  # "목포시, 화순군이 우수상을 받았다"
+                if grade_m is None:
+                    heads = [
+                        m
+                        for m in mentions
+                        if s.start + m.end() <= o.span.start and re.match(aw["grade_heads"], s.text[m.end() :])
+                    ]
+                    between = text[s.start + heads[-1].end() : o.span.start] if heads else ""
+                    if heads and re.fullmatch(self.cfg["cases"]["awarded_after_heading"], between):
+                        grade_m = heads[-1]  # "장려상은 원주시, 영월군, 정선군이 차지했다"
+                if grade_m is None:
+                    continue
+                if any(c.sentence.start == s.start and c.agency is not None and c.agency.iri == o.iri for c in out):
+                    continue
+                grade, gspan = self.grade_in(grade_m.group(), s.start + grade_m.start())
                 cand = Candidate("", None, s, agency=o, grade=grade, grade_span=gspan, origin="awarded")
                 cand.scope = [(o.span.start, o.span.end)]
                 out.append(cand)
