@@ -632,6 +632,20 @@ class KoreanExtractor:
                     if pm and not quotes:
                         raw = pm.group(1)
                         raw_start = lead_org.span.end + pm.start(1)
+                    elif not quotes:  # "▲보령시 충남 최초 공영장례 …": the body heads the item, the rest is the title
+                        raw = text[lead_org.span.end : s.start + end]
+                        raw_start = lead_org.span.end
+                lead_units: list[tuple[str, Span]] = []
+                if not quotes:
+                    # "▲도 토지관리과 하늘에서 …": the government itself (도, 시) and its units head the item
+                    while True:
+                        hm = re.match(r"\s*(?:(?:도|시|군|구)\s+|(" + self.lex.unit_pattern.pattern + r")\s+)", raw)
+                        if not hm or not hm.group(1) and hm.end() == len(raw):
+                            break
+                        if hm.group(1):
+                            unit = hm.group(1)
+                            lead_units.append((unit, Span(raw_start + hm.start(1), raw_start + hm.end(1), unit)))
+                        raw, raw_start = raw[hm.end() :], raw_start + hm.end()
                 if item_agency is None and not quotes:
                     # "▲디지털 증거 관리 플랫폼(경찰청)": the body in brackets ending the item is its agency
                     owner = self.bracketed_agency(text, seg_start, seg_start + len(seg), orgs)
@@ -656,7 +670,7 @@ class KoreanExtractor:
                 if head_grade[0]:
                     grade, gspan = head_grade
                 sentence_grade = (grade, gspan)
-                depts = []
+                depts = list(lead_units)
                 pm = re.search(r"\(([^()]{2,30})\)\s*(?:[,，]?\s*(?:등|사례|이며|이다).*)?$", raw)
                 um = pm and self.lex.unit_pattern.match(pm.group(1).strip())
                 # "…(재무과)" or "…(세무2과 홍길동 주무관)": the item's own unit
@@ -670,9 +684,12 @@ class KoreanExtractor:
                     raw = raw[: pm.start()]
                 title = self.clean_title(raw)
                 title = re.sub(r",?\s*(?:" + "|".join(self.lex.grade_words) + r")\s*$", "", title).strip(" ,")
-                if not self.is_title_like(title):
+                person = self.cfg["units"]["person_after"] + r"(?:\s?등.*)?"
+                if depts and re.fullmatch(person, raw.strip()):
+                    title = ""  # "△관광과 홍길동 팀장": a unit and a person awarded, no practice named
+                elif not self.is_title_like(title):
                     continue
-                tstart = text.find(title, raw_start)
+                tstart = text.find(title, raw_start) if title else -1
                 span = Span(tstart, tstart + len(title), title) if tstart >= 0 else None
                 cand = Candidate(
                     title, span, s, agency=item_agency, grade=grade, grade_span=gspan, departments=depts, origin="list"
@@ -711,6 +728,11 @@ class KoreanExtractor:
                 if owner is not None:  # ‘… 분석(우정사업본부)’: the body in brackets ending the title
                     cand.agency = owner
                     cand.title = self.clean_title(text[q.start : owner.span.start - 1])
+                um = re.search(r"[(（]([^()（）]{2,20})[)）]\s*$", q.text)
+                if um and self.lex.unit_pattern.fullmatch(um.group(1).strip()):  # ‘…해결(건축과)’
+                    ustart = q.start + um.start(1)
+                    cand.departments.append((um.group(1), Span(ustart, ustart + len(um.group(1)), um.group(1))))
+                    cand.title = self.clean_title(q.text[: um.start()])
                 cand.scope = [(s.start, s.end)]
                 out.append(cand)
         self.clause_scopes(text, [c for c in out if c.origin == "quote"])
@@ -891,6 +913,8 @@ class KoreanExtractor:
             for k in kept:
                 same_agency = (k.agency.iri == cand.agency.iri) if (k.agency and cand.agency) else True
                 a, b = normalise(k.title), normalise(cand.title)
+                if not a or not b:
+                    continue  # untitled cases (bodies or units awarded by name) are told apart by who
                 if same_agency and (similar(a, b) >= 0.6 or (min(len(a), len(b)) >= 5 and (a in b or b in a))):
                     twin = k
                     break
