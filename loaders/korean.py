@@ -421,7 +421,7 @@ class KoreanExtractor:
 
     # -- pass 8: candidates ----------------------------------------------------------------
     def clean_title(self, title: str) -> str:
-        title = title.strip(" ,.·ㆍ-–—:;\t")
+        title = title.strip(" ,.·ㆍ-–—:;\t" + self.cfg["cases"]["markers"])
         title = re.sub(self.cfg["cases"]["title_tail"], "", title)
         title = re.sub(self.cfg["cases"]["title_head"], "", title)
         for opening, closing in self.cfg["cases"]["quotes"].items():
@@ -473,7 +473,7 @@ class KoreanExtractor:
         body = sentence[markers[0].start() :]
         items = [body[m.end() - markers[0].start() :] for m in markers]
         hits = sum(any(w in item[:20] for w in c["list_skip_items"]) for item in items)
-        if len(markers) >= 2 and hits >= max(1, len(markers) // 2):
+        if len(markers) >= 2 and hits * 2 > len(markers):
             return True
         tail = sentence[markers[-1].end() :]
         return any(w in tail for w in c["list_skip_after"]) and len(tail) < 60
@@ -761,8 +761,40 @@ class KoreanExtractor:
                     )
                     cand.scope = [(s.start, s.end)]
                     out.append(cand)
-        # (e) bodies awarded by name without a practice title: "목포시, 화순군이 우수상을 받았다"
+        # (c2) "A으로 제안실행 부문 최우수상, B로 우수상을 받았다": unquoted titles that earned a grade
+        by_means = re.compile(c["award_by_means"].replace("{grades}", gw))
         award_verb = re.compile(self.cfg["cases"]["award_verbs"])
+        for s in sents:
+            if not award_verb.search(s.text) or self.quoted(s):
+                continue
+            pos = 0
+            for piece in re.split(r",\s", s.text):
+                pstart = s.start + s.text.find(piece, pos)
+                pos = s.text.find(piece, pos) + len(piece)
+                m = by_means.match(piece)
+                if not m:
+                    continue
+                title = self.clean_title(m.group("title"))
+                lead = next((o for o in orgs if o.span.start == pstart + m.start("title") and o.iri is not None), None)
+                if lead is not None:  # "강서구는 A로 …": the subject heads the piece
+                    title = self.clean_title(re.sub(r"^\S+\s?(?:은|는|이|가)?\s", "", title))
+                title = self.clean_title(re.sub(r"^.*\s각각\s", "", title))  # "… 부문에서 각각 A로"
+                if not self.is_title_like(title) or any(x.span and x.span.start <= pstart < x.span.end for x in out):
+                    continue
+                tstart = text.find(title, pstart)
+                gstart = pstart + m.start("grade")
+                cand = Candidate(
+                    title,
+                    Span(tstart, tstart + len(title), title) if tstart >= 0 else None,
+                    s,
+                    agency=lead,
+                    grade=m.group("grade"),
+                    grade_span=Span(gstart, gstart + len(m.group("grade")), m.group("grade")),
+                    origin="phrase",
+                )
+                cand.scope = [(pstart, pstart + len(piece))]
+                out.append(cand)
+        # (e) bodies awarded by name without a practice title: "목포시, 화순군이 우수상을 받았다"
         for s in sents:
             if not award_verb.search(s.text):
                 continue
