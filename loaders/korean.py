@@ -818,7 +818,8 @@ class KoreanExtractor:
                 )
             ]
             titled = [c for c in out if c.span is not None and c.sentence.start == s.start]
-            for o in sent_orgs:
+            graded: dict[int, re.Match] = {}
+            for o in sorted(sent_orgs, key=lambda o: -o.span.start):
                 if any(a <= o.span.start < b for a, b in inside):
                     continue
                 # the owner of a quoted title next to it ("X의 ‘…’", "‘…’를 발표한 X") is that case's agency
@@ -839,8 +840,16 @@ class KoreanExtractor:
                     between = text[s.start + heads[-1].end() : o.span.start] if heads else ""
                     if heads and re.fullmatch(self.cfg["cases"]["awarded_after_heading"], between):
                         grade_m = heads[-1]  # "장려상은 원주시, 영월군, 정선군이 차지했다"
+                if grade_m is None and re.match(r"\s?(?:과|와|및)\s", text[o.span.end : o.span.end + 3]):
+                    # "…을 차단한 관세청과 …을 운영한 서울특별시가 최우수상을": the next body's grade
+                    later = [x for x in sent_orgs if x.span.start > o.span.end]
+                    nxt = min(later, key=lambda x: x.span.start, default=None)
+                    m2 = graded.get(id(nxt)) if nxt is not None else None
+                    if m2 is not None and not any(o.span.end <= s.start + m.start() < nxt.span.start for m in mentions):
+                        grade_m = m2
                 if grade_m is None:
                     continue
+                graded[id(o)] = grade_m
                 if any(c.sentence.start == s.start and c.agency is not None and c.agency.iri == o.iri for c in out):
                     continue
                 grade, gspan = self.grade_in(grade_m.group(), s.start + grade_m.start())
@@ -881,7 +890,7 @@ class KoreanExtractor:
             o
             for o in orgs
             if cand.sentence.start <= o.span.end <= start
-            and self.is_agency(o)
+            and (self.is_agency(o) or o.iri is not None or o.cls == "Unit")  # a unit stands for its body
             and start - o.span.end <= 12
             and self.is_actor(o, text)
         ]

@@ -25,7 +25,7 @@ KNOWN_GAPS = {
     "cases": (0.82, "segmentation misses unquoted titles in running text and splits some lists wrongly"),
     "agency": (0.86, "the lead agency of cases told in another agency's article is often the article's subject"),
     "technologies": (0.63, "technology words in a shared paragraph are given to every case of that paragraph"),
-    "departments": (0.57, "units named in a neighbouring sentence (X과 홍길동 주무관에게) are not linked to the case"),
+    "departments": (0.58, "units named in a neighbouring sentence (X과 홍길동 주무관에게) are not linked to the case"),
     "awards": (0.57, "grades of cases in unquoted running text and tiers stated only by counts are missed"),
     "partners": (0.39, "organisations near a collaboration word are not always partners"),
     "beneficiaries": (0.47, "every group word in the scope counts; the annotation keeps only the served groups"),
