@@ -159,12 +159,14 @@ class Lexicon:
     @cached_property
     def form_patterns(self) -> list[tuple[re.Pattern, str, str]]:
         out = []
+        # a name may carry a particle (한국산림복지진흥원과, 도로교통공단이): it ends before it
         for form in self.data["orgs"]["forms"]:
+            # …건설과 is a division, not a company and 과: companies take no 과
+            particles = "|".join(self.data["units"]["particles_after"] + ([] if form["class"] == "Company" else ["과"]))
+            end = f"(?:(?![가-힣])|(?=(?:{particles})(?![가-힣])))"
             out.append(
                 (
-                    re.compile(
-                        f"(?:\\(사\\)|\\(재\\)|㈜|\\(주\\))?[가-힣A-Za-z0-9]{{2,14}}{form['suffix']}(?![가-힣])"
-                    ),
+                    re.compile(f"(?:\\(사\\)|\\(재\\)|㈜|\\(주\\))?[가-힣A-Za-z0-9]{{2,14}}{form['suffix']}{end}"),
                     form["class"],
                     form["sector"],
                 )
@@ -990,10 +992,18 @@ class KoreanExtractor:
             a, b = lines.get(x.line, (x.start, x.end))
             lines[x.line] = (min(a, x.start), max(b, x.end))
         owned = {c.sentence.line for c in cands}
-        go_on = re.compile(self.cfg["cases"]["continuation"])
         text_of = dict.fromkeys(lines, "")
         for x in sents:
             text_of[x.line] += x.text
+        go_on = re.compile(self.cfg["cases"]["continuation"])
+        # a later sentence of the case's paragraph that goes on about it ("이 사업은 …")
+        starts = {c.sentence.start for c in cands}
+        for cand in cands:
+            following = [x for x in sents if x.line == cand.sentence.line and x.start >= cand.sentence.end]
+            for x in following:
+                if x.start in starts or not go_on.match(x.text.strip()):
+                    break
+                cand.scope.append((x.start, x.end))
         for cand in cands:
             line = cand.sentence.line
             heading = cand.span is not None and len(text_of[line].strip()) <= len(cand.title) + 30
