@@ -247,8 +247,13 @@ class KoreanExtractor:
             markers = "[" + re.escape(self.cfg["cases"]["markers"].replace("-", "")) + "]"
             if not re.match(r"\s*" + markers, line) and len(re.findall(markers, line)) < 2:
                 cuts += r"|(?<=[.?!])\s+(?=[가-힣‘'\"“(▲△◇○■□◆])"
+            # no cut inside a quotation (‘전국 최초! 플라즈마 …’)
+            pairs = [(re.escape(a), re.escape(b)) for a, b in self.cfg["cases"]["quotes"].items() if a != b]
+            quoted = [(q.start(), q.end()) for a, b in pairs for q in re.finditer(f"{a}[^{a}{b}]{{1,90}}{b}", line)]
             for cut in re.finditer(cuts, line):
                 end = cut.end()
+                if any(a < cut.start() < b for a, b in quoted):
+                    continue
                 if line[start:end].strip():
                     out.append(Sentence(base + start, base + end, line[start:end], line_no))
                 start = end
@@ -266,6 +271,8 @@ class KoreanExtractor:
             after = text[m.end()] if m.end() < len(text) else " "
             if len(normalise(label)) <= 3 and HANGUL.match(before):
                 continue
+            if re.match(r"\d+[동읍면리가로길]", text[m.end() : m.end() + 4]):
+                continue  # 거제1동, 종로3가: a neighbourhood named after the place, not the body
             if (
                 label[-1] not in self.grammar["admin_endings"]
                 and HANGUL.match(after)
@@ -424,11 +431,14 @@ class KoreanExtractor:
     # -- pass 8: candidates ----------------------------------------------------------------
     def clean_title(self, title: str) -> str:
         title = title.strip(" ,.·ㆍ-–—:;\t" + self.cfg["cases"]["markers"])
+        title = re.sub(r"^의\s", "", title)  # "…공단의 ‘…’" cut after the body's name
         title = re.sub(self.cfg["cases"]["title_tail"], "", title)
         title = re.sub(self.cfg["cases"]["title_head"], "", title)
         for opening, closing in self.cfg["cases"]["quotes"].items():
             if title.startswith(opening) and title.endswith(closing) and len(title) > 2:
                 title = title[1:-1]
+            elif title.startswith(opening) and closing not in title[1:]:
+                title = title[1:]  # a quote cut off by the end of the item
         return title.strip(" ,.")
 
     def quoted(self, sentence: Sentence) -> list[Span]:
@@ -746,6 +756,8 @@ class KoreanExtractor:
                 body, body_start = m.group(2), s.start + m.start(2)
                 if self.quoted(Sentence(body_start, body_start + len(body), body, s.line)):
                     continue
+                if len(re.findall("[" + re.escape(c["markers"].replace("-", "")) + "]", body)) >= 2:
+                    continue  # "장려상에는 △A △B": the list items are the cases
                 pos = 0
                 for piece in re.split(r",\s|，\s?", body):
                     pstart = body_start + body.find(piece, pos)
