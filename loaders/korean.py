@@ -721,7 +721,10 @@ class KoreanExtractor:
             for q in self.quoted(whole):  # a quote may hold a full stop ("A.I. 푸드스캐너")
                 s = next(x for x in line_sents if x.start <= q.start < x.end or x is line_sents[-1])
                 s = Sentence(s.start, max(s.end, q.end), text[s.start : max(s.end, q.end)], s.line)
-                if not any(cue in s.text for cue in c["cues"]):
+                prev = [x for x in line_sents if x.end <= s.start]
+                # "최우수상 수상작은 … 선정됐다. 양산시는 ‘…’으로 …": the sentence before awards
+                awarded_before = bool(prev) and self.lex.grade_pattern.search(prev[-1].text) is not None
+                if not any(cue in s.text for cue in c["cues"]) and not awarded_before:
                     continue
                 title = self.clean_title(q.text)
                 if not self.is_title_like(title) or self.is_speech(text, q.end):
@@ -735,6 +738,8 @@ class KoreanExtractor:
                     grade, gspan = self.grade_in(
                         text[s.start : q.start][-25:], q.start - len(text[s.start : q.start][-25:])
                     )
+                if grade is None and awarded_before and not any(cue in s.text for cue in c["cues"]):
+                    grade, gspan = self.grade_in(prev[-1].text, prev[-1].start)  # the grade the sentence before gives
                 cand = Candidate(title, Span(q.start, q.end, q.text), s, grade=grade, grade_span=gspan, origin="quote")
                 owner = self.bracketed_agency(text, q.start, q.end, orgs)
                 if owner is not None:  # ‘… 분석(우정사업본부)’: the body in brackets ending the title
@@ -1367,7 +1372,18 @@ class KoreanExtractor:
                 if o.span.end <= contest[1].start and contest[1].start - o.span.end < 40 and self.is_agency(o)
             ]
             organizer = before[-1] if before else None
+        if organizer is None and main is not None and main.span is not None:
+            # "미래창조과학부가 … 경진대회를 개최했다": the document's subject runs the contest
+            first = next((x for x in sents if x.start <= main.span.start < x.end), None)
+            if first is not None and re.search(self.cfg["awards"]["runs_contest"], first.text):
+                organizer = main
         organisers = {organizer.name} if organizer else set()
+        if organizer is not None and organizer.iri is not None and main is not None and organizer.iri == main.iri:
+            # a central body writing about the contest it runs: the cases are the other bodies'
+            central = (organizer.iri, RDF.type, AKG.CentralGovernmentBody) in self.lex.gaz_graph
+            others = [c for c in cands if c.agency is not None and c.agency.iri != main.iri]
+            if central and others:
+                cands = [c for c in cands if c.agency is None or c.agency.iri != main.iri]
         aliases = self.grade_aliases(text)
         for cand in cands:
             if cand.grade and self.lex.canonical_grade(cand.grade) in aliases:
