@@ -491,8 +491,15 @@ class KoreanExtractor:
         return any(w in tail for w in c["list_skip_after"]) and len(tail) < 60
 
     def is_speech(self, text: str, quote_end: int) -> bool:
+        """A quotation followed by a reporting verb (“…”라며, “…”고 말했다) is speech; one followed by a
+        topic marker (‘…’는 …) is speech unless the rest of its sentence awards it."""
         after = text[quote_end + 1 : quote_end + 6]
-        return any(after.startswith(w) for w in self.cfg["cases"]["speech_after"])
+        if not any(after.startswith(w) for w in self.cfg["cases"]["speech_after"]):
+            return False
+        if after.startswith(tuple(self.cfg["cases"]["topic_after"])):
+            rest = re.split(r"(?<=다)\.\s|\n", text[quote_end + 1 : quote_end + 200])[0]
+            return not (self.lex.grade_pattern.search(rest) or re.search(self.cfg["cases"]["award_verbs"], rest))
+        return True
 
     def grade_in(self, text: str, offset: int) -> tuple[str | None, Span | None]:
         found = list(self.lex.grade_pattern.finditer(text))
@@ -729,6 +736,8 @@ class KoreanExtractor:
                 title = self.clean_title(q.text)
                 if not self.is_title_like(title) or self.is_speech(text, q.end):
                     continue
+                if re.match(c["category_after"], text[q.end + 1 : q.end + 8]):
+                    continue  # ‘적극행정’ 분야에서: a contest category, not a practice
                 if any(x.span and x.span.start <= q.start < x.span.end + 2 for x in out):
                     continue
                 grade, gspan = self.grade_of_quote(text, s, q)
@@ -745,11 +754,17 @@ class KoreanExtractor:
                 if owner is not None:  # ‘… 분석(우정사업본부)’: the body in brackets ending the title
                     cand.agency = owner
                     cand.title = self.clean_title(text[q.start : owner.span.start - 1])
-                um = re.search(r"[(（]([^()（）]{2,20})[)）]\s*$", q.text)
-                if um and self.lex.unit_pattern.fullmatch(um.group(1).strip()):  # ‘…해결(건축과)’
-                    ustart = q.start + um.start(1)
-                    cand.departments.append((um.group(1), Span(ustart, ustart + len(um.group(1)), um.group(1))))
-                    cand.title = self.clean_title(q.text[: um.start()])
+                um = re.search(r"[(（]([^()（）]{2,24})[)）]\s*$", q.text)
+                if um:  # ‘…해결(건축과)’, ‘…찾아내다! (대구시 복지정책과)’: the unit, and its body
+                    inner, ustart = um.group(1).strip(), q.start + um.start(1)
+                    head = next((o for o in orgs if o.span.start == ustart and o.iri is not None), None)
+                    unit = inner[len(head.span.text) :].strip() if head else inner
+                    if self.lex.unit_pattern.fullmatch(unit):
+                        at = text.find(unit, ustart)
+                        cand.departments.append((unit, Span(at, at + len(unit), unit)))
+                        cand.title = self.clean_title(q.text[: um.start()])
+                        if head is not None and self.is_agency(head):
+                            cand.agency = head
                 cand.scope = [(s.start, s.end)]
                 out.append(cand)
         self.clause_scopes(text, [c for c in out if c.origin == "quote"])
