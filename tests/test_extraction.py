@@ -44,9 +44,19 @@ def scores(shared, tmp_path_factory):
     scored = subprocess.run([sys.executable, str(shared / "tools" / "score_extraction.py"), "--gold",
                              str(shared / "corpus" / "gold.json"), "--pred", str(pred)],
                             capture_output=True, text=True, check=True)
-    line = next(x for x in scored.stdout.splitlines() if x.startswith("score:"))
     print(scored.stdout)
-    return {k: float(v) for k, v in (item.split("=") for item in line.split()[1:])}
+    # F1 recomputed from the printed counts exactly as the scorer's --min-* check computes it (the
+    # printed F1 is rounded: 0.8498 prints as 0.850 but fails --min-cases 0.85)
+    out = {}
+    for row in scored.stdout.splitlines():
+        parts = row.split()
+        if len(parts) == 5 and parts[0] in TARGETS and parts[4].count("/") == 2:
+            tp, npred, ngold = (int(x) for x in parts[4].split("/"))
+            p = tp / npred if npred else (1.0 if not ngold else 0.0)
+            r = tp / ngold if ngold else 1.0
+            out[parts[0]] = 2 * p * r / (p + r) if p + r else 0.0
+    assert set(out) == set(TARGETS), scored.stdout
+    return out
 
 
 @pytest.mark.parametrize("field", list(TARGETS))
@@ -56,7 +66,7 @@ def test_dev_set_score(scores, field):
         floor, reason = KNOWN_GAPS[field]
         assert score >= floor, f"{field} F1 {score:.3f} fell below its floor {floor}"
         if score < TARGETS[field]:
-            pytest.xfail(f"{field} F1 {score:.3f} < target {TARGETS[field]}: {reason}")
+            pytest.xfail(f"{field} F1 {score:.4f} < target {TARGETS[field]}: {reason}")
     assert score >= TARGETS[field]
 
 
