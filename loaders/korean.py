@@ -464,8 +464,10 @@ class KoreanExtractor:
         )
         if contest_like and not re.search(c["practice_words"], t):
             return False
-        if re.search(c["contest_ending"], t):
+        if re.search(c["contest_ending"], t) or re.search(c["programme_title"], t):
             return False  # …개선 우수사례 경진대회: a contest, whatever its words
+        if re.search(f"(?:{self.lex.beneficiary_pattern[0].pattern})\\W*$", t):
+            return False  # ‘알코올 의존도가 높은 초고령 독거노인’: a group served, not a practice
         if len(HANGUL.findall(re.sub(r"\d+\s?[년월일]", "", t))) < 2 and not re.search(r"[A-Za-z]{3,}", t):
             return False  # 2025년( …: a date or a fragment
         if re.search(c["period_only"], t) and len(t) < 20:
