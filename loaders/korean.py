@@ -727,6 +727,8 @@ class KoreanExtractor:
             whole = Sentence(
                 line_sents[0].start, line_sents[-1].end, text[line_sents[0].start : line_sents[-1].end], s0.line
             )
+            speeches = [(m.start(), m.end()) for m in re.finditer(r"“[^“”\n]{4,400}”", text[whole.start : whole.end])]
+            speeches = [(whole.start + a, whole.start + b) for a, b in speeches]
             for q in self.quoted(whole):  # a quote may hold a full stop ("A.I. 푸드스캐너")
                 s = next(x for x in line_sents if x.start <= q.start < x.end or x is line_sents[-1])
                 s = Sentence(s.start, max(s.end, q.end), text[s.start : max(s.end, q.end)], s.line)
@@ -740,6 +742,8 @@ class KoreanExtractor:
                     continue
                 if re.match(c["category_after"], text[q.end + 1 : q.end + 8]):
                     continue  # ‘적극행정’ 분야에서: a contest category, not a practice
+                if any(a < q.start and q.end < b and self.is_speech(text, b - 1) for a, b in speeches):
+                    continue  # “… ‘사람과 자연이 행복한 제주’를 만들겠다”며: inside someone's words
                 if any(x.span and x.span.start <= q.start < x.span.end + 2 for x in out):
                     continue
                 grade, gspan = self.grade_of_quote(text, s, q)
@@ -982,13 +986,22 @@ class KoreanExtractor:
         before = [o for o in others if o.span.end <= start]
         return self.as_agency(before[-1] if before else others[0])
 
-    def merge(self, cands: list[Candidate]) -> list[Candidate]:
-        """The same practice mentioned twice (a list, then its description) is one case."""
+    def merge(self, cands: list[Candidate], main: OrgRef | None = None) -> list[Candidate]:
+        """The same practice mentioned twice (a list, then its description) is one case. Told once
+        under the document's subject and once under another body (도 … ‘가’ / 서귀포시 서홍동 ‘가’),
+        it is the other body's."""
         kept: list[Candidate] = []
+        main_iri = main.iri if main is not None else None
         for cand in cands:
             twin = None
             for k in kept:
                 same_agency = (k.agency.iri == cand.agency.iri) if (k.agency and cand.agency) else True
+                if not same_agency and main_iri is not None and main_iri in (k.agency.iri, cand.agency.iri):
+                    a, b = normalise(k.title), normalise(cand.title)
+                    other = cand.agency if k.agency.iri == main_iri else k.agency
+                    if a and a == b and other.iri is not None and main_iri in self.ancestors(other.iri):
+                        k.agency = other  # 서귀포시 under 제주특별자치도
+                        same_agency = True
                 a, b = normalise(k.title), normalise(cand.title)
                 if not a or not b:
                     continue  # untitled cases (bodies or units awarded by name) are told apart by who
@@ -1371,7 +1384,7 @@ class KoreanExtractor:
             if pm and cand.origin != "card" and not re.search(r"상위\s?" + pm.group(), near):
                 cand.place = int(pm.group(1))
         cands = [c for c in cands if c.agency is not None]
-        cands = self.merge(sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start))
+        cands = self.merge(sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start), main)
         if not cands and main is not None and self.worth_a_case(text):
             cand = self.document_case(text, sents, main)
             if cand is not None:
