@@ -271,8 +271,9 @@ class KoreanExtractor:
             after = text[m.end()] if m.end() < len(text) else " "
             if len(normalise(label)) <= 3 and HANGUL.match(before):
                 continue
-            if re.match(r"\d+[동읍면리가로길]", text[m.end() : m.end() + 4]):
-                continue  # 거제1동, 종로3가: a neighbourhood named after the place, not the body
+            neighbourhood = r"\d+[동읍면리가로길]|[읍면동리](?:[^가-힣]|[의에은는이가]|$)"
+            if re.match(neighbourhood, text[m.end() : m.end() + 4]) and label[-1] not in "시군구":
+                continue  # 거제1동, 남원읍, 종로3가: a neighbourhood named after the place, not the body
             if (
                 label[-1] not in self.grammar["admin_endings"]
                 and HANGUL.match(after)
@@ -817,7 +818,10 @@ class KoreanExtractor:
                 title = self.clean_title(m.group("title"))
                 lead = next((o for o in orgs if o.span.start == pstart + m.start("title") and o.iri is not None), None)
                 if lead is not None:  # "강서구는 A로 …": the subject heads the piece
-                    title = self.clean_title(re.sub(r"^\S+\s?(?:은|는|이|가)?\s", "", title))
+                    rest = text[lead.span.end : pstart + m.end("title")]
+                    title = self.clean_title(re.sub(r"^\s?(?:은|는|이|가)?\s", "", rest))
+                    if len(title) < 6:
+                        continue
                 title = self.clean_title(re.sub(r"^.*\s각각\s", "", title))  # "… 부문에서 각각 A로"
                 if not self.is_title_like(title) or any(x.span and x.span.start <= pstart < x.span.end for x in out):
                     continue
@@ -978,8 +982,8 @@ class KoreanExtractor:
             and self.is_agency(o)
             and o.iri not in self.ancestors(main.iri)
             and self.is_actor(o, text)
-            # after the title, only a body that acts (통계청과 인천시 데이터를 … lists sources)
-            and (o.span.end <= start or not re.match(r"(?:과|와|및)\s", text[o.span.end : o.span.end + 2]))
+            # a body joined to the next by 과/와 is listed, not acting (통계청과 인천시 데이터를 …)
+            and not re.match(r"(?:과|와|및)\s", text[o.span.end : o.span.end + 2])
         ]
         if not others:
             return main
