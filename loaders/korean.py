@@ -1290,9 +1290,10 @@ class KoreanExtractor:
         rec = AwardRecord(grade=cand.grade, grade_span=cand.grade_span, organizer=organizer)
         if contest:
             rec.contest, rec.contest_span = contest
-            ym = re.search(r"((?:19|20)\d\d)", contest[0])
-            if ym and (on is None or int(ym.group(1)) <= on.year + 1) and int(ym.group(1)) <= date.today().year + 1:
-                rec.year = int(ym.group(1))
+            ym = re.search(r"((?:19|20)\d\d)|[`'’](\d\d)(?=\s?년)", contest[0])  # 2025년, `25년
+            year = (int(ym.group(1)) if ym.group(1) else 2000 + int(ym.group(2))) if ym else None
+            if year and (on is None or year <= on.year + 1) and year <= date.today().year + 1:
+                rec.year = year
             for word, half in aw["half_year"].items():
                 if word in contest[0]:
                     rec.half_year = half
@@ -1314,7 +1315,12 @@ class KoreanExtractor:
         return [rec]
 
     def contest(self, doc: Document) -> tuple[str, Span] | None:
-        pattern = re.compile(self.cfg["awards"]["contest_pattern"])
+        return self.contest_by(doc, self.cfg["awards"]["contest_pattern"]) or self.contest_by(
+            doc, self.cfg["awards"]["contest_pattern_short_year"]
+        )
+
+    def contest_by(self, doc: Document, regex: str) -> tuple[str, Span] | None:
+        pattern = re.compile(regex)
         for opening, closing in self.cfg["cases"]["quotes"].items():
             q = re.compile(
                 re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{4,60})" + re.escape(closing)
