@@ -565,6 +565,22 @@ class KoreanExtractor:
             for c in group:
                 c.scope = sorted(scopes[id(c)]) or c.scope
 
+    def bracket_units(self, inner: str) -> list[str] | None:
+        """The units a bracket after a title names, or None when it says something else: units and
+        centres (농업기술원), the government itself (도, 시) and a person with their post."""
+        words = inner.strip().split()
+        units: list[str] = []
+        for i, word in enumerate(words):
+            if self.lex.unit_pattern.fullmatch(word) or re.fullmatch(self.cfg["units"]["centre_words"], word):
+                units.append(word)
+            elif i == 0 and word in ("도", "시", "군", "구"):
+                continue
+            elif units and re.fullmatch(self.cfg["units"]["person_after"], " ".join(words[i:])):
+                break
+            else:
+                return None
+        return units or None
+
     def bracketed_agency(self, text: str, start: int, end: int, orgs: list[OrgRef]) -> OrgRef | None:
         """The gazetteer body named in brackets at the end of text[start:end] (…플랫폼(경찰청))."""
         tail = re.search(r"[(（]([^()（）]{2,30})[)）][\s,，]*(?:등|이며|이다)?[^가-힣]*$", text[start:end])
@@ -694,15 +710,13 @@ class KoreanExtractor:
                 sentence_grade = (grade, gspan)
                 depts = list(lead_units)
                 pm = re.search(r"\(([^()]{2,30})\)\s*(?:[,，]?\s*(?:등|사례|이며|이다).*)?$", raw)
-                um = pm and self.lex.unit_pattern.match(pm.group(1).strip())
-                # "…(재무과)" or "…(세무2과 홍길동 주무관)": the item's own unit
-                if um and (
-                    um.end() == len(pm.group(1).strip())
-                    or re.fullmatch(self.cfg["units"]["person_after"], pm.group(1).strip()[um.end() :])
-                ):
-                    unit = um.group()
-                    ustart = raw_start + pm.start(1) + pm.group(1).find(unit)
-                    depts.append((unit, Span(ustart, ustart + len(unit), unit)))
+                # "…(재무과)", "…(세무2과 홍길동 주무관)", "…(도 소상공인기업과)", "…(농업기술원 기술지원조정과)":
+                # the item's own units
+                units = self.bracket_units(pm.group(1)) if pm else None
+                if units:
+                    for unit in units:
+                        ustart = raw_start + pm.start(1) + pm.group(1).find(unit)
+                        depts.append((unit, Span(ustart, ustart + len(unit), unit)))
                     raw = raw[: pm.start()]
                 title = self.clean_title(raw)
                 title = re.sub(r",?\s*(?:" + "|".join(self.lex.grade_words) + r")\s*$", "", title).strip(" ,")
@@ -1017,7 +1031,10 @@ class KoreanExtractor:
             else:
                 twin.scope += cand.scope
                 twin.departments += [d for d in cand.departments if d not in twin.departments]
-                if twin.grade is None and cand.grade:
+                generic = twin.grade_span is not None and re.fullmatch(
+                    self.cfg["awards"]["generic_phrase"], twin.grade_span.text
+                )
+                if cand.grade and (twin.grade is None or generic):  # "우수사례는 ▲…" says less than "최우수상으로"
                     twin.grade, twin.grade_span = cand.grade, cand.grade_span
         return kept
 
