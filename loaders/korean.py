@@ -641,7 +641,11 @@ class KoreanExtractor:
                 seg = s.text[m.end() : end]
                 seg_start = s.start + m.end()
                 quotes = self.quoted(Sentence(seg_start, seg_start + len(seg), seg, s.line))
-                if quotes and re.match(self.cfg["cases"]["title_goes_on"], text[quotes[0].end + 1 : s.start + end]):
+                after_quote = text[quotes[0].end + 1 : s.start + end] if quotes else ""
+                if quotes and (
+                    re.match(self.cfg["cases"]["title_goes_on"], after_quote)
+                    or re.match(self.cfg["cases"]["category_after"], after_quote)
+                ):
                     quotes = []  # "△허위인건비 피해방지를 위한 「근로사실확인 알림톡」 신설": the item is the title
                 raw = quotes[0].text if quotes else seg
                 raw_start = quotes[0].start if quotes else seg_start
@@ -754,6 +758,8 @@ class KoreanExtractor:
                     continue
                 title = self.clean_title(q.text)
                 if not self.is_title_like(title) or self.is_speech(text, q.end):
+                    continue
+                if re.search(c["speech_inside"], q.text):
                     continue
                 if re.match(c["category_after"], text[q.end + 1 : q.end + 8]):
                     continue  # ‘적극행정’ 분야에서: a contest category, not a practice
