@@ -191,6 +191,21 @@ class Lexicon:
         )
 
     @cached_property
+    def quote_patterns(self) -> list[re.Pattern]:
+        """One pattern per pair of quotation marks; group 1 is the quoted text."""
+        return [
+            re.compile(re.escape(a) + r"([^" + re.escape(a + b) + r"\n]{2,90})" + re.escape(b))
+            for a, b in self.data["cases"]["quotes"].items()
+        ]
+
+    @cached_property
+    def generic_beneficiaries(self) -> set[URIRef]:
+        """Groups so general (residents, staff) that only a title naming them counts."""
+        generic = self.data["beneficiaries"]["generic"]
+        by_label = self.beneficiary_pattern[1]
+        return {c for c in set(by_label.values()) if str(self.vocab.value(c, SKOS.notation)) in generic}
+
+    @cached_property
     def grade_words(self) -> list[str]:
         words = [w for family in self.data["awards"]["tiers"] for w in family] + self.data["awards"]["named"]
         return sorted(words, key=len, reverse=True)
@@ -235,6 +250,7 @@ class KoreanExtractor:
         self.lex = lexicon or Lexicon()
         self.cfg = self.lex.data
         self.grammar = {k: set(v) if isinstance(v, str) else v for k, v in self.cfg["grammar"].items()}
+        self._written: dict = {}  # written_name's answers for the document being read
 
     # -- pass 5: sentences --------------------------------------------------------------
     def sentences(self, text: str) -> list[Sentence]:
@@ -416,8 +432,11 @@ class KoreanExtractor:
 
     def written_name(self, org: OrgRef, orgs: list[OrgRef]) -> str:
         """The fullest form the document writes a gazetteer body in (인천세관 … 인천본부세관 → 인천본부세관)."""
-        forms = [o.span.text for o in orgs if o.iri is not None and o.iri == org.iri and o.span is not None]
-        return max(forms, key=len) if forms else org.name
+        key = (id(orgs), org.iri)
+        if key not in self._written:
+            forms = [o.span.text for o in orgs if o.iri is not None and o.iri == org.iri and o.span is not None]
+            self._written[key] = max(forms, key=len) if forms else org.name
+        return self._written[key]
 
     def as_agency(self, org: OrgRef) -> OrgRef:
         """The body that can lead a case: a unit (일반구, regional office, 소방본부) gives way to its parent."""
@@ -444,9 +463,8 @@ class KoreanExtractor:
 
     def quoted(self, sentence: Sentence) -> list[Span]:
         out = []
-        for opening, closing in self.cfg["cases"]["quotes"].items():
-            pattern = re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{2,90})" + re.escape(closing)
-            for m in re.finditer(pattern, sentence.text):
+        for pattern in self.lex.quote_patterns:
+            for m in pattern.finditer(sentence.text):
                 out.append(Span(sentence.start + m.start(1), sentence.start + m.end(1), m.group(1)))
         return sorted(out, key=lambda s: s.start)
 
@@ -1118,7 +1136,7 @@ class KoreanExtractor:
         generic groups (residents, staff) only from the title."""
         pattern, by_label = self.lex.beneficiary_pattern
         cfg = self.cfg["beneficiaries"]
-        generic = {c for c in set(by_label.values()) if str(self.lex.vocab.value(c, SKOS.notation)) in cfg["generic"]}
+        generic = self.lex.generic_beneficiaries
         out, seen = [], set()
         chunks = [(title_span.start, title_span.text, True)] if title_span else []
         for base, chunk in parts:
@@ -1397,6 +1415,7 @@ class KoreanExtractor:
 
     # -- the whole document ------------------------------------------------------------------
     def extract(self, doc: Document) -> list[CaseRecord]:
+        self._written = {}
         text = doc.text
         on = self.document_date(doc)
         sents = self.sentences(text)
