@@ -731,7 +731,8 @@ class KoreanExtractor:
                     grade, gspan = head_grade
                 sentence_grade = (grade, gspan)
                 depts = list(lead_units)
-                pm = re.search(r"\(([^()]{2,30})\)\s*(?:[,，]?\s*(?:등|사례|이며|이다).*)?$", raw)
+                grades = "|".join(map(re.escape, self.lex.grade_words))
+                pm = re.search(r"\(([^()]{2,30})\)\s*(?:[,，]?\s*(?:등|사례|이며|이다|" + grades + r").*)?$", raw)
                 # "…(재무과)", "…(세무2과 홍길동 주무관)", "…(도 소상공인기업과)", "…(농업기술원 기술지원조정과)":
                 # the item's own units
                 units = self.bracket_units(pm.group(1)) if pm else None
