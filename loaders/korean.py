@@ -1484,6 +1484,12 @@ class KoreanExtractor:
             for name, span in [] if depts else scoped:
                 if name not in [d[0] for d in depts]:
                     depts.append((name, span))
+            if not depts and cand.origin == "quote":
+                # "최우수상은 스마트도시과 김 주무관에게 돌아갔다. 김 주무관은 ‘…’": the sentence before
+                # names the unit, and no case of its own
+                prev = [x for x in sents if x.line == cand.sentence.line and x.end <= cand.sentence.start]
+                if prev and not any(c.sentence.start == prev[-1].start for c in cands):
+                    depts = self.departments([(prev[-1].start, prev[-1].text)], cand.agency)[:1]
             if subject_unit and cand.agency is not None and cand.agency.iri == main.iri:
                 depts = [subject_unit] + [d for d in depts if d[0] != subject_unit[0]]
             problems, interventions = self.statements(parts)
