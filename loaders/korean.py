@@ -110,10 +110,11 @@ class Lexicon:
         for concept in sorted(self.vocab.subjects(SKOS.inScheme, TECH_SCHEME)):
             code = str(self.vocab.value(concept, SKOS.notation))
             forms = {str(x) for p in (SKOS.prefLabel, SKOS.altLabel) for x in self.vocab.objects(concept, p)}
+            skip = set(tech.get("label_only_in_patterns", []))
             forms = [
                 re.escape(f)
                 for f in sorted(forms, key=lambda f: (-len(f), f))
-                if len(f) >= 2 and not re.fullmatch(r"[A-Za-z]{1,3}", f)
+                if len(f) >= 2 and not re.fullmatch(r"[A-Za-z]{1,3}", f) and f not in skip
             ]
             forms += tech["patterns"].get(code, [])
             if forms:
