@@ -106,11 +106,11 @@ class Lexicon:
     def technology_patterns(self) -> list[tuple[str, re.Pattern]]:
         tech = self.data["technology"]
         report_as = tech.get("report_as", {})
+        skip = set(tech.get("label_only_in_patterns", []))
         out = []
         for concept in sorted(self.vocab.subjects(SKOS.inScheme, TECH_SCHEME)):
             code = str(self.vocab.value(concept, SKOS.notation))
             forms = {str(x) for p in (SKOS.prefLabel, SKOS.altLabel) for x in self.vocab.objects(concept, p)}
-            skip = set(tech.get("label_only_in_patterns", []))
             forms = [
                 re.escape(f)
                 for f in sorted(forms, key=lambda f: (-len(f), f))
@@ -200,6 +200,26 @@ class Lexicon:
         ]
 
     @cached_property
+    def paired_quote_patterns(self) -> list[re.Pattern]:
+        """The quote patterns whose marks open and close differently (‘…’, “…”), which nest safely."""
+        return [p for p, (a, b) in zip(self.quote_patterns, self.data["cases"]["quotes"].items()) if a != b]
+
+    @cached_property
+    def marker_class(self) -> str:
+        """A character class of the list markers (▲ △ ◇ …), the hyphen left out."""
+        return "[" + re.escape(self.data["cases"]["markers"].replace("-", "")) + "]"
+
+    @cached_property
+    def grade_alternation(self) -> str:
+        """The grade words as a regular-expression alternation, longest first."""
+        return "|".join(re.escape(w) for w in self.grade_words)
+
+    @cached_property
+    def group_title_pattern(self) -> re.Pattern:
+        """A text ending in a beneficiary group (… 초고령 독거노인): a group served, not a practice."""
+        return re.compile(f"(?:{self.beneficiary_pattern[0].pattern})\\W*$")
+
+    @cached_property
     def generic_beneficiaries(self) -> set[URIRef]:
         """Groups so general (residents, staff) that only a title naming them counts."""
         generic = self.data["beneficiaries"]["generic"]
@@ -251,7 +271,7 @@ class KoreanExtractor:
         self.lex = lexicon or Lexicon()
         self.cfg = self.lex.data
         self.grammar = {k: set(v) if isinstance(v, str) else v for k, v in self.cfg["grammar"].items()}
-        self._written: dict = {}  # written_name's answers for the document being read
+        self._fullest: dict[URIRef, str] = {}  # fullest_forms of the document being read
 
     # -- pass 5: sentences --------------------------------------------------------------
     def sentences(self, text: str) -> list[Sentence]:
@@ -261,12 +281,11 @@ class KoreanExtractor:
             start = 0
             # a list item on its own line keeps its ? and ! (▲내 버스 지금 어디? 실시간 …)
             cuts = r"(?<=[다요음됨함임])\.(?=\s|$)"
-            markers = "[" + re.escape(self.cfg["cases"]["markers"].replace("-", "")) + "]"
+            markers = self.lex.marker_class
             if not re.match(r"\s*" + markers, line) and len(re.findall(markers, line)) < 2:
                 cuts += r"|(?<=[.?!])\s+(?=[가-힣‘'\"“(▲△◇○■□◆])"
             # no cut inside a quotation (‘전국 최초! 플라즈마 …’)
-            pairs = [(re.escape(a), re.escape(b)) for a, b in self.cfg["cases"]["quotes"].items() if a != b]
-            quoted = [(q.start(), q.end()) for a, b in pairs for q in re.finditer(f"{a}[^{a}{b}]{{1,90}}{b}", line)]
+            quoted = [(q.start(), q.end()) for p in self.lex.paired_quote_patterns for q in p.finditer(line)]
             for cut in re.finditer(cuts, line):
                 end = cut.end()
                 if any(a < cut.start() < b for a, b in quoted):
@@ -288,8 +307,10 @@ class KoreanExtractor:
             after = text[m.end()] if m.end() < len(text) else " "
             if len(normalise(label)) <= 3 and HANGUL.match(before):
                 continue
-            neighbourhood = r"\d+[동읍면리가로길]|[읍면동리](?:[^가-힣]|[의에은는이가]|$)"
-            if re.match(neighbourhood, text[m.end() : m.end() + 4]) and label[-1] not in "시군구":
+            if (
+                re.match(self.cfg["orgs"]["neighbourhood_after"], text[m.end() : m.end() + 4])
+                and label[-1] not in self.cfg["orgs"]["government_endings"]
+            ):
                 continue  # 거제1동, 남원읍, 종로3가: a neighbourhood named after the place, not the body
             if (
                 label[-1] not in self.grammar["admin_endings"]
@@ -405,10 +426,8 @@ class KoreanExtractor:
         if not known:
             return None
         for o in known:
-            if o.span.start < 400:
-                after = text[o.span.end : o.span.end + 2]
-                if after[:1] in self.grammar["subject_markers"] or after.startswith("에서"):
-                    return self.as_agency(o)
+            if o.span.start < 400 and self.is_subject(o, text):
+                return self.as_agency(o)
         counts: dict[str, int] = {}
         for o in known:
             counts[o.name] = counts.get(o.name, 0) + 1
@@ -426,18 +445,23 @@ class KoreanExtractor:
                 break
             if o.iri is None or g.value(o.iri, ORG.unitOf) != main.iri:
                 continue
-            after = text[o.span.end : o.span.end + 2]
-            if after[:1] in self.grammar["subject_markers"] or after[:1] in "(（" or after.startswith("에서"):
-                return self.written_name(o, orgs), o.span
+            if self.is_subject(o, text) or text[o.span.end : o.span.end + 1] in "(（":  # 인천본부세관(세관장 …)은
+                return self._fullest.get(o.iri, o.name), o.span
         return None
 
-    def written_name(self, org: OrgRef, orgs: list[OrgRef]) -> str:
-        """The fullest form the document writes a gazetteer body in (인천세관 … 인천본부세관 → 인천본부세관)."""
-        key = (id(orgs), org.iri)
-        if key not in self._written:
-            forms = [o.span.text for o in orgs if o.iri is not None and o.iri == org.iri and o.span is not None]
-            self._written[key] = max(forms, key=len) if forms else org.name
-        return self._written[key]
+    def is_subject(self, org: OrgRef, text: str) -> bool:
+        """The name is marked as the subject (…는, …이, …에서)."""
+        after = text[org.span.end : org.span.end + 2]
+        return after[:1] in self.grammar["subject_markers"] or after.startswith("에서")
+
+    @staticmethod
+    def fullest_forms(orgs: list[OrgRef]) -> dict[URIRef, str]:
+        """Each gazetteer body → the fullest form the document writes it in (인천세관 … 인천본부세관)."""
+        out: dict[URIRef, str] = {}
+        for o in orgs:
+            if o.iri is not None and o.span is not None and len(o.span.text) > len(out.get(o.iri, "")):
+                out[o.iri] = o.span.text
+        return out
 
     def as_agency(self, org: OrgRef) -> OrgRef:
         """The body that can lead a case: a unit (일반구, regional office, 소방본부) gives way to its parent."""
@@ -452,7 +476,6 @@ class KoreanExtractor:
     # -- pass 8: candidates ----------------------------------------------------------------
     def clean_title(self, title: str) -> str:
         title = title.strip(" ,.·ㆍ-–—:;\t" + self.cfg["cases"]["markers"])
-        title = re.sub(r"^의\s", "", title)  # "…공단의 ‘…’" cut after the body's name
         title = re.sub(self.cfg["cases"]["title_tail"], "", title)
         title = re.sub(self.cfg["cases"]["title_head"], "", title)
         for opening, closing in self.cfg["cases"]["quotes"].items():
@@ -486,7 +509,7 @@ class KoreanExtractor:
             return False
         if re.search(c["contest_ending"], t) or re.search(c["programme_title"], t):
             return False  # …개선 우수사례 경진대회: a contest, whatever its words
-        if re.search(f"(?:{self.lex.beneficiary_pattern[0].pattern})\\W*$", t):
+        if self.lex.group_title_pattern.search(t):
             return False  # ‘알코올 의존도가 높은 초고령 독거노인’: a group served, not a practice
         if len(HANGUL.findall(re.sub(r"\d+\s?[년월일]", "", t))) < 2 and not re.search(r"[A-Za-z]{3,}", t):
             return False  # 2025년( …: a date or a fragment
@@ -567,7 +590,8 @@ class KoreanExtractor:
                 if len(own) == 1:
                     scopes[id(own[0])].append((a, b))
                 else:
-                    possessed = [re.search(r"의\s?$", text[max(a, c.span.start - 4) : c.span.start - 1]) for c in own]
+                    mark = "(?:" + "|".join(self.grammar["possessive"]) + r")\s?$"
+                    possessed = [re.search(mark, text[max(a, c.span.start - 4) : c.span.start - 1]) for c in own]
                     forward = sum(map(bool, possessed)) * 2 > len(own)
                     for i, c in enumerate(own):
                         if forward:
@@ -592,7 +616,7 @@ class KoreanExtractor:
         for i, word in enumerate(words):
             if self.lex.unit_pattern.fullmatch(word) or re.fullmatch(self.cfg["units"]["centre_words"], word):
                 units.append(word)
-            elif i == 0 and word in ("도", "시", "군", "구"):
+            elif i == 0 and word in self.grammar["self_reference"]:
                 continue
             elif units and re.fullmatch(self.cfg["units"]["person_after"], " ".join(words[i:])):
                 break
@@ -611,28 +635,29 @@ class KoreanExtractor:
             None,
         )
 
-    def grade_of_quote(self, text: str, s: Sentence, q: Span) -> tuple[str | None, Span | None]:
-        """The grade a sentence gives one of its quoted titles: the first grade word after it unless
-        that word heads what follows (우수상에는 ‘…’), else the last heading grade before it."""
-        aw = self.cfg["awards"]
+    def heads(self, s: Sentence, m: re.Match) -> bool:
+        """The grade word *m* of *s* heads what follows it (최우수상에는 …, 장려상은 …)."""
+        return bool(re.match(self.cfg["awards"]["grade_heads"], s.text[m.end() :]))
+
+    def grade_mentions(self, s: Sentence) -> list[re.Match]:
+        """The grade words of a sentence outside its quotations; the generic 우수사례 only as a heading."""
         inside = [(x.start - 1, x.end + 1) for x in self.quoted(s)]
-
-        def heads(m: re.Match) -> bool:
-            return bool(re.match(aw["grade_heads"], s.text[m.end() :]))
-
-        mentions = [
+        return [
             m
             for m in self.lex.grade_pattern.finditer(s.text)
-            if (heads(m) or not re.fullmatch(aw["generic_phrase"], m.group()))
+            if (self.heads(s, m) or not re.fullmatch(self.cfg["awards"]["generic_phrase"], m.group()))
             and not any(a <= s.start + m.start() < b for a, b in inside)
         ]
 
+    def grade_of_quote(self, s: Sentence, q: Span) -> tuple[str | None, Span | None]:
+        """The grade a sentence gives one of its quoted titles: the first grade word after it unless
+        that word heads what follows (우수상에는 ‘…’), else the last heading grade before it."""
+        mentions = self.grade_mentions(s)
         after = [m for m in mentions if s.start + m.start() >= q.end]
-        chosen = None
-        if after and not heads(after[0]):
+        if after and not self.heads(s, after[0]):
             chosen = after[0]
         else:
-            before = [m for m in mentions if s.start + m.end() <= q.start and heads(m)]
+            before = [m for m in mentions if s.start + m.end() <= q.start and self.heads(s, m)]
             chosen = before[-1] if before else None
         if chosen is None:
             return None, None
@@ -644,6 +669,9 @@ class KoreanExtractor:
         markers = re.escape(c["markers"].replace("-", "")) + "\\-"
         out: list[Candidate] = []
         # (a) list items
+        selfref = "|".join(self.grammar["self_reference"])
+        head_units = re.compile(r"\s*(?:(?:" + selfref + r")\s+|(" + self.lex.unit_pattern.pattern + r")\s+)")
+        tail_words = "|".join(c["item_tail_words"]) + "|" + self.lex.grade_alternation
         item_heads = self.cfg["awards"]["grade_heads"] + r"|^\s?에\s"  # "▲우수에 …" too
         for s in sents:
             items = list(re.finditer(f"[{markers}]\\s?", s.text))
@@ -700,7 +728,7 @@ class KoreanExtractor:
                 if not quotes:
                     # "▲도 토지관리과 하늘에서 …": the government itself (도, 시) and its units head the item
                     while True:
-                        hm = re.match(r"\s*(?:(?:도|시|군|구)\s+|(" + self.lex.unit_pattern.pattern + r")\s+)", raw)
+                        hm = head_units.match(raw)
                         if not hm or not hm.group(1) and hm.end() == len(raw):
                             break
                         if hm.group(1):
@@ -732,8 +760,7 @@ class KoreanExtractor:
                     grade, gspan = head_grade
                 sentence_grade = (grade, gspan)
                 depts = list(lead_units)
-                grades = "|".join(map(re.escape, self.lex.grade_words))
-                pm = re.search(r"\(([^()]{2,30})\)\s*(?:[,，]?\s*(?:등|사례|이며|이다|" + grades + r").*)?$", raw)
+                pm = re.search(r"\(([^()]{2,30})\)\s*(?:[,，]?\s*(?:" + tail_words + r").*)?$", raw)
                 # "…(재무과)", "…(세무2과 홍길동 주무관)", "…(도 소상공인기업과)", "…(농업기술원 기술지원조정과)":
                 # the item's own units
                 units = self.bracket_units(pm.group(1)) if pm else None
@@ -743,7 +770,7 @@ class KoreanExtractor:
                         depts.append((unit, Span(ustart, ustart + len(unit), unit)))
                     raw = raw[: pm.start()]
                 title = self.clean_title(raw)
-                title = re.sub(r",?\s*(?:" + "|".join(self.lex.grade_words) + r")\s*$", "", title).strip(" ,")
+                title = re.sub(r",?\s*(?:" + self.lex.grade_alternation + r")\s*$", "", title).strip(" ,")
                 person = self.cfg["units"]["person_after"] + r"(?:\s?등.*)?"
                 if depts and re.fullmatch(person, raw.strip()):
                     title = ""  # "△관광과 홍길동 팀장": a unit and a person awarded, no practice named
@@ -774,7 +801,8 @@ class KoreanExtractor:
                 prev = [x for x in line_sents if x.end <= s.start]
                 # "최우수상 수상작은 … 선정됐다. 양산시는 ‘…’으로 …": the sentence before awards
                 awarded_before = bool(prev) and self.lex.grade_pattern.search(prev[-1].text) is not None
-                if not any(cue in s.text for cue in c["cues"]) and not awarded_before:
+                cued = any(cue in s.text for cue in c["cues"])
+                if not cued and not awarded_before:
                     continue
                 title = self.clean_title(q.text)
                 if not self.is_title_like(title) or self.is_speech(text, q.end):
@@ -787,14 +815,14 @@ class KoreanExtractor:
                     continue  # “… ‘사람과 자연이 행복한 제주’를 만들겠다”며: inside someone's words
                 if any(x.span and x.span.start <= q.start < x.span.end + 2 for x in out):
                     continue
-                grade, gspan = self.grade_of_quote(text, s, q)
+                grade, gspan = self.grade_of_quote(s, q)
                 if grade is None:
                     grade, gspan = self.grade_in(text[q.end : s.end][:40], q.end)
                 if grade is None:
                     grade, gspan = self.grade_in(
                         text[s.start : q.start][-25:], q.start - len(text[s.start : q.start][-25:])
                     )
-                if grade is None and awarded_before and not any(cue in s.text for cue in c["cues"]):
+                if grade is None and awarded_before and not cued:
                     grade, gspan = self.grade_in(prev[-1].text, prev[-1].start)  # the grade the sentence before gives
                 cand = Candidate(title, Span(q.start, q.end, q.text), s, grade=grade, grade_span=gspan, origin="quote")
                 owner = self.bracketed_agency(text, q.start, q.end, orgs)
@@ -816,14 +844,14 @@ class KoreanExtractor:
                 out.append(cand)
         self.clause_scopes(text, [c for c in out if c.origin == "quote"])
         # (c) unquoted grade phrases: 최우수 사례에는 X가 선정됐다 / 우수 사례로는 X, Y를 선정
-        gw = "|".join(re.escape(w) for w in self.lex.grade_words)
+        gw = self.lex.grade_alternation
         phrase = re.compile(c["award_phrase"].replace("{grades}", gw))
         for s in sents:
             for m in phrase.finditer(s.text):
                 body, body_start = m.group(2), s.start + m.start(2)
                 if self.quoted(Sentence(body_start, body_start + len(body), body, s.line)):
                     continue
-                if len(re.findall("[" + re.escape(c["markers"].replace("-", "")) + "]", body)) >= 2:
+                if len(re.findall(self.lex.marker_class, body)) >= 2:
                     continue  # "장려상에는 △A △B": the list items are the cases
                 pos = 0
                 for piece in re.split(r",\s|，\s?", body):
@@ -844,6 +872,7 @@ class KoreanExtractor:
                     out.append(cand)
         # (c2) "A으로 제안실행 부문 최우수상, B로 우수상을 받았다": unquoted titles that earned a grade
         by_means = re.compile(c["award_by_means"].replace("{grades}", gw))
+        subject_mark = r"^\s?(?:" + "|".join(map(re.escape, self.grammar["subject_markers"])) + r")?\s"
         award_verb = re.compile(self.cfg["cases"]["award_verbs"])
         for s in sents:
             if not award_verb.search(s.text) or self.quoted(s):
@@ -859,10 +888,10 @@ class KoreanExtractor:
                 lead = next((o for o in orgs if o.span.start == pstart + m.start("title") and o.iri is not None), None)
                 if lead is not None:  # "강서구는 A로 …": the subject heads the piece
                     rest = text[lead.span.end : pstart + m.end("title")]
-                    title = self.clean_title(re.sub(r"^\s?(?:은|는|이|가)?\s", "", rest))
+                    title = self.clean_title(re.sub(subject_mark, "", rest))
                     if len(title) < 6:
                         continue
-                title = self.clean_title(re.sub(r"^.*\s각각\s", "", title))  # "… 부문에서 각각 A로"
+                title = self.clean_title(re.sub(c["means_title_cut"], "", title))
                 if not self.is_title_like(title) or any(x.span and x.span.start <= pstart < x.span.end for x in out):
                     continue
                 tstart = text.find(title, pstart)
@@ -879,6 +908,7 @@ class KoreanExtractor:
                 cand.scope = [(pstart, pstart + len(piece))]
                 out.append(cand)
         # (e) bodies awarded by name without a practice title: "목포시, 화순군이 우수상을 받았다"
+        conjunction = r"\s?(?:" + "|".join(self.grammar["conjunctions"]) + r")\s"
         for s in sents:
             if not award_verb.search(s.text):
                 continue
@@ -890,17 +920,8 @@ class KoreanExtractor:
                 and self.is_agency(o)
                 and self.is_actor(o, text)
             ]
-            aw = self.cfg["awards"]
             inside = [(q.start - 1, q.end + 1) for q in self.quoted(s)]
-            mentions = [
-                m
-                for m in self.lex.grade_pattern.finditer(s.text)
-                if not any(a <= s.start + m.start() < b for a, b in inside)
-                and (
-                    re.match(aw["grade_heads"], s.text[m.end() :])
-                    or not re.fullmatch(aw["generic_phrase"], m.group())
-                )
-            ]
+            mentions = self.grade_mentions(s)
             titled = [c for c in out if c.span is not None and c.sentence.start == s.start]
             graded: dict[int, re.Match] = {}
             for o in sorted(sent_orgs, key=lambda o: -o.span.start):
@@ -911,20 +932,16 @@ class KoreanExtractor:
                     continue
                 grade_m = None
                 after = [m for m in mentions if s.start + m.start() >= o.span.end]
-                if after and not re.match(aw["grade_heads"], s.text[after[0].end() :]):
+                if after and not self.heads(s, after[0]):
                     between = text[o.span.end : s.start + after[0].start()]
                     if re.fullmatch(self.cfg["cases"]["awarded_before_grade"], between):
                         grade_m = after[0]  # "목포시, 화순군이 우수상을 받았다"
                 if grade_m is None:
-                    heads = [
-                        m
-                        for m in mentions
-                        if s.start + m.end() <= o.span.start and re.match(aw["grade_heads"], s.text[m.end() :])
-                    ]
+                    heads = [m for m in mentions if s.start + m.end() <= o.span.start and self.heads(s, m)]
                     between = text[s.start + heads[-1].end() : o.span.start] if heads else ""
                     if heads and re.fullmatch(self.cfg["cases"]["awarded_after_heading"], between):
                         grade_m = heads[-1]  # "장려상은 원주시, 영월군, 정선군이 차지했다"
-                if grade_m is None and re.match(r"\s?(?:과|와|및)\s", text[o.span.end : o.span.end + 3]):
+                if grade_m is None and re.match(conjunction, text[o.span.end : o.span.end + 3]):
                     # "…을 차단한 관세청과 …을 운영한 서울특별시가 최우수상을": the next body's grade
                     later = [x for x in sent_orgs if x.span.start > o.span.end]
                     nxt = min(later, key=lambda x: x.span.start, default=None)
@@ -1023,7 +1040,7 @@ class KoreanExtractor:
             and o.iri not in self.ancestors(main.iri)
             and self.is_actor(o, text)
             # a body joined to the next by 과/와 is listed, not acting (통계청과 인천시 데이터를 …)
-            and not re.match(r"(?:과|와|및)\s", text[o.span.end : o.span.end + 2])
+            and not re.match("(?:" + "|".join(self.grammar["conjunctions"]) + r")\s", text[o.span.end : o.span.end + 2])
         ]
         if not others:
             return main
@@ -1173,7 +1190,7 @@ class KoreanExtractor:
                     # a stem like 성과/결과 makes "X과" "X and" unless a particle or bracket follows
                     (
                         re.search(self.cfg["units"]["particle_stem"], name[:-1])
-                        and not re.match(r"[의에은는이가(（]", follows)
+                        and not re.match(self.cfg["units"]["kwa_stem_followers"], follows)
                     )
                     or not re.match(self.cfg["units"]["kwa_followers"], follows)
                     or len(name) < 3
@@ -1191,12 +1208,14 @@ class KoreanExtractor:
         if agency is None or agency.iri is None:
             return []
         g = self.lex.gaz_graph
+        fullest = self._fullest
         out: list[tuple[str, Span]] = []
         for base, chunk in parts:
             for o in orgs:
-                inside = o.iri is not None and base <= o.span.start < base + len(chunk)
-                name = self.written_name(o, orgs)
-                if inside and g.value(o.iri, ORG.unitOf) == agency.iri and name not in [n for n, _ in out]:
+                if o.iri is None or not base <= o.span.start < base + len(chunk):
+                    continue
+                name = fullest.get(o.iri, o.name)
+                if g.value(o.iri, ORG.unitOf) == agency.iri and name not in [n for n, _ in out]:
                     out.append((name, o.span))
         return out
 
@@ -1224,7 +1243,7 @@ class KoreanExtractor:
                 if (
                     cue is None
                     and o.name in orgs_cfg["companies"]
-                    and re.match(r"\s?(?:[,·와과및]|등[이을은과의]?\s)", chunk[o.span.end - base :])
+                    and re.match(orgs_cfg["listed_after"], chunk[o.span.end - base :])
                 ):
                     cue = "PUBLIC_PRIVATE"  # a well-known company listed in the case's own scope (야놀자, 여기어때 등)
                 if cue is None or any(w in near for w in orgs_cfg["organiser_words"]):
@@ -1364,12 +1383,9 @@ class KoreanExtractor:
 
     def contest_by(self, doc: Document, regex: str) -> tuple[str, Span] | None:
         pattern = re.compile(regex)
-        for opening, closing in self.cfg["cases"]["quotes"].items():
-            q = re.compile(
-                re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{4,60})" + re.escape(closing)
-            )
+        for q in self.lex.quote_patterns:
             for m in q.finditer(doc.text):
-                if pattern.search(m.group(1)):
+                if 4 <= len(m.group(1)) <= 60 and pattern.search(m.group(1)):
                     return m.group(1), Span(m.start(1), m.end(1), m.group(1))
         m = pattern.search(doc.text)
         if m:
@@ -1388,18 +1404,15 @@ class KoreanExtractor:
             out[self.lex.canonical_grade(m.group(1))] = m.group(2)
         return out
 
-    def tiers_in(self, text: str, cands: list[Candidate] | None = None) -> list[list[str]]:
+    def tiers_in(self, text: str, cands: list[Candidate]) -> list[list[str]]:
         """The tiers of each family the document lays out: the grades its cases received and the
         grades it counts (최우수 1건, 우수 2건). "우수사례" alone is the generic word for a good
-        practice, not a tier. Without cases, every grade word in the text counts."""
+        practice, not a tier."""
         aw = self.cfg["awards"]
         found = set()
-        if cands is None:
-            words = [m.group() for m in self.lex.grade_pattern.finditer(text)]
-        else:
-            words = [c.grade_span.text for c in cands if c.grade and c.grade_span]
-            counted = re.compile(f"(?:{self.lex.grade_pattern.pattern}){aw['tier_count']}")
-            words += [self.lex.grade_pattern.match(m.group()).group() for m in counted.finditer(text)]
+        words = [c.grade_span.text for c in cands if c.grade and c.grade_span]
+        counted = re.compile(f"(?:{self.lex.grade_pattern.pattern}){aw['tier_count']}")
+        words += [self.lex.grade_pattern.match(m.group()).group() for m in counted.finditer(text)]
         generic = False
         for word in words:
             if re.fullmatch(aw["generic_phrase"], word):
@@ -1417,12 +1430,12 @@ class KoreanExtractor:
 
     # -- the whole document ------------------------------------------------------------------
     def extract(self, doc: Document) -> list[CaseRecord]:
-        self._written = {}
         text = doc.text
         on = self.document_date(doc)
         sents = self.sentences(text)
         orgs = self.find_orgs(text, on)
         self.resolve(orgs)
+        self._fullest = self.fullest_forms(orgs)
         main = self.main_agency(orgs, text, doc, on)
         cands = self.candidates(doc, sents, orgs)
         for cand in cands:
