@@ -1065,6 +1065,20 @@ class KoreanExtractor:
                         same_agency = True
                 a, b = normalise(k.title), normalise(cand.title)
                 if not a or not b:
+                    if (
+                        same_agency
+                        and k.agency is not None
+                        and "awarded" in (k.origin, cand.origin)
+                        and (a or b)
+                        and (
+                            k.sentence.start == cand.sentence.start
+                            or self.lex.canonical_grade(k.grade) == self.lex.canonical_grade(cand.grade)
+                        )
+                    ):
+                        # "공단은 ‘…’로 대상을 받았다", or a headline "공단, … 대상 수상": the body awarded
+                        # by name is the titled case of the same body and grade
+                        twin = k
+                        break
                     continue  # untitled cases (bodies or units awarded by name) are told apart by who
                 if same_agency and (similar(a, b) >= 0.6 or (min(len(a), len(b)) >= 5 and (a in b or b in a))):
                     twin = k
@@ -1072,6 +1086,11 @@ class KoreanExtractor:
             if twin is None:
                 kept.append(cand)
             else:
+                if not normalise(twin.title) and normalise(cand.title):
+                    cand.scope += twin.scope  # the titled telling stands for the case
+                    cand.grade, cand.grade_span = cand.grade or twin.grade, cand.grade_span or twin.grade_span
+                    kept[kept.index(twin)] = twin = cand
+                    continue
                 twin.scope += cand.scope
                 twin.departments += [d for d in cand.departments if d not in twin.departments]
                 generic = twin.grade_span is not None and re.fullmatch(
