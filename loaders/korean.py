@@ -710,6 +710,7 @@ class KoreanExtractor:
                         if body_start <= o.span.start <= body_start + 1
                         and o.iri is not None
                         and self.is_actor(o, text)
+                        and not re.match(c["partner_after"], text[o.span.end : o.span.end + 12])
                         and (not quotes or o.span.end <= quotes[0].start)
                     ),
                     None,
