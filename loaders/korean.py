@@ -812,6 +812,8 @@ class KoreanExtractor:
                     continue
                 if re.match(c["category_after"], text[q.end + 1 : q.end + 8]):
                     continue  # ‘적극행정’ 분야에서: a contest category, not a practice
+                if re.match(c["not_title_after"], text[q.end + 1 : q.end + 12]):
+                    continue  # ‘…’을 활용한, ‘…’를 실현하기 위해: a means or a goal, not a practice
                 if any(a < q.start and q.end < b and self.is_speech(text, b - 1) for a, b in speeches):
                     continue  # “… ‘사람과 자연이 행복한 제주’를 만들겠다”며: inside someone's words
                 if any(x.span and x.span.start <= q.start < x.span.end + 2 for x in out):
