@@ -1076,10 +1076,11 @@ class KoreanExtractor:
                         and (
                             k.sentence.start == cand.sentence.start
                             or self.lex.canonical_grade(k.grade) == self.lex.canonical_grade(cand.grade)
+                            or (k.grade if a else cand.grade) is None
                         )
                     ):
                         # "공단은 ‘…’로 대상을 받았다", or a headline "공단, … 대상 수상": the body awarded
-                        # by name is the titled case of the same body and grade
+                        # by name is the titled case of the same body and grade (or of no grade yet)
                         twin = k
                         break
                     continue  # untitled cases (bodies or units awarded by name) are told apart by who
