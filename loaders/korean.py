@@ -50,6 +50,19 @@ def _bigrams(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
 
 
+def strip_conjunction(title: str, conjunctions: list[str]) -> str:
+    """A list item that joins the next one ("A 운영과 ▲B", "A 확충 및 ▲B") without its joining word.
+    과 is a conjunction only after a closed syllable (운영과) and 와 only after an open one (지도와)."""
+    m = re.search(r"([가-힣])\s?(" + "|".join(map(re.escape, conjunctions)) + r")$", title)
+    if not m:
+        return title
+    word, last = m.group(2), ord(m.group(1)) - 0xAC00
+    closed = last % 28 != 0
+    if (word == "과" and not closed) or (word == "와" and closed):
+        return title
+    return title[: m.start(2)].rstrip(" ,")
+
+
 def similar(a: str, b: str) -> float:
     x, y = _bigrams(a), _bigrams(b)
     return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
@@ -771,6 +784,8 @@ class KoreanExtractor:
                         depts.append((unit, Span(ustart, ustart + len(unit), unit)))
                     raw = raw[: pm.start()]
                 title = self.clean_title(raw)
+                if i + 1 < len(real):
+                    title = strip_conjunction(title, self.grammar["conjunctions"])  # "▲A 운영과 ▲B"
                 title = re.sub(r",?\s*(?:" + self.lex.grade_alternation + r")\s*$", "", title).strip(" ,")
                 person = self.cfg["units"]["person_after"] + r"(?:\s?등.*)?"
                 if depts and re.fullmatch(person, raw.strip()):
