@@ -1281,7 +1281,8 @@ class KoreanExtractor:
                 if o.name in organisers or (o.iri is None and o.cls == "PublicAgency"):
                     continue
                 if o.iri is not None and agency is not None and agency.iri is not None:
-                    if o.iri in self.ancestors(agency.iri) or agency.iri in self.ancestors(o.iri):
+                    # the body the lead belongs to is no partner; a municipality of a lead province is
+                    if o.iri in self.ancestors(agency.iri) or agency.iri == self.as_agency(o).iri:
                         continue
                 key = o.iri or o.name
                 if key in seen:
@@ -1295,22 +1296,39 @@ class KoreanExtractor:
                 out.append((o, kind))
         return out
 
-    def partner_scope(self, text: str, cand: Candidate, cands: list[Candidate], sents: list[Sentence]):
+    def partner_scope(
+        self, text: str, cand: Candidate, cands: list[Candidate], sents: list[Sentence], orgs: list[OrgRef]
+    ) -> list[tuple[int, str]]:
         """The case's scope, and the rest of the paragraph its scope ends in, up to a sentence another
-        case owns: a sentence after the one naming the case often tells who it was done with."""
+        case owns: a sentence after the one naming the case often tells who it was done with. The
+        document's only named case also takes any later sentence its own body is the subject of
+        (아울러 식약처는 …와 협력하여). A sentence whose subject is another body tells that body's story."""
         spans = sorted(set(cand.scope))
-        if not spans:
-            return []
+        if not spans or cand.agency is None:
+            return [(a, text[a:b]) for a, b in spans]
+        only = bool(cand.title) and not any(c.title for c in cands if c is not cand)
         others = [(a, b) for c in cands if c is not cand for a, b in c.scope]
         last = max(b for _a, b in spans)
         line = next((x.line for x in sents if x.start < last <= x.end), None)
+        rest = True
         for x in sents:
-            if x.line != line or x.start < last:
+            if x.start < last or any(a <= x.start < b for a, b in spans):
                 continue
-            if any(a < x.end and x.start < b for a, b in others):
+            rest = rest and x.line == line and not any(a < x.end and x.start < b for a, b in others)
+            subject = next((o for o in orgs if x.start <= o.span.start < x.end and self.is_subject(o, text)), None)
+            own = subject is not None and self.same_body(subject, cand.agency)
+            if own or (rest and subject is None):
+                spans.append((x.start, x.end))
+            elif not only:
                 break
-            spans.append((x.start, x.end))
+            if not (rest or only):
+                break
         return [(a, text[a:b]) for a, b in sorted(set(spans))]
+
+    def same_body(self, org: OrgRef, agency: OrgRef) -> bool:
+        if org.name == agency.name:
+            return True
+        return agency.iri is not None and agency.iri in (org.iri, self.as_agency(org).iri)
 
     def partner_mentions(self, chunk: str, base: int, inside: list[OrgRef]) -> list[OrgRef]:
         """The scope's organisations as partners see them: adjacent international names are one body
@@ -1595,7 +1613,7 @@ class KoreanExtractor:
                 departments=depts[:4],
                 technologies=self.technologies(parts, programme_tech),
                 partners=self.partners(
-                    self.partner_scope(text, cand, cands, sents), orgs, cand.agency, organisers, leaders
+                    self.partner_scope(text, cand, cands, sents, orgs), orgs, cand.agency, organisers, leaders
                 ),
                 beneficiaries=self.beneficiaries(parts, cand.span)[:4],
                 metrics=self.metrics(parts),
