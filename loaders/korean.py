@@ -1585,7 +1585,8 @@ class KoreanExtractor:
                 cand.grade = aliases[self.lex.canonical_grade(cand.grade)]
         tiers = self.tiers_in(text, cands)
         programme_tech = self.programme_technologies(text)
-        leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None}
+        # bodies leading a named case of their own are none of another case's partners
+        leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None and c.title}
         subject_unit = self.subject_unit(orgs, text, main)
         records = []
         for cand in cands:
