@@ -1244,6 +1244,11 @@ class KoreanExtractor:
                     and re.match(orgs_cfg["listed_after"], chunk[o.span.end - base :])
                 ):
                     cue = "PUBLIC_PRIVATE"  # a well-known company listed in the case's own scope (야놀자, 여기어때 등)
+                if cue is None and (
+                    re.search(orgs_cfg["role_before"], chunk[max(0, o.span.start - base - 16) : o.span.start - base])
+                    or re.match(orgs_cfg["agent_after"], chunk[o.span.end - base :])
+                ):
+                    cue = "INTER_AGENCY"  # the body that carried out or built it (수행기관인 …, …가 개발했다)
                 cues.append(cue)
             for i in range(len(inside) - 1):
                 gap = chunk[inside[i].span.end - base : inside[i + 1].span.start - base]
