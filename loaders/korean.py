@@ -1364,13 +1364,15 @@ class KoreanExtractor:
         return out
 
     def not_a_partner_name(self, org: OrgRef, after: str) -> bool:
-        """Kinds of body (기초자치단체), places named like a body (부곡공단), and an international
-        name used as a modifier (유엔 식품조달시장)."""
+        """Kinds of body (기초자치단체), places named like a body (부곡공단) or named as a place
+        (남양주 지역), and an international name used as a modifier (유엔 식품조달시장)."""
         orgs_cfg = self.cfg["orgs"]
         if org.name in orgs_cfg["generic"] or any(org.name.endswith(g) for g in orgs_cfg["generic"] if len(g) > 3):
             return True
         if org.iri is None and re.fullmatch(orgs_cfg["place_like"], org.name):
             return True
+        if re.match(orgs_cfg["place_phrase"], after[:12]) or re.match(orgs_cfg["area_after"], after):
+            return True  # 남양주 지역 광역상수도, 인천 최초: where, not who
         return org.cls == "InternationalOrganization" and bool(re.match(orgs_cfg["modifier_after"], after))
 
     def metrics(self, parts) -> list[MetricRecord]:
