@@ -1261,14 +1261,51 @@ class KoreanExtractor:
         self, parts, orgs: list[OrgRef], agency: OrgRef | None, organisers: set, leaders: set | None = None
     ) -> list[tuple[OrgRef, str]]:
         """Organisations next to a collaboration word (협업, 협약, 손잡고 …), not organisers,
-        parents, generic words, nor bodies leading other cases of the document."""
+        parents, generic words, nor bodies leading other cases of the document. A collaboration word
+        reaches every member of a list (A, B, C 등과 협력), a hyphen pairs two bodies (A시-B군 연합운영),
+        and a quoted name followed by 과/와 and an agreement word is an organisation too."""
         orgs_cfg = self.cfg["orgs"]
         collab, not_partner, reach = orgs_cfg["collaboration"], orgs_cfg["not_partner"], orgs_cfg["cue_reach"]
         out, seen = [], set()
         for base, chunk in parts:
             end = base + len(chunk)
-            for o in orgs:
-                if not (base <= o.span.start < end) or o.name in orgs_cfg["generic"]:
+            # a collaboration word in a phrase that says something else (…와 함께 선정) is no cue
+            masked = re.sub(orgs_cfg["not_collaboration"], lambda m: " " * len(m.group()), chunk)
+            inside = self.partner_mentions(chunk, base, [o for o in orgs if base <= o.span.start < end])
+            cues: list[str | None] = []
+            for o in inside:
+                near = masked[max(0, o.span.start - base - reach) : o.span.end - base + reach]
+                cue = next((kind for word, kind in collab.items() if word in near), None)
+                if (
+                    cue is None
+                    and o.name in orgs_cfg["companies"]
+                    and re.match(orgs_cfg["listed_after"], chunk[o.span.end - base :])
+                ):
+                    cue = "PUBLIC_PRIVATE"  # a well-known company listed in the case's own scope (야놀자, 여기어때 등)
+                if cue is None and (
+                    re.search(orgs_cfg["role_before"], chunk[max(0, o.span.start - base - 16) : o.span.start - base])
+                    or re.match(orgs_cfg["agent_after"], chunk[o.span.end - base :])
+                ):
+                    cue = "INTER_AGENCY"  # the body that carried out or built it (수행기관인 …, …가 개발했다)
+                cues.append(cue)
+            for i in range(len(inside) - 1):
+                gap = chunk[inside[i].span.end - base : inside[i + 1].span.start - base]
+                if re.fullmatch(orgs_cfg["pair_gap"], gap):
+                    cues[i] = cues[i] or "INTER_AGENCY"
+                    cues[i + 1] = cues[i + 1] or "INTER_AGENCY"
+            # members of one list share a cue: forwards, then backwards
+            linked = [
+                bool(re.fullmatch(orgs_cfg["list_gap"], chunk[a.span.end - base : b.span.start - base]))
+                for a, b in zip(inside, inside[1:])
+            ]
+            for i, link in enumerate(linked):
+                if link and cues[i + 1] is None:
+                    cues[i + 1] = cues[i]
+            for i in reversed(range(len(linked))):
+                if linked[i] and cues[i] is None:
+                    cues[i] = cues[i + 1]
+            for o, cue in zip(inside, cues):
+                if cue is None or self.not_a_partner_name(o, chunk[o.span.end - base :]):
                     continue
                 if o.iri is None and o.cls == "Unit":
                     o = self.as_agency(o)  # a 소방본부 partners through its government
@@ -1277,14 +1314,7 @@ class KoreanExtractor:
                 if leaders and (o.iri or o.name) in leaders:
                     continue
                 near = chunk[max(0, o.span.start - base - reach) : o.span.end - base + reach]
-                cue = next((kind for word, kind in collab.items() if word in near), None)
-                if (
-                    cue is None
-                    and o.name in orgs_cfg["companies"]
-                    and re.match(orgs_cfg["listed_after"], chunk[o.span.end - base :])
-                ):
-                    cue = "PUBLIC_PRIVATE"  # a well-known company listed in the case's own scope (야놀자, 여기어때 등)
-                if cue is None or any(w in near for w in orgs_cfg["organiser_words"]):
+                if any(w in near for w in orgs_cfg["organiser_words"]):
                     continue
                 if agency is not None and (o.iri is not None and o.iri == agency.iri or o.name == agency.name):
                     continue
@@ -1294,7 +1324,8 @@ class KoreanExtractor:
                 if o.name in organisers or (o.iri is None and o.cls == "PublicAgency"):
                     continue
                 if o.iri is not None and agency is not None and agency.iri is not None:
-                    if o.iri in self.ancestors(agency.iri) or agency.iri in self.ancestors(o.iri):
+                    # the body the lead belongs to is no partner; a municipality of a lead province is
+                    if o.iri in self.ancestors(agency.iri) or agency.iri == self.as_agency(o).iri:
                         continue
                 key = o.iri or o.name
                 if key in seen:
@@ -1307,6 +1338,80 @@ class KoreanExtractor:
                     kind = "PUBLIC_CIVIC"
                 out.append((o, kind))
         return out
+
+    def partner_scope(
+        self, text: str, cand: Candidate, cands: list[Candidate], sents: list[Sentence], orgs: list[OrgRef]
+    ) -> list[tuple[int, str]]:
+        """The case's scope, and the rest of the paragraph its scope ends in, up to a sentence another
+        case owns: a sentence after the one naming the case often tells who it was done with. The
+        document's only named case also takes any later sentence its own body is the subject of
+        (아울러 식약처는 …와 협력하여). A sentence whose subject is another body tells that body's story."""
+        spans = sorted(set(cand.scope))
+        if not spans or cand.agency is None:
+            return [(a, text[a:b]) for a, b in spans]
+        only = bool(cand.title) and not any(c.title for c in cands if c is not cand)
+        others = [(a, b) for c in cands if c is not cand for a, b in c.scope]
+        last = max(b for _a, b in spans)
+        line = next((x.line for x in sents if x.start < last <= x.end), None)
+        rest = True
+        for x in sents:
+            if x.start < last or any(a <= x.start < b for a, b in spans):
+                continue
+            rest = rest and x.line == line and not any(a < x.end and x.start < b for a, b in others)
+            subject = next((o for o in orgs if x.start <= o.span.start < x.end and self.is_subject(o, text)), None)
+            own = subject is not None and self.same_body(subject, cand.agency)
+            if own or (rest and subject is None):
+                spans.append((x.start, x.end))
+            elif not only:
+                break
+            if not (rest or only):
+                break
+        return [(a, text[a:b]) for a, b in sorted(set(spans))]
+
+    def same_body(self, org: OrgRef, agency: OrgRef) -> bool:
+        if org.name == agency.name:
+            return True
+        return agency.iri is not None and agency.iri in (org.iri, self.as_agency(org).iri)
+
+    def partner_mentions(self, chunk: str, base: int, inside: list[OrgRef]) -> list[OrgRef]:
+        """The scope's organisations as partners see them: adjacent international names are one body
+        (UN 세계식량계획), and a quoted name that makes an agreement (‘…’과 협약) is an organisation."""
+        orgs_cfg = self.cfg["orgs"]
+        out: list[OrgRef] = []
+        for o in inside:
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and prev.cls == o.cls == "InternationalOrganization"
+                and chunk[prev.span.end - base : o.span.start - base] == " "
+            ):
+                name = f"{prev.name} {o.name}"
+                out[-1] = OrgRef(name=name, cls=o.cls, sector=o.sector, span=Span(prev.span.start, o.span.end, name))
+                continue
+            out.append(o)
+        for pattern in self.lex.paired_quote_patterns:
+            for m in pattern.finditer(chunk):
+                name = m.group(1).strip()
+                if not re.match(orgs_cfg["quoted_partner_after"], chunk[m.end() :]) or len(name) > 20:
+                    continue
+                if any(o.span.start < base + m.end() and base + m.start() < o.span.end for o in out):
+                    continue
+                span = Span(base + m.start(1), base + m.end(1), name)
+                out.append(OrgRef(name=name, cls="CivilSocietyOrganization", sector="civil-society", span=span))
+        out.sort(key=lambda o: o.span.start)
+        return out
+
+    def not_a_partner_name(self, org: OrgRef, after: str) -> bool:
+        """Kinds of body (기초자치단체), places named like a body (부곡공단) or named as a place
+        (남양주 지역), and an international name used as a modifier (유엔 식품조달시장)."""
+        orgs_cfg = self.cfg["orgs"]
+        if org.name in orgs_cfg["generic"] or any(org.name.endswith(g) for g in orgs_cfg["generic"] if len(g) > 3):
+            return True
+        if org.iri is None and re.fullmatch(orgs_cfg["place_like"], org.name):
+            return True
+        if re.match(orgs_cfg["place_phrase"], after[:12]) or re.match(orgs_cfg["area_after"], after):
+            return True  # 남양주 지역 광역상수도, 인천 최초: where, not who
+        return org.cls == "InternationalOrganization" and bool(re.match(orgs_cfg["modifier_after"], after))
 
     def metrics(self, parts) -> list[MetricRecord]:
         mc = self.cfg["metrics"]
@@ -1525,7 +1630,8 @@ class KoreanExtractor:
                 cand.grade = aliases[self.lex.canonical_grade(cand.grade)]
         tiers = self.tiers_in(text, cands)
         programme_tech = self.programme_technologies(text)
-        leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None}
+        # bodies leading a named case of their own are none of another case's partners
+        leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None and c.title}
         subject_unit = self.subject_unit(orgs, text, main)
         records = []
         for cand in cands:
@@ -1552,7 +1658,9 @@ class KoreanExtractor:
                 agency=cand.agency,
                 departments=depts[:4],
                 technologies=self.technologies(parts, programme_tech),
-                partners=self.partners(parts, orgs, cand.agency, organisers, leaders),
+                partners=self.partners(
+                    self.partner_scope(text, cand, cands, sents, orgs), orgs, cand.agency, organisers, leaders
+                ),
                 beneficiaries=self.beneficiaries(parts, cand.span)[:4],
                 metrics=self.metrics(parts),
                 problems=problems,
