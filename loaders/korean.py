@@ -1156,6 +1156,7 @@ class KoreanExtractor:
         pattern, by_label = self.lex.beneficiary_pattern
         cfg = self.cfg["beneficiaries"]
         generic = self.lex.generic_beneficiaries
+        ends = f"(?:{cfg['after']}|{'|'.join(cfg['compounds'])})"
         out, seen = [], set()
         chunks = [(title_span.start, title_span.text, True)] if title_span else []
         for base, chunk in parts:
@@ -1169,6 +1170,8 @@ class KoreanExtractor:
                 if label is None:
                     continue
                 start = base + m.start() + (len(surface) - len(label))
+                if not re.match(ends, chunk[m.end() :]):
+                    continue
                 if label in seen or (by_label[label] in generic and not in_title):
                     continue
                 seen.add(label)
