@@ -1156,6 +1156,7 @@ class KoreanExtractor:
         pattern, by_label = self.lex.beneficiary_pattern
         cfg = self.cfg["beneficiaries"]
         generic = self.lex.generic_beneficiaries
+        residents = {c for c in generic if str(self.lex.vocab.value(c, SKOS.notation)) == "RESIDENTS"}
         ends = f"(?:{cfg['after']}|{'|'.join(cfg['compounds'])})"
         out, seen = [], set()
         chunks = [(title_span.start, title_span.text, True)] if title_span else []
@@ -1172,7 +1173,12 @@ class KoreanExtractor:
                 start = base + m.start() + (len(surface) - len(label))
                 if not re.match(ends, chunk[m.end() :]):
                     continue
-                if label in seen or (by_label[label] in generic and not in_title):
+                served = (
+                    by_label[label] in residents
+                    and not any(w in chunk for w in cfg["speech"])
+                    and re.match(cfg["generic_served"], chunk[m.end() :])
+                )
+                if label in seen or (by_label[label] in generic and not in_title and not served):
                     continue
                 seen.add(label)
                 out.append((by_label[label], label, Span(start, start + len(label), label)))
