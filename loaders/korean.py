@@ -1171,7 +1171,7 @@ class KoreanExtractor:
                 if label is None:
                     continue
                 start = base + m.start() + (len(surface) - len(label))
-                if not re.match(ends, chunk[m.end() :]):
+                if not re.match(ends, chunk[m.end() :]) or re.match(cfg["agent_after"], chunk[m.end() :]):
                     continue
                 served = (
                     by_label[label] in residents
