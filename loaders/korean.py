@@ -141,6 +141,11 @@ class Lexicon:
         return re.compile(f"(?:[가-힣]{{1,6}}\\s)?(?:{alternation})"), by_label
 
     @cached_property
+    def beneficiary_labels(self) -> re.Pattern:
+        """The group labels alone, longest first (어린이부터 어르신까지 names two groups)."""
+        return re.compile(self.korean_labels(BEN_SCHEME)[0])
+
+    @cached_property
     def domain_pattern(self) -> tuple[re.Pattern, dict[str, URIRef]]:
         alternation, by_label = self.korean_labels(DOMAIN_SCHEME)
         return re.compile(alternation), by_label
@@ -1153,7 +1158,7 @@ class KoreanExtractor:
     def beneficiaries(self, parts, title_span: Span | None = None) -> list[tuple[URIRef, str, Span]]:
         """Groups named in the title, or in a scope sentence that says the practice is for them;
         generic groups (residents, staff) only from the title."""
-        pattern, by_label = self.lex.beneficiary_pattern
+        by_label = self.lex.beneficiary_pattern[1]
         cfg = self.cfg["beneficiaries"]
         generic = self.lex.generic_beneficiaries
         residents = {c for c in generic if str(self.lex.vocab.value(c, SKOS.notation)) == "RESIDENTS"}
@@ -1165,12 +1170,9 @@ class KoreanExtractor:
                 if any(cue in m.group() for cue in cfg["cues"]):
                     chunks.append((base + m.start(), m.group(), False))
         for base, chunk, in_title in chunks:
-            for m in pattern.finditer(chunk):
-                surface = m.group()
-                label = next((lab for lab in sorted(by_label, key=len, reverse=True) if surface.endswith(lab)), None)
-                if label is None:
-                    continue
-                start = base + m.start() + (len(surface) - len(label))
+            for m in self.lex.beneficiary_labels.finditer(chunk):
+                label = m.group()
+                start = base + m.start()
                 if not re.match(ends, chunk[m.end() :]) or re.match(cfg["agent_after"], chunk[m.end() :]):
                     continue
                 served = (
