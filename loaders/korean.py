@@ -1167,7 +1167,9 @@ class KoreanExtractor:
         chunks = [(title_span.start, title_span.text, True)] if title_span else []
         for base, chunk in parts:
             for m in re.finditer(r"[^.\n]+", chunk):
-                if any(cue in m.group() for cue in cfg["cues"]):
+                names_case = title_span is not None and base + m.start() <= title_span.start < base + m.end()
+                about_contest = any(w in m.group() for w in cfg["about_contest"]) and not names_case
+                if any(cue in m.group() for cue in cfg["cues"]) and not about_contest:
                     chunks.append((base + m.start(), m.group(), False))
         for base, chunk, in_title in chunks:
             for m in self.lex.beneficiary_labels.finditer(chunk):
