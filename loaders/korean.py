@@ -1155,7 +1155,25 @@ class KoreanExtractor:
                     out[code] = Span(base + m.start(), base + m.end(), m.group())
         return sorted(out.items())
 
-    def beneficiaries(self, parts, title_span: Span | None = None) -> list[tuple[URIRef, str, Span]]:
+    def title_modifiers(self, text: str, cands: list[Candidate]) -> dict[int, tuple[int, int]]:
+        """The words just before each case's title, back to the sentence's start or the previous title
+        (…어르신들의 건강한 일상을 위한 ‘스마트 경로당 조성 사업’): they describe that case, not the one before."""
+        ends = sorted(c.span.end for c in cands if c.span is not None)
+        out = {}
+        for cand in cands:
+            if cand.span is None:
+                continue
+            start = max([e for e in ends if e <= cand.span.start] + [cand.span.start - 100, 0])
+            # a sentence end or a list marker (△, ▲ …) closes what came before
+            cut = [m.end() for m in re.finditer(f"[.!?\n]|{self.lex.marker_class}", text[start : cand.span.start])]
+            start += max(cut, default=0)
+            if start < cand.span.start:
+                out[id(cand)] = (start, cand.span.start)
+        return out
+
+    def beneficiaries(
+        self, parts, title_span: Span | None = None, modifier: tuple[int, str] | None = None, others=()
+    ) -> list[tuple[URIRef, str, Span]]:
         """Groups named in the title, or in a scope sentence that says the practice is for them;
         generic groups (residents, staff) only from the title."""
         by_label = self.lex.beneficiary_pattern[1]
@@ -1165,8 +1183,12 @@ class KoreanExtractor:
         ends = f"(?:{cfg['after']}|{'|'.join(cfg['compounds'])})"
         out, seen = [], set()
         chunks = [(title_span.start, title_span.text, True)] if title_span else []
+        if modifier is not None and any(cue in modifier[1] for cue in cfg["cues"]):
+            chunks.append((modifier[0], modifier[1], False))
         for base, chunk in parts:
             for m in re.finditer(r"[^.\n]+", chunk):
+                if any(a <= base + m.start() < b or a < base + m.end() <= b for a, b in others):
+                    continue
                 names_case = title_span is not None and base + m.start() <= title_span.start < base + m.end()
                 about_contest = any(w in m.group() for w in cfg["about_contest"]) and not names_case
                 if any(cue in m.group() for cue in cfg["cues"]) and not about_contest:
@@ -1502,6 +1524,7 @@ class KoreanExtractor:
         programme_tech = self.programme_technologies(text)
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None}
         subject_unit = self.subject_unit(orgs, text, main)
+        mods = self.title_modifiers(text, cands)
         records = []
         for cand in cands:
             parts = self.scope_text(text, cand)
@@ -1528,7 +1551,12 @@ class KoreanExtractor:
                 departments=depts[:4],
                 technologies=self.technologies(parts, programme_tech),
                 partners=self.partners(parts, orgs, cand.agency, organisers, leaders),
-                beneficiaries=self.beneficiaries(parts, cand.span)[:4],
+                beneficiaries=self.beneficiaries(
+                    parts,
+                    cand.span,
+                    (mods[id(cand)][0], text[slice(*mods[id(cand)])]) if id(cand) in mods else None,
+                    [m for k, m in mods.items() if k != id(cand)],
+                )[:4],
                 metrics=self.metrics(parts),
                 problems=problems,
                 interventions=interventions,
