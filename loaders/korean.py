@@ -1174,8 +1174,10 @@ class KoreanExtractor:
     def beneficiaries(
         self, parts, title_span: Span | None = None, modifier: tuple[int, str] | None = None, others=()
     ) -> list[tuple[URIRef, str, Span]]:
-        """Groups named in the title, or in a scope sentence that says the practice is for them;
-        generic groups (residents, staff) only from the title."""
+        """Groups named in the title, in the words just before it (*modifier*), or in a scope sentence
+        that says the practice is for them (not one about the contest, nor another case's modifier in
+        *others*). A group name counts as a whole word only, and not where the group takes part;
+        generic groups (residents, staff) only from the title, or residents where the sentence serves them."""
         by_label = self.lex.beneficiary_pattern[1]
         cfg = self.cfg["beneficiaries"]
         generic = self.lex.generic_beneficiaries
@@ -1197,7 +1199,8 @@ class KoreanExtractor:
             for m in self.lex.beneficiary_labels.finditer(chunk):
                 label = m.group()
                 start = base + m.start()
-                if not re.match(ends, chunk[m.end() :]) or re.match(cfg["agent_after"], chunk[m.end() :]):
+                fused = chunk[: m.start()].endswith(cfg["before_not"])
+                if fused or not re.match(ends, chunk[m.end() :]) or re.match(cfg["agent_after"], chunk[m.end() :]):
                     continue
                 served = (
                     by_label[label] in residents
