@@ -154,6 +154,11 @@ class Lexicon:
         return re.compile(f"(?:[가-힣]{{1,6}}\\s)?(?:{alternation})"), by_label
 
     @cached_property
+    def beneficiary_labels(self) -> re.Pattern:
+        """The group labels alone, longest first (어린이부터 어르신까지 names two groups)."""
+        return re.compile(self.korean_labels(BEN_SCHEME)[0])
+
+    @cached_property
     def domain_pattern(self) -> tuple[re.Pattern, dict[str, URIRef]]:
         alternation, by_label = self.korean_labels(DOMAIN_SCHEME)
         return re.compile(alternation), by_label
@@ -1188,26 +1193,59 @@ class KoreanExtractor:
                     out[code] = Span(base + m.start(), base + m.end(), m.group())
         return sorted(out.items())
 
-    def beneficiaries(self, parts, title_span: Span | None = None) -> list[tuple[URIRef, str, Span]]:
-        """Groups named in the title, or in a scope sentence that says the practice is for them;
-        generic groups (residents, staff) only from the title."""
-        pattern, by_label = self.lex.beneficiary_pattern
+    def title_modifiers(self, text: str, cands: list[Candidate]) -> dict[int, tuple[int, int]]:
+        """The words just before each case's title, back to the sentence's start or the previous title
+        (…어르신들의 건강한 일상을 위한 ‘스마트 경로당 조성 사업’): they describe that case, not the one before."""
+        ends = sorted(c.span.end for c in cands if c.span is not None)
+        out = {}
+        for cand in cands:
+            if cand.span is None:
+                continue
+            start = max([e for e in ends if e <= cand.span.start] + [cand.span.start - 100, 0])
+            # a sentence end or a list marker (△, ▲ …) closes what came before
+            cut = [m.end() for m in re.finditer(f"[.!?\n]|{self.lex.marker_class}", text[start : cand.span.start])]
+            start += max(cut, default=0)
+            if start < cand.span.start:
+                out[id(cand)] = (start, cand.span.start)
+        return out
+
+    def beneficiaries(
+        self, parts, title_span: Span | None = None, modifier: tuple[int, str] | None = None, others=()
+    ) -> list[tuple[URIRef, str, Span]]:
+        """Groups named in the title, in the words just before it (*modifier*), or in a scope sentence
+        that says the practice is for them (not one about the contest, nor another case's modifier in
+        *others*). A group name counts as a whole word only, and not where the group takes part;
+        generic groups (residents, staff) only from the title, or residents where the sentence serves them."""
+        by_label = self.lex.beneficiary_pattern[1]
         cfg = self.cfg["beneficiaries"]
         generic = self.lex.generic_beneficiaries
+        residents = {c for c in generic if str(self.lex.vocab.value(c, SKOS.notation)) == "RESIDENTS"}
+        ends = f"(?:{cfg['after']}|{'|'.join(cfg['compounds'])})"
         out, seen = [], set()
         chunks = [(title_span.start, title_span.text, True)] if title_span else []
+        if modifier is not None and any(cue in modifier[1] for cue in cfg["cues"]):
+            chunks.append((modifier[0], modifier[1], False))
         for base, chunk in parts:
             for m in re.finditer(r"[^.\n]+", chunk):
-                if any(cue in m.group() for cue in cfg["cues"]):
+                if any(a <= base + m.start() < b or a < base + m.end() <= b for a, b in others):
+                    continue
+                names_case = title_span is not None and base + m.start() <= title_span.start < base + m.end()
+                about_contest = any(w in m.group() for w in cfg["about_contest"]) and not names_case
+                if any(cue in m.group() for cue in cfg["cues"]) and not about_contest:
                     chunks.append((base + m.start(), m.group(), False))
         for base, chunk, in_title in chunks:
-            for m in pattern.finditer(chunk):
-                surface = m.group()
-                label = next((lab for lab in sorted(by_label, key=len, reverse=True) if surface.endswith(lab)), None)
-                if label is None:
+            for m in self.lex.beneficiary_labels.finditer(chunk):
+                label = m.group()
+                start = base + m.start()
+                fused = chunk[: m.start()].endswith(cfg["before_not"])
+                if fused or not re.match(ends, chunk[m.end() :]) or re.match(cfg["agent_after"], chunk[m.end() :]):
                     continue
-                start = base + m.start() + (len(surface) - len(label))
-                if label in seen or (by_label[label] in generic and not in_title):
+                served = (
+                    by_label[label] in residents
+                    and not any(w in chunk for w in cfg["speech"])
+                    and re.match(cfg["generic_served"], chunk[m.end() :])
+                )
+                if label in seen or (by_label[label] in generic and not in_title and not served):
                     continue
                 seen.add(label)
                 out.append((by_label[label], label, Span(start, start + len(label), label)))
@@ -1633,6 +1671,7 @@ class KoreanExtractor:
         # bodies leading a named case of their own are none of another case's partners
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None and c.title}
         subject_unit = self.subject_unit(orgs, text, main)
+        mods = self.title_modifiers(text, cands)
         records = []
         for cand in cands:
             parts = self.scope_text(text, cand)
@@ -1661,7 +1700,12 @@ class KoreanExtractor:
                 partners=self.partners(
                     self.partner_scope(text, cand, cands, sents, orgs), orgs, cand.agency, organisers, leaders
                 ),
-                beneficiaries=self.beneficiaries(parts, cand.span)[:4],
+                beneficiaries=self.beneficiaries(
+                    parts,
+                    cand.span,
+                    (mods[id(cand)][0], text[slice(*mods[id(cand)])]) if id(cand) in mods else None,
+                    [m for k, m in mods.items() if k != id(cand)],
+                )[:4],
                 metrics=self.metrics(parts),
                 problems=problems,
                 interventions=interventions,

@@ -26,7 +26,6 @@ KNOWN_GAPS = {
     "technologies": (0.745, "technology words in a shared paragraph are given to every case of that paragraph"),
     "departments": (0.63, "units named in a neighbouring sentence (X과 홍길동 주무관에게) are not linked to the case"),
     "awards": (0.655, "grades of cases in unquoted running text and tiers stated only by counts are missed"),
-    "beneficiaries": (0.53, "every group word in the scope counts; the annotation keeps only the served groups"),
 }
 
 
