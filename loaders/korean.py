@@ -1141,13 +1141,31 @@ class KoreanExtractor:
                     break
         return out
 
-    def technologies(self, parts, inherited: dict[str, Span] | None = None) -> list[tuple[str, Span]]:
+    def technologies(
+        self, parts, inherited: dict[str, Span] | None = None, others: list[Span] | None = None
+    ) -> list[tuple[str, Span]]:
+        """Technologies named in the case's scope, but not those inside another case's title
+        (a list sentence tells several cases), nor negated ones (앱 설치 없이), nor those of a
+        sentence about the contest or the spreading of its cases rather than the practice."""
         out: dict[str, Span] = dict(inherited or {})
+        cfg = self.cfg["technology"]
+        foreign = [(o.start, o.end) for o in others or []]
         for base, chunk in parts:
             for code, pattern in self.lex.technology_patterns:
-                m = pattern.search(chunk)
-                if m and code not in out:
-                    out[code] = Span(base + m.start(), base + m.end(), m.group())
+                if code in out:
+                    continue
+                for m in pattern.finditer(chunk):
+                    start, end = base + m.start(), base + m.end()
+                    if not m.group() or any(a <= start < b for a, b in foreign):
+                        continue
+                    if re.match(cfg["negated_after"], chunk[m.end() : m.end() + 12]):
+                        continue
+                    head = max(chunk.rfind(c, 0, m.start()) for c in ".\n") + 1
+                    tails = [i for i in (chunk.find(c, m.end()) for c in ".\n") if i >= 0]
+                    if re.search(cfg["meta_sentence"], chunk[head : min(tails, default=len(chunk))]):
+                        continue
+                    out[code] = Span(start, end, m.group())
+                    break
         return sorted(out.items())
 
     def beneficiaries(self, parts, title_span: Span | None = None) -> list[tuple[URIRef, str, Span]]:
@@ -1489,6 +1507,14 @@ class KoreanExtractor:
         programme_tech = self.programme_technologies(text)
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None}
         subject_unit = self.subject_unit(orgs, text, main)
+        def others_titles(cand: Candidate) -> list[Span]:
+            own = cand.span
+            return [
+                c.span
+                for c in cands
+                if c is not cand and c.span and not (own and own.start < c.span.end and c.span.start < own.end)
+            ]
+
         records = []
         for cand in cands:
             parts = self.scope_text(text, cand)
@@ -1513,7 +1539,7 @@ class KoreanExtractor:
                 title_span=cand.span,
                 agency=cand.agency,
                 departments=depts[:4],
-                technologies=self.technologies(parts, programme_tech),
+                technologies=self.technologies(parts, programme_tech, others_titles(cand)),
                 partners=self.partners(parts, orgs, cand.agency, organisers, leaders),
                 beneficiaries=self.beneficiaries(parts, cand.span)[:4],
                 metrics=self.metrics(parts),
