@@ -1096,6 +1096,20 @@ class KoreanExtractor:
                 ):
                     line_end = max((x.end for x in sents if x.line == s.line), default=s.end)
                     cand.scope.append((s.start, line_end))
+        # or by a quoted shorter or longer form of its title (‘방범용 CCTV 업무방식 개선’은 … for
+        # "구민을 중심으로 한 방범용 CCTV 업무방식 개선"), when that form fits one case only
+        keys = [(c, normalise(c.title)) for c in cands]
+        for s in sents:
+            for q in self.quoted(s):
+                nq = normalise(q.text)
+                hits = [c for c, k in keys if len(nq) >= 5 and len(k) >= 5 and (nq in k or k in nq)]
+                if len(hits) != 1:
+                    continue
+                cand = hits[0]
+                if s.line != cand.sentence.line and not any(a < s.end and s.start < b for a, b in cand.scope):
+                    line_end = max((x.end for x in sents if x.line == s.line), default=s.end)
+                    cand.scope.append((s.start, line_end))
+                break
         # the lines after a heading-like line (‘119패스’ alone, then its description), and a
         # paragraph that goes on about the case (해당 사업은 …, 이를 통해 …)
         lines: dict[int, tuple[int, int]] = {}
