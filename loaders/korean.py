@@ -1134,6 +1134,14 @@ class KoreanExtractor:
             heading = cand.span is not None and len(text_of[line].strip()) <= len(cand.title) + 30
             last = max(n for n in lines if any(a <= lines[n][0] < b for a, b in cand.scope) or n == line)
             nxt = sorted(n for n in lines if n > last)
+            # a heading led by a list marker (◇대상-김포시 ‘…’) heads the lines up to the next such one
+            mark = re.match(self.lex.marker_class, text_of[line].strip()) if heading else None
+            if mark:
+                for n in nxt[:8]:
+                    if n in owned or text_of[n].strip().startswith(mark.group()):
+                        break
+                    cand.scope.append(lines[n])
+                continue
             for n in nxt[:3]:
                 if n in owned or not (heading or go_on.match(text_of[n].strip())):
                     break
