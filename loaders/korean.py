@@ -1099,10 +1099,13 @@ class KoreanExtractor:
         # or by a quoted shorter or longer form of its title (‘방범용 CCTV 업무방식 개선’은 … for
         # "구민을 중심으로 한 방범용 CCTV 업무방식 개선"), when that form fits one case only
         keys = [(c, normalise(c.title)) for c in cands]
+        # a title's bracketed short name (…규제비용 절감(전자심사24)) is a form of it too
+        keys += [(c, normalise(m.group(1))) for c in cands if (m := re.search(r"\(([^()]+)\)\s*$", c.title))]
         for s in sents:
             for q in self.quoted(s):
                 nq = normalise(q.text)
-                hits = [c for c, k in keys if len(nq) >= 5 and len(k) >= 5 and (nq in k or k in nq)]
+                fits = {id(c): c for c, k in keys if len(nq) >= 5 and len(k) >= 5 and (nq in k or k in nq)}
+                hits = list(fits.values())
                 if len(hits) != 1:
                     continue
                 cand = hits[0]
