@@ -1137,6 +1137,8 @@ class KoreanExtractor:
             heading = cand.span is not None and len(text_of[line].strip()) <= len(cand.title) + 30
             last = max(n for n in lines if any(a <= lines[n][0] < b for a, b in cand.scope) or n == line)
             nxt = sorted(n for n in lines if n > last)
+            # a short later line that names the case (우수 사례로는 ‘…’이 선정됐다.) heads what follows it
+            named = last != line and len(text_of[last].strip()) <= len(cand.title) + 30
             # a heading led by a list marker (◇대상-김포시 ‘…’) heads the lines up to the next such one
             mark = re.match(self.lex.marker_class, text_of[line].strip()) if heading else None
             if mark:
@@ -1145,6 +1147,7 @@ class KoreanExtractor:
                         break
                     cand.scope.append(lines[n])
                 continue
+            heading = heading or named
             for n in nxt[:3]:
                 if n in owned or not (heading or go_on.match(text_of[n].strip())):
                     break
