@@ -1139,6 +1139,23 @@ class KoreanExtractor:
                 ):
                     line_end = max((x.end for x in sents if x.line == s.line), default=s.end)
                     cand.scope.append((s.start, line_end))
+        # or by a quoted shorter or longer form of its title (‘방범용 CCTV 업무방식 개선’은 … for
+        # "구민을 중심으로 한 방범용 CCTV 업무방식 개선"), when that form fits one case only
+        keys = [(c, normalise(c.title)) for c in cands]
+        # a title's bracketed short name (…규제비용 절감(전자심사24)) is a form of it too
+        keys += [(c, normalise(m.group(1))) for c in cands if (m := re.search(r"\(([^()]+)\)\s*$", c.title))]
+        for s in sents:
+            for q in self.quoted(s):
+                nq = normalise(q.text)
+                fits = {id(c): c for c, k in keys if len(nq) >= 5 and len(k) >= 5 and (nq in k or k in nq)}
+                hits = list(fits.values())
+                if len(hits) != 1:
+                    continue
+                cand = hits[0]
+                if s.line != cand.sentence.line and not any(a < s.end and s.start < b for a, b in cand.scope):
+                    line_end = max((x.end for x in sents if x.line == s.line), default=s.end)
+                    cand.scope.append((s.start, line_end))
+                break
         # the lines after a heading-like line (‘119패스’ alone, then its description), and a
         # paragraph that goes on about the case (해당 사업은 …, 이를 통해 …)
         lines: dict[int, tuple[int, int]] = {}
@@ -1163,6 +1180,17 @@ class KoreanExtractor:
             heading = cand.span is not None and len(text_of[line].strip()) <= len(cand.title) + 30
             last = max(n for n in lines if any(a <= lines[n][0] < b for a, b in cand.scope) or n == line)
             nxt = sorted(n for n in lines if n > last)
+            # a short later line that names the case (우수 사례로는 ‘…’이 선정됐다.) heads what follows it
+            named = last != line and len(text_of[last].strip()) <= len(cand.title) + 30
+            # a heading led by a list marker (◇대상-김포시 ‘…’) heads the lines up to the next such one
+            mark = re.match(self.lex.marker_class, text_of[line].strip()) if heading else None
+            if mark:
+                for n in nxt[:8]:
+                    if n in owned or text_of[n].strip().startswith(mark.group()):
+                        break
+                    cand.scope.append(lines[n])
+                continue
+            heading = heading or named
             for n in nxt[:3]:
                 if n in owned or not (heading or go_on.match(text_of[n].strip())):
                     break
@@ -1184,13 +1212,31 @@ class KoreanExtractor:
                     break
         return out
 
-    def technologies(self, parts, inherited: dict[str, Span] | None = None) -> list[tuple[str, Span]]:
+    def technologies(
+        self, parts, inherited: dict[str, Span] | None = None, others: list[Span] | None = None
+    ) -> list[tuple[str, Span]]:
+        """Technologies named in the case's scope, but not those inside another case's title
+        (a list sentence tells several cases), nor negated ones (앱 설치 없이), nor those of a
+        sentence about the contest or the spreading of its cases rather than the practice."""
         out: dict[str, Span] = dict(inherited or {})
+        cfg = self.cfg["technology"]
+        foreign = [(o.start, o.end) for o in others or []]
         for base, chunk in parts:
             for code, pattern in self.lex.technology_patterns:
-                m = pattern.search(chunk)
-                if m and code not in out:
-                    out[code] = Span(base + m.start(), base + m.end(), m.group())
+                if code in out:
+                    continue
+                for m in pattern.finditer(chunk):
+                    start, end = base + m.start(), base + m.end()
+                    if not m.group() or any(a <= start < b for a, b in foreign):
+                        continue
+                    if re.match(cfg["negated_after"], chunk[m.end() : m.end() + 12]):
+                        continue
+                    head = max(chunk.rfind(c, 0, m.start()) for c in ".\n") + 1
+                    tails = [i for i in (chunk.find(c, m.end()) for c in ".\n") if i >= 0]
+                    if re.search(cfg["meta_sentence"], chunk[head : min(tails, default=len(chunk))]):
+                        continue
+                    out[code] = Span(start, end, m.group())
+                    break
         return sorted(out.items())
 
     def title_modifiers(self, text: str, cands: list[Candidate]) -> dict[int, tuple[int, int]]:
@@ -1672,6 +1718,14 @@ class KoreanExtractor:
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None and c.title}
         subject_unit = self.subject_unit(orgs, text, main)
         mods = self.title_modifiers(text, cands)
+        def others_titles(cand: Candidate) -> list[Span]:
+            own = cand.span
+            return [
+                c.span
+                for c in cands
+                if c is not cand and c.span and not (own and own.start < c.span.end and c.span.start < own.end)
+            ]
+
         records = []
         for cand in cands:
             parts = self.scope_text(text, cand)
@@ -1696,7 +1750,7 @@ class KoreanExtractor:
                 title_span=cand.span,
                 agency=cand.agency,
                 departments=depts[:4],
-                technologies=self.technologies(parts, programme_tech),
+                technologies=self.technologies(parts, programme_tech, others_titles(cand)),
                 partners=self.partners(
                     self.partner_scope(text, cand, cands, sents, orgs), orgs, cand.agency, organisers, leaders
                 ),
