@@ -1547,7 +1547,7 @@ class KoreanExtractor:
             out[self.lex.canonical_grade(m.group(1))] = m.group(2)
         return out
 
-    def tiers_in(self, text: str, cands: list[Candidate]) -> list[list[str]]:
+    def tiers_in(self, text: str, cands: list[Candidate], sents: list[Sentence]) -> list[list[str]]:
         """The tiers of each family the document lays out: the grades its cases received and the
         grades it counts (최우수 1건, 우수 2건). "우수사례" alone is the generic word for a good
         practice, not a tier."""
@@ -1564,6 +1564,20 @@ class KoreanExtractor:
             found.add(self.lex.canonical_grade(word))
         if generic and any(aw["generic_grade"] in fam and set(fam) & found for fam in aw["tiers"]):
             found.add(aw["generic_grade"])  # 최우수 … 우수사례로는 …: here 우수 is a tier
+        # A prize the text names above every grade its cases got is a tier whose winner is no case
+        # here (대상 사례로 선정된 …, 최우수 기관으로 선정): the cases rank below it.
+        named = re.compile(aw["named_tier"])
+        above = set()
+        for s in sents:
+            for m in self.grade_mentions(s):
+                if not (named.match(s.text[m.end() :]) or self.heads(s, m)):
+                    continue
+                word = self.lex.canonical_grade(m.group())
+                for family in aw["tiers"]:
+                    ranks = [family.index(w) for w in found if w in family]
+                    if word in family and ranks and family.index(word) < min(ranks):
+                        above.add(word)
+        found |= above
         out = []
         for family in self.cfg["awards"]["tiers"]:
             present = [w for w in family if w in found]
@@ -1628,7 +1642,7 @@ class KoreanExtractor:
         for cand in cands:
             if cand.grade and self.lex.canonical_grade(cand.grade) in aliases:
                 cand.grade = aliases[self.lex.canonical_grade(cand.grade)]
-        tiers = self.tiers_in(text, cands)
+        tiers = self.tiers_in(text, cands, sents)
         programme_tech = self.programme_technologies(text)
         # bodies leading a named case of their own are none of another case's partners
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None and c.title}
