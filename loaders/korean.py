@@ -1547,6 +1547,47 @@ class KoreanExtractor:
             out[self.lex.canonical_grade(m.group(1))] = m.group(2)
         return out
 
+    def counted_tiers(self, text: str) -> dict[str, int]:
+        """How many winners the text gives each tier (최우수 1건, 우수 2건, 장려 3건), the largest count
+        where a tier is counted twice (the agency's own prizes, then the whole contest's)."""
+        aw = self.cfg["awards"]
+        out: dict[str, int] = {}
+        for m in re.finditer(f"(?:{self.lex.grade_pattern.pattern}){aw['tier_count']}", text):
+            word = self.lex.grade_pattern.match(m.group()).group()
+            if re.fullmatch(aw["generic_phrase"], word):
+                continue
+            grade = self.lex.canonical_grade(word)
+            n = int(re.search(r"\d{1,2}", m.group()[len(word) :]).group())
+            out[grade] = max(out.get(grade, 0), n)
+        return out
+
+    def fill_counted(self, text: str, cands: list[Candidate]) -> None:
+        """Where the text counts each tier's winners, the cases it lists after the graded ones without
+        a grade of their own (the sentence that would give it is cut off, or "이 외에도 ▲…") fill the
+        tiers' places left over, best tier first."""
+        counts = self.counted_tiers(text)
+        if not counts:
+            return
+        family = next((f for f in self.cfg["awards"]["tiers"] if set(counts) <= set(f)), None)
+        if family is None:
+            return
+        ordered = sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start)
+        first = next((i for i, c in enumerate(ordered) if c.grade), None)
+        if first is None:
+            return
+        left = dict(counts)
+        for c in ordered:
+            grade = self.lex.canonical_grade(c.grade) if c.grade else None
+            if grade in left:
+                left[grade] -= 1
+        for c in ordered[first + 1 :]:
+            if c.grade or not c.title:
+                continue
+            tier = next((t for t in family if left.get(t, 0) > 0), None)
+            if tier is None:
+                break
+            c.grade, left[tier] = tier, left[tier] - 1
+
     def tiers_in(self, text: str, cands: list[Candidate], sents: list[Sentence]) -> list[list[str]]:
         """The tiers of each family the document lays out: the grades its cases received and the
         grades it counts (최우수 1건, 우수 2건). "우수사례" alone is the generic word for a good
@@ -1642,6 +1683,7 @@ class KoreanExtractor:
         for cand in cands:
             if cand.grade and self.lex.canonical_grade(cand.grade) in aliases:
                 cand.grade = aliases[self.lex.canonical_grade(cand.grade)]
+        self.fill_counted(text, cands)
         tiers = self.tiers_in(text, cands, sents)
         programme_tech = self.programme_technologies(text)
         # bodies leading a named case of their own are none of another case's partners
