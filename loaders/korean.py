@@ -1526,13 +1526,24 @@ class KoreanExtractor:
 
     def contest_by(self, doc: Document, regex: str) -> tuple[str, Span] | None:
         pattern = re.compile(regex)
+        aside = re.compile(self.cfg["awards"]["contest_aside"])
+        sents = self.sentences(doc.text)
+
+        dated = self.document_date(doc) is not None
+
+        def past(at: int) -> bool:
+            """'한편, … 2023년 … 평가에서 … 선정된 바 있다': an earlier prize told aside, passed over where the
+            document's own date can give the year instead."""
+            s = next((x for x in sents if x.start <= at < x.end), None)
+            return dated and s is not None and aside.search(s.text) is not None
+
         for q in self.lex.quote_patterns:
             for m in q.finditer(doc.text):
-                if 4 <= len(m.group(1)) <= 60 and pattern.search(m.group(1)):
+                if 4 <= len(m.group(1)) <= 60 and pattern.search(m.group(1)) and not past(m.start(1)):
                     return m.group(1), Span(m.start(1), m.end(1), m.group(1))
-        m = pattern.search(doc.text)
-        if m:
-            return m.group(), Span(m.start(), m.end(), m.group())
+        for m in pattern.finditer(doc.text):
+            if not past(m.start()):
+                return m.group(), Span(m.start(), m.end(), m.group())
         return None
 
     def grade_aliases(self, text: str) -> dict[str, str]:
