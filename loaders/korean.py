@@ -267,10 +267,12 @@ class Lexicon:
     def grade_pattern(self) -> re.Pattern:
         not_after = self.data["awards"].get("not_grade_after", {})
         only_before = self.data["awards"].get("grade_only_before", {})
+        not_before = self.data["awards"].get("not_grade_before", {})
         alts = []
         for w in self.grade_words:
             guard = "|".join(not_after.get(w, []))
-            alt = re.escape(w) + (f"(?!\\s?(?:{guard}))" if guard else "")
+            alt = "".join(f"(?<!{re.escape(b)})(?<!{re.escape(b)} )" for b in not_before.get(w, []))
+            alt += re.escape(w) + (f"(?!\\s?(?:{guard}))" if guard else "")
             if w in only_before:
                 alt += f"(?=\\s?(?:{'|'.join(only_before[w])})|\\s*$)"
             alts.append(alt)
@@ -834,6 +836,10 @@ class KoreanExtractor:
                 if any(x.span and x.span.start <= q.start < x.span.end + 2 for x in out):
                     continue
                 grade, gspan = self.grade_of_quote(s, q)
+                own = re.search(f"[(（]\\s?({self.lex.grade_pattern.pattern})\\s?[)）]\\s*$", q.text)
+                if own:  # ‘…서비스 구현(최우수)’: the grade closes the title itself
+                    grade, gspan = self.grade_in(own.group(1), q.start + own.start(1))
+                    title = self.clean_title(q.text[: own.start()])
                 if grade is None:
                     grade, gspan = self.grade_in(text[q.end : s.end][:40], q.end)
                 if grade is None:
