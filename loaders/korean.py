@@ -287,6 +287,7 @@ class KoreanExtractor:
         self.cfg = self.lex.data
         self.grammar = {k: set(v) if isinstance(v, str) else v for k, v in self.cfg["grammar"].items()}
         self._fullest: dict[URIRef, str] = {}  # fullest_forms of the document being read
+        self._highest: set[str] = set()  # grades the document being read calls its contest's highest prize
 
     # -- pass 5: sentences --------------------------------------------------------------
     def sentences(self, text: str) -> list[Sentence]:
@@ -1518,7 +1519,7 @@ class KoreanExtractor:
         elif cand.grade:
             grade = self.lex.canonical_grade(cand.grade)
             for family in tiers_in_doc:
-                if grade in family and (len(family) > 1 or family[0] == "대상"):
+                if grade in family and (len(family) > 1 or family[0] == "대상" or grade in self._highest):
                     rec.rank = family.index(grade) + 1
                     break
         if rec.grade is None and rec.contest == "":
@@ -1604,6 +1605,23 @@ class KoreanExtractor:
             if tier is None:
                 break
             c.grade, left[tier] = tier, left[tier] - 1
+
+    def own_prizes(
+        self, text: str, sents: list[Sentence], cands: list[Candidate], main: OrgRef | None, tiers: list[list[str]]
+    ) -> bool:
+        """The document is one body's report of the prizes it won at a contest run by others (여수시가 …
+        우수상과 장려상을 수상했다) and lays out no more tiers than its own: where its best is 최우수, a
+        대상 may still stand above it, so the tiers give no rank."""
+        if main is None or main.span is None:
+            return False
+        graded = [c for c in cands if c.grade]
+        if not graded or any(c.agency is None or c.agency.iri != main.iri for c in cands):
+            return False
+        first = next((x for x in sents if x.start <= main.span.start < x.end), None)
+        if first is None or not re.search(self.cfg["awards"]["receives_prize"], first.text):
+            return False
+        own = {self.lex.canonical_grade(c.grade) for c in graded}
+        return {w for family in tiers for w in family} <= own
 
     def tiers_in(self, text: str, cands: list[Candidate], sents: list[Sentence]) -> list[list[str]]:
         """The tiers of each family the document lays out: the grades its cases received and the
@@ -1702,6 +1720,12 @@ class KoreanExtractor:
                 cand.grade = aliases[self.lex.canonical_grade(cand.grade)]
         self.fill_counted(text, cands)
         tiers = self.tiers_in(text, cands, sents)
+        best = re.compile(self.cfg["awards"]["best_prize"] + f"({self.lex.grade_pattern.pattern})")
+        self._highest = {self.lex.canonical_grade(m.group(1)) for m in best.finditer(text)}
+        if self.own_prizes(text, sents, cands, main, tiers):
+            # only a tier nothing stands above ranks; one the text calls the highest (최고상인 최우수상) alone
+            tiers = [f if f[0] in self.cfg["awards"]["top_tiers"] else f[:1] for f in tiers]
+            tiers = [f for f in tiers if f[0] in self.cfg["awards"]["top_tiers"] or f[0] in self._highest]
         programme_tech = self.programme_technologies(text)
         # bodies leading a named case of their own are none of another case's partners
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None and c.title}
