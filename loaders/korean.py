@@ -1544,12 +1544,19 @@ class KoreanExtractor:
             s = next((x for x in sents if x.start <= at < x.end), None)
             return dated and s is not None and aside.search(s.text) is not None
 
+        titles = []  # quotes that go on past the contest word name a practice (‘… 2025년 … 평가 최고 등급 달성’)
         for q in self.lex.quote_patterns:
             for m in q.finditer(doc.text):
-                if 4 <= len(m.group(1)) <= 60 and pattern.search(m.group(1)) and not past(m.start(1)):
+                hit = pattern.search(m.group(1)) if 4 <= len(m.group(1)) <= 60 else None
+                words = re.finditer(self.cfg["awards"]["contest_words"], m.group(1))
+                last = max((k.end() for k in words if hit and k.start() >= hit.start()), default=0)
+                tail = m.group(1)[last:].strip()
+                if hit and len(tail) > 6 and not tail.startswith(("(", "（")):
+                    titles.append((m.start(1), m.end(1)))
+                elif hit and not past(m.start(1)):
                     return m.group(1), Span(m.start(1), m.end(1), m.group(1))
         for m in pattern.finditer(doc.text):
-            if not past(m.start()):
+            if not past(m.start()) and not any(a <= m.start() < b for a, b in titles):
                 return m.group(), Span(m.start(), m.end(), m.group())
         return None
 
