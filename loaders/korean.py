@@ -1655,6 +1655,9 @@ class KoreanExtractor:
             for m in self.grade_mentions(s):
                 if not (named.match(s.text[m.end() :]) or self.heads(s, m)):
                     continue
+                near = s.text[m.end() : m.end() + 24]
+                if any(len(c.title) >= 6 and c.title[:6] in near for c in cands):
+                    continue  # it heads a case of the document: that case's own grade, named another way
                 word = self.lex.canonical_grade(m.group())
                 for family in aw["tiers"]:
                     ranks = [family.index(w) for w in found if w in family]
