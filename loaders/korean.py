@@ -272,10 +272,12 @@ class Lexicon:
     def grade_pattern(self) -> re.Pattern:
         not_after = self.data["awards"].get("not_grade_after", {})
         only_before = self.data["awards"].get("grade_only_before", {})
+        not_before = self.data["awards"].get("not_grade_before", {})
         alts = []
         for w in self.grade_words:
             guard = "|".join(not_after.get(w, []))
-            alt = re.escape(w) + (f"(?!\\s?(?:{guard}))" if guard else "")
+            alt = "".join(f"(?<!{re.escape(b)})(?<!{re.escape(b)} )" for b in not_before.get(w, []))
+            alt += re.escape(w) + (f"(?!\\s?(?:{guard}))" if guard else "")
             if w in only_before:
                 alt += f"(?=\\s?(?:{'|'.join(only_before[w])})|\\s*$)"
             alts.append(alt)
@@ -290,6 +292,7 @@ class KoreanExtractor:
         self.cfg = self.lex.data
         self.grammar = {k: set(v) if isinstance(v, str) else v for k, v in self.cfg["grammar"].items()}
         self._fullest: dict[URIRef, str] = {}  # fullest_forms of the document being read
+        self._highest: set[str] = set()  # grades the document being read calls its contest's highest prize
 
     # -- pass 5: sentences --------------------------------------------------------------
     def sentences(self, text: str) -> list[Sentence]:
@@ -839,6 +842,10 @@ class KoreanExtractor:
                 if any(x.span and x.span.start <= q.start < x.span.end + 2 for x in out):
                     continue
                 grade, gspan = self.grade_of_quote(s, q)
+                own = re.search(f"[(（]\\s?({self.lex.grade_pattern.pattern})\\s?[)）]\\s*$", q.text)
+                if own:  # ‘…서비스 구현(최우수)’: the grade closes the title itself
+                    grade, gspan = self.grade_in(own.group(1), q.start + own.start(1))
+                    title = self.clean_title(q.text[: own.start()])
                 if grade is None:
                     grade, gspan = self.grade_in(text[q.end : s.end][:40], q.end)
                 if grade is None:
@@ -1596,7 +1603,7 @@ class KoreanExtractor:
         elif cand.grade:
             grade = self.lex.canonical_grade(cand.grade)
             for family in tiers_in_doc:
-                if grade in family and (len(family) > 1 or family[0] == "대상"):
+                if grade in family and (len(family) > 1 or family[0] == "대상" or grade in self._highest):
                     rec.rank = family.index(grade) + 1
                     break
         if rec.grade is None and rec.contest == "":
@@ -1610,13 +1617,31 @@ class KoreanExtractor:
 
     def contest_by(self, doc: Document, regex: str) -> tuple[str, Span] | None:
         pattern = re.compile(regex)
+        aside = re.compile(self.cfg["awards"]["contest_aside"])
+        sents = self.sentences(doc.text)
+
+        dated = self.document_date(doc) is not None
+
+        def past(at: int) -> bool:
+            """'한편, … 2023년 … 평가에서 … 선정된 바 있다': an earlier prize told aside, passed over where the
+            document's own date can give the year instead."""
+            s = next((x for x in sents if x.start <= at < x.end), None)
+            return dated and s is not None and aside.search(s.text) is not None
+
+        titles = []  # quotes that go on past the contest word name a practice (‘… 2025년 … 평가 최고 등급 달성’)
         for q in self.lex.quote_patterns:
             for m in q.finditer(doc.text):
-                if 4 <= len(m.group(1)) <= 60 and pattern.search(m.group(1)):
+                hit = pattern.search(m.group(1)) if 4 <= len(m.group(1)) <= 60 else None
+                words = re.finditer(self.cfg["awards"]["contest_words"], m.group(1))
+                last = max((k.end() for k in words if hit and k.start() >= hit.start()), default=0)
+                tail = m.group(1)[last:].strip()
+                if hit and len(tail) > 6 and not tail.startswith(("(", "（")):
+                    titles.append((m.start(1), m.end(1)))
+                elif hit and not past(m.start(1)):
                     return m.group(1), Span(m.start(1), m.end(1), m.group(1))
-        m = pattern.search(doc.text)
-        if m:
-            return m.group(), Span(m.start(), m.end(), m.group())
+        for m in pattern.finditer(doc.text):
+            if not past(m.start()) and not any(a <= m.start() < b for a, b in titles):
+                return m.group(), Span(m.start(), m.end(), m.group())
         return None
 
     def grade_aliases(self, text: str) -> dict[str, str]:
@@ -1631,7 +1656,65 @@ class KoreanExtractor:
             out[self.lex.canonical_grade(m.group(1))] = m.group(2)
         return out
 
-    def tiers_in(self, text: str, cands: list[Candidate]) -> list[list[str]]:
+    def counted_tiers(self, text: str) -> dict[str, int]:
+        """How many winners the text gives each tier (최우수 1건, 우수 2건, 장려 3건), the largest count
+        where a tier is counted twice (the agency's own prizes, then the whole contest's)."""
+        aw = self.cfg["awards"]
+        out: dict[str, int] = {}
+        for m in re.finditer(f"(?:{self.lex.grade_pattern.pattern}){aw['tier_count']}", text):
+            word = self.lex.grade_pattern.match(m.group()).group()
+            if re.fullmatch(aw["generic_phrase"], word):
+                continue
+            grade = self.lex.canonical_grade(word)
+            n = int(re.search(r"\d{1,2}", m.group()[len(word) :]).group())
+            out[grade] = max(out.get(grade, 0), n)
+        return out
+
+    def fill_counted(self, text: str, cands: list[Candidate]) -> None:
+        """Where the text counts each tier's winners, the cases it lists after the graded ones without
+        a grade of their own (the sentence that would give it is cut off, or "이 외에도 ▲…") fill the
+        tiers' places left over, best tier first."""
+        counts = self.counted_tiers(text)
+        if not counts:
+            return
+        family = next((f for f in self.cfg["awards"]["tiers"] if set(counts) <= set(f)), None)
+        if family is None:
+            return
+        ordered = sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start)
+        first = next((i for i, c in enumerate(ordered) if c.grade), None)
+        if first is None:
+            return
+        left = dict(counts)
+        for c in ordered:
+            grade = self.lex.canonical_grade(c.grade) if c.grade else None
+            if grade in left:
+                left[grade] -= 1
+        for c in ordered[first + 1 :]:
+            if c.grade or not c.title:
+                continue
+            tier = next((t for t in family if left.get(t, 0) > 0), None)
+            if tier is None:
+                break
+            c.grade, left[tier] = tier, left[tier] - 1
+
+    def own_prizes(
+        self, text: str, sents: list[Sentence], cands: list[Candidate], main: OrgRef | None, tiers: list[list[str]]
+    ) -> bool:
+        """The document is one body's report of the prizes it won at a contest run by others (여수시가 …
+        우수상과 장려상을 수상했다) and lays out no more tiers than its own: where its best is 최우수, a
+        대상 may still stand above it, so the tiers give no rank."""
+        if main is None or main.span is None:
+            return False
+        graded = [c for c in cands if c.grade]
+        if not graded or any(c.agency is None or c.agency.iri != main.iri for c in cands):
+            return False
+        first = next((x for x in sents if x.start <= main.span.start < x.end), None)
+        if first is None or not re.search(self.cfg["awards"]["receives_prize"], first.text):
+            return False
+        own = {self.lex.canonical_grade(c.grade) for c in graded}
+        return {w for family in tiers for w in family} <= own
+
+    def tiers_in(self, text: str, cands: list[Candidate], sents: list[Sentence]) -> list[list[str]]:
         """The tiers of each family the document lays out: the grades its cases received and the
         grades it counts (최우수 1건, 우수 2건). "우수사례" alone is the generic word for a good
         practice, not a tier."""
@@ -1648,6 +1731,23 @@ class KoreanExtractor:
             found.add(self.lex.canonical_grade(word))
         if generic and any(aw["generic_grade"] in fam and set(fam) & found for fam in aw["tiers"]):
             found.add(aw["generic_grade"])  # 최우수 … 우수사례로는 …: here 우수 is a tier
+        # A prize the text names above every grade its cases got is a tier whose winner is no case
+        # here (대상 사례로 선정된 …, 최우수 기관으로 선정): the cases rank below it.
+        named = re.compile(aw["named_tier"])
+        above = set()
+        for s in sents:
+            for m in self.grade_mentions(s):
+                if not (named.match(s.text[m.end() :]) or self.heads(s, m)):
+                    continue
+                near = s.text[m.end() : m.end() + 24]
+                if any(len(c.title) >= 6 and c.title[:6] in near for c in cands):
+                    continue  # it heads a case of the document: that case's own grade, named another way
+                word = self.lex.canonical_grade(m.group())
+                for family in aw["tiers"]:
+                    ranks = [family.index(w) for w in found if w in family]
+                    if word in family and ranks and family.index(word) < min(ranks):
+                        above.add(word)
+        found |= above
         out = []
         for family in self.cfg["awards"]["tiers"]:
             present = [w for w in family if w in found]
@@ -1712,7 +1812,14 @@ class KoreanExtractor:
         for cand in cands:
             if cand.grade and self.lex.canonical_grade(cand.grade) in aliases:
                 cand.grade = aliases[self.lex.canonical_grade(cand.grade)]
-        tiers = self.tiers_in(text, cands)
+        self.fill_counted(text, cands)
+        tiers = self.tiers_in(text, cands, sents)
+        best = re.compile(self.cfg["awards"]["best_prize"] + f"({self.lex.grade_pattern.pattern})")
+        self._highest = {self.lex.canonical_grade(m.group(1)) for m in best.finditer(text)}
+        if self.own_prizes(text, sents, cands, main, tiers):
+            # only a tier nothing stands above ranks; one the text calls the highest (최고상인 최우수상) alone
+            tiers = [f if f[0] in self.cfg["awards"]["top_tiers"] else f[:1] for f in tiers]
+            tiers = [f for f in tiers if f[0] in self.cfg["awards"]["top_tiers"] or f[0] in self._highest]
         programme_tech = self.programme_technologies(text)
         # bodies leading a named case of their own are none of another case's partners
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None and c.title}
