@@ -1175,7 +1175,7 @@ class KoreanExtractor:
                 out.append((by_label[label], label, Span(start, start + len(label), label)))
         return out
 
-    def departments(self, parts, agency: OrgRef | None) -> list[tuple[str, Span]]:
+    def departments(self, parts, agency: OrgRef | None, text: str | None = None) -> list[tuple[str, Span]]:
         stop = set(self.cfg["units"]["stopwords"])
         out, seen = [], set()
         for base, chunk in parts:
@@ -1185,7 +1185,8 @@ class KoreanExtractor:
                     continue
                 if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.is_org_name(name[:-1])):
                     continue
-                follows = chunk[m.end() :]
+                # what follows in the text, not in the scope (a scope may end right after "…운영과")
+                follows = text[base + m.end() : base + m.end() + 60] if text is not None else chunk[m.end() :]
                 if name.endswith("과") and (
                     # a stem like 성과/결과 makes "X과" "X and" unless a particle or bracket follows
                     (
@@ -1200,6 +1201,76 @@ class KoreanExtractor:
                 if name not in seen:
                     seen.add(name)
                     out.append((name, Span(base + m.start(), base + m.end(), name)))
+        return out
+
+    def is_unit_word(self, word: str, loose: bool = False) -> bool:
+        """A word that names a unit by itself (교통정책과, 문화회관; with loose, a neighbourhood: 관문동)."""
+        u = self.cfg["units"]
+        if word in u["stopwords"] or self.lex.gazetteer.lookup(word):
+            return False
+        return bool(
+            self.lex.unit_pattern.fullmatch(word)
+            or re.fullmatch(u["centre_words"], word)
+            or (loose and re.fullmatch(f"(?:{u['adjacent_neighbourhood']})", word))
+        )
+
+    def adjacent_units(self, text: str, cand: Candidate) -> list[tuple[str, Span]]:
+        """Units written right next to the case's title: before it ("건축과 홍길동 주무관은 ‘…’",
+        "위생과의 ‘…’"), or after it ("‘…’(관광과)", "‘…’의 토지정보과 홍길동 팀장", "‘…’를 기획한 X")."""
+        if cand.span is None:
+            return []
+        u = self.cfg["units"]
+        quotes = self.cfg["cases"]["quotes"]
+        opens, closes = re.escape("".join(quotes)), re.escape("".join(quotes.values()))
+        particles = u["adjacent_particles"]
+        person = rf"[가-힣]{{2,4}}\s?{u['adjacent_post']}"
+        out: list[tuple[str, Span]] = []
+        # before the title: [units] [person] [particle] ‘title’
+        lo = max(cand.sentence.start, cand.span.start - 80)
+        pre = re.sub(rf"\s*[{opens}]?\s*$", "", text[lo : cand.span.start])
+        pm = re.search(rf"(?:\s?[(（]\s?{person}\s?[)）]|\s{person})\s?{particles}?$", pre)
+        team = pm.group(1) if pm else None
+        end = pm.start() if pm else len(pre)
+        while len(out) < 3:
+            wm = re.search(r"([0-9A-Za-z가-힣]+)$", pre[:end])
+            if not wm:
+                break
+            word = wm.group(1)
+            if not out and not pm and not self.is_unit_word(word, loose=True):
+                word = re.sub(particles + "$", "", word)
+            if not self.is_unit_word(word, loose=True):
+                break
+            at = lo + wm.start(1)
+            out.insert(0, (word, Span(at, at + len(word), word)))
+            end = wm.start(1)
+            if not pre[:end].endswith(" "):
+                break  # a list marker, a quote or a comma heads the chain
+            end -= 1
+        if not out:
+            # after the title: ‘title’(units), ‘title’의 units person, ‘title’를 기획한 units
+            base = cand.span.end + (1 if re.match(rf"[{closes}]", text[cand.span.end : cand.span.end + 1]) else 0)
+            rest = text[base : base + 90]
+            verbs = u["adjacent_verbs"]
+            bm = re.match(r"\s?[(（]([^()（）]{2,40})[)）]", rest)
+            am = re.match(
+                rf"\s?(?:(?:의|에)\s+|(?:을|를)\s+{verbs}\s+)((?:[^\s,()（）]+\s){{1,2}}?){person}", rest
+            ) or re.match(rf"\s?(?:을|를)\s+{verbs}\s+()([^\s,()（）]+?){particles}?(?=[\s,])", rest)
+            names: list[str] = []
+            if bm:
+                names, at = self.bracket_units(bm.group(1)) or [], base + bm.start(1)
+                if any(self.lex.gazetteer.lookup(n) for n in names):
+                    names = []  # "…(우정사업본부)": a body, not a unit
+            elif am:
+                names, at = (am.group(1) or am.group(2)).split(), base + am.start(1)
+                team = am.group(2) if am.group(1) else None
+                if not all(self.is_unit_word(n, loose=True) for n in names):
+                    names = []
+            for n in names:
+                start = text.find(n, at)
+                out.append((n, Span(start, start + len(n), n)))
+        if out and team and self.lex.unit_pattern.fullmatch(team) and team not in [n for n, _ in out]:
+            start = text.find(team, out[-1][1].end)
+            out.append((team, Span(start, start + len(team), team)))
         return out
 
     def units_of(self, agency: OrgRef | None, parts, orgs: list[OrgRef]) -> list[tuple[str, Span]]:
@@ -1490,12 +1561,24 @@ class KoreanExtractor:
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None}
         subject_unit = self.subject_unit(orgs, text, main)
         records = []
+        # a unit named with the case itself ("…(재무과)", "위생과의 ‘…’") is its department, and not a
+        # neighbouring case's; units inside a case's title are part of its name
+        own = {id(c): list(c.departments) or self.adjacent_units(text, c) for c in cands}
+        claimed = {name: id(c) for c in cands for name, _ in own[id(c)]}
+        # (a bracket in the title, "…사례(상하수도사업소 협업)", and a title that is just the unit do not count)
+        titles = [
+            (c.span.start, c.span.start + len(re.sub(r"\s?[(（][^()（）]*[)）]?\s*$", "", c.span.text)))
+            for c in cands
+            if c.span is not None
+        ]
         for cand in cands:
             parts = self.scope_text(text, cand)
-            # a unit named with the case itself ("…(재무과)") is its department; else look in its scope
-            depts = list(cand.departments)
-            scoped = self.units_of(cand.agency, parts, orgs) + self.departments(parts, cand.agency)
+            depts = list(own[id(cand)])
+            scoped = self.units_of(cand.agency, parts, orgs) + self.departments(parts, cand.agency, text)
             for name, span in [] if depts else scoped:
+                inside = any(a <= span.start < b and b - a > len(name) for a, b in titles)
+                if claimed.get(name, id(cand)) != id(cand) or inside:
+                    continue
                 if name not in [d[0] for d in depts]:
                     depts.append((name, span))
             if not depts and cand.origin == "quote":
