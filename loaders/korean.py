@@ -733,6 +733,8 @@ class KoreanExtractor:
                             break
                         if hm.group(1):
                             unit = hm.group(1)
+                            if unit.endswith("과") and re.match(self.cfg["units"]["kwa_pair"], raw[hm.end(1) :]):
+                                break  # "▲노점상인과 청년, …": the item's title, not a unit
                             lead_units.append((unit, Span(raw_start + hm.start(1), raw_start + hm.end(1), unit)))
                         raw, raw_start = raw[hm.end() :], raw_start + hm.end()
                 if item_agency is None and not quotes:
@@ -1175,33 +1177,51 @@ class KoreanExtractor:
                 out.append((by_label[label], label, Span(start, start + len(label), label)))
         return out
 
-    def departments(self, parts, agency: OrgRef | None, text: str | None = None) -> list[tuple[str, Span]]:
+    def departments(
+        self, parts, agency: OrgRef | None, text: str | None = None, orgs: list[OrgRef] | None = None
+    ) -> list[tuple[str, Span]]:
         stop = set(self.cfg["units"]["stopwords"])
         out, seen = [], set()
         for base, chunk in parts:
             for m in self.lex.unit_pattern.finditer(chunk):
                 name = m.group()
-                if name in stop:
+                if name in stop or self.other_bodys_unit(base + m.start(), agency, orgs or []):
                     continue
                 if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.is_org_name(name[:-1])):
                     continue
                 # what follows in the text, not in the scope (a scope may end right after "…운영과")
                 follows = text[base + m.end() : base + m.end() + 60] if text is not None else chunk[m.end() :]
-                if name.endswith("과") and (
-                    # a stem like 성과/결과 makes "X과" "X and" unless a particle or bracket follows
-                    (
-                        re.search(self.cfg["units"]["particle_stem"], name[:-1])
-                        and not re.match(self.cfg["units"]["kwa_stem_followers"], follows)
-                    )
-                    or not re.match(self.cfg["units"]["kwa_followers"], follows)
-                    or len(name) < 3
-                    or name[:-1] in self.lex.beneficiary_pattern[1]
-                ):
+                if self.kwa_is_and(name, follows):
                     continue
                 if name not in seen:
                     seen.add(name)
                     out.append((name, Span(base + m.start(), base + m.end(), name)))
         return out
+
+    def kwa_is_and(self, name: str, follows: str) -> bool:
+        """"X과" followed by *follows* is "X and", not a division."""
+        return name.endswith("과") and bool(
+            # a stem like 성과/결과 makes "X과" "X and" unless a particle or bracket follows
+            (
+                re.search(self.cfg["units"]["particle_stem"], name[:-1])
+                and not re.match(self.cfg["units"]["kwa_stem_followers"], follows)
+            )
+            or not re.match(self.cfg["units"]["kwa_followers"], follows)
+            or len(name) < 3
+            or name[:-1] in self.lex.beneficiary_pattern[1]
+            or name[:-1] in self.cfg["units"]["kwa_action_stems"]
+            or re.search(self.cfg["units"]["not_unit_ending"], name)
+        )
+
+    def other_bodys_unit(self, at: int, agency: OrgRef | None, orgs: list[OrgRef]) -> bool:
+        """The unit at *at* follows the name of a body other than the agency or one of its units
+        (제주도 소통혁신정책관 in a city's case): it is that body's."""
+        if agency is None or agency.iri is None:
+            return False
+        before = next((o for o in orgs if at - 1 <= o.span.end <= at and o.span.start < at), None)
+        if before is None or before.iri is None:
+            return False
+        return before.iri != agency.iri and agency.iri not in self.ancestors(before.iri)
 
     def is_unit_word(self, word: str, loose: bool = False) -> bool:
         """A word that names a unit by itself (교통정책과, 문화회관; with loose, a neighbourhood: 관문동)."""
@@ -1219,6 +1239,20 @@ class KoreanExtractor:
         "위생과의 ‘…’"), or after it ("‘…’(관광과)", "‘…’의 토지정보과 홍길동 팀장", "‘…’를 기획한 X")."""
         if cand.span is None:
             return []
+        # the title's own mention first, then its other mentions (a lead names it, a later line its unit)
+        starts = [cand.span.start] + [
+            m.start() for m in re.finditer(re.escape(cand.span.text), text) if m.start() != cand.span.start
+        ]
+        for start in starts if len(cand.span.text) >= 6 else starts[:1]:
+            line_start = text.rfind("\n", 0, start) + 1
+            lo = cand.sentence.start if start == cand.span.start else line_start
+            found = self.units_beside(text, start, start + len(cand.span.text), max(lo, start - 80))
+            if found:
+                return found
+        return []
+
+    def units_beside(self, text: str, a: int, b: int, lo: int) -> list[tuple[str, Span]]:
+        """The units written right before or after text[a:b] (from lo on)."""
         u = self.cfg["units"]
         quotes = self.cfg["cases"]["quotes"]
         opens, closes = re.escape("".join(quotes)), re.escape("".join(quotes.values()))
@@ -1226,8 +1260,7 @@ class KoreanExtractor:
         person = rf"[가-힣]{{2,4}}\s?{u['adjacent_post']}"
         out: list[tuple[str, Span]] = []
         # before the title: [units] [person] [particle] ‘title’
-        lo = max(cand.sentence.start, cand.span.start - 80)
-        pre = re.sub(rf"\s*[{opens}]?\s*$", "", text[lo : cand.span.start])
+        pre = re.sub(rf"\s*[{opens}]?\s*$", "", text[lo:a])
         pm = re.search(rf"(?:\s?[(（]\s?{person}\s?[)）]|\s{person})\s?{particles}?$", pre)
         team = pm.group(1) if pm else None
         end = pm.start() if pm else len(pre)
@@ -1248,7 +1281,7 @@ class KoreanExtractor:
             end -= 1
         if not out:
             # after the title: ‘title’(units), ‘title’의 units person, ‘title’를 기획한 units
-            base = cand.span.end + (1 if re.match(rf"[{closes}]", text[cand.span.end : cand.span.end + 1]) else 0)
+            base = b + (1 if re.match(rf"[{closes}]", text[b : b + 1]) else 0)
             rest = text[base : base + 90]
             verbs = u["adjacent_verbs"]
             bm = re.match(r"\s?[(（]([^()（）]{2,40})[)）]", rest)
@@ -1574,7 +1607,7 @@ class KoreanExtractor:
         for cand in cands:
             parts = self.scope_text(text, cand)
             depts = list(own[id(cand)])
-            scoped = self.units_of(cand.agency, parts, orgs) + self.departments(parts, cand.agency, text)
+            scoped = self.units_of(cand.agency, parts, orgs) + self.departments(parts, cand.agency, text, orgs)
             for name, span in [] if depts else scoped:
                 inside = any(a <= span.start < b and b - a > len(name) for a, b in titles)
                 if claimed.get(name, id(cand)) != id(cand) or inside:
