@@ -1187,16 +1187,26 @@ class KoreanExtractor:
                 name = m.group()
                 if name in stop or self.other_bodys_unit(base + m.start(), agency, orgs or []):
                     continue
-                if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.is_org_name(name[:-1])):
-                    continue
                 # what follows in the text, not in the scope (a scope may end right after "…운영과")
                 follows = text[base + m.end() : base + m.end() + 60] if text is not None else chunk[m.end() :]
+                if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.body_and(name[:-1], follows)):
+                    continue
                 if self.kwa_is_and(name, follows):
                     continue
                 if name not in seen:
                     seen.add(name)
                     out.append((name, Span(base + m.start(), base + m.end(), name)))
         return out
+
+    def body_and(self, stem: str, follows: str) -> bool:
+        """"stem과" is a body's name and 과 ("진흥원과의 협업"); a company-like stem (교통건설, 정보통신) is
+        a division's name unless a particle follows (교통건설과 홍길동 주무관 / 대한건설과의 협약)."""
+        if self.lex.gazetteer.lookup(stem):
+            return True
+        forms = [cls for p, cls, _sector in self.lex.form_patterns if p.fullmatch(stem)]
+        if forms and all(cls == "Company" for cls in forms):
+            return bool(re.match(f"[{self.grammar['particles']}]", follows))
+        return bool(forms)
 
     def kwa_is_and(self, name: str, follows: str) -> bool:
         """"X과" followed by *follows* is "X and", not a division."""
@@ -1262,7 +1272,7 @@ class KoreanExtractor:
         # before the title: [units] [person] [particle] ‘title’
         pre = re.sub(rf"\s*[{opens}]?\s*$", "", text[lo:a])
         pm = re.search(rf"(?:\s?[(（]\s?{person}\s?[)）]|\s{person})\s?{particles}?$", pre)
-        team = pm.group(1) if pm else None
+        team = (pm.group(1) or pm.group(2)) if pm else None
         end = pm.start() if pm else len(pre)
         while len(out) < 3:
             wm = re.search(r"([0-9A-Za-z가-힣]+)$", pre[:end])
@@ -1301,6 +1311,22 @@ class KoreanExtractor:
             for n in names:
                 start = text.find(n, at)
                 out.append((n, Span(start, start + len(n), n)))
+        if not out:
+            # the clause's subject is a unit and its person: "건축과 홍길동 주무관은 지자체 최초로 ‘…’"
+            clause = pre.rfind(", ") + 1
+            subject = rf"(?:^|\s)((?:[0-9가-힣]+\s){{1,2}}){person}\s?(?:은|는|이|가)\s"
+            subjects = list(re.finditer(subject, pre[clause:]))
+            if subjects:
+                sm = subjects[-1]
+                names = sm.group(1).split()
+                while names and not self.is_unit_word(names[0], loose=True):
+                    names = names[1:]
+                if names and all(self.is_unit_word(n, loose=True) for n in names):
+                    at = lo + clause + sm.start(1)
+                    for n in names:
+                        start = text.find(n, at)
+                        out.append((n, Span(start, start + len(n), n)))
+                    team = sm.group(2)
         if out and team and self.lex.unit_pattern.fullmatch(team) and team not in [n for n, _ in out]:
             start = text.find(team, out[-1][1].end)
             out.append((team, Span(start, start + len(team), team)))
