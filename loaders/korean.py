@@ -1248,6 +1248,13 @@ class KoreanExtractor:
         """Units written right next to the case's title: before it ("건축과 홍길동 주무관은 ‘…’",
         "위생과의 ‘…’"), or after it ("‘…’(관광과)", "‘…’의 토지정보과 홍길동 팀장", "‘…’를 기획한 X")."""
         if cand.span is None:
+            if cand.origin != "awarded" or not cand.scope:
+                return []
+            # a body awarded by name and its unit: "강원도 소방본부가 최우수상을"
+            at = cand.scope[0][1]
+            um = re.match(rf"\s?([0-9가-힣]+?){self.cfg['units']['adjacent_particles']}?(?=[\s,])", text[at : at + 30])
+            if um and self.is_unit_word(um.group(1)):
+                return [(um.group(1), Span(at + um.start(1), at + um.end(1), um.group(1)))]
             return []
         # the title's own mention first, then its other mentions (a lead names it, a later line its unit)
         starts = [cand.span.start] + [
