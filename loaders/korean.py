@@ -973,6 +973,16 @@ class KoreanExtractor:
                 body = [ln for ln in lines[i + 1 : nxt] if ln[2].strip()]
                 if not body:
                     continue
+                rows = self.table_rows(body)
+                if rows:  # a table under the body: one row (unit, then title) per case
+                    for r, (unit, (ls, le, line), place) in enumerate(rows):
+                        end = rows[r + 1][0][1].start if r + 1 < len(rows) else lines[nxt - 1][1]
+                        s = next((x for x in sents if x.start <= ls < x.end), Sentence(ls, le, line, i + 1))
+                        cand = Candidate(self.clean_title(line), Span(ls, le, line), s, agency=org, origin="card")
+                        cand.departments, cand.place = [unit], place
+                        cand.scope = [(ls, end)]
+                        out.append(cand)
+                    continue
                 ls, le, line = body[0]
                 quotes = self.quoted(Sentence(ls, le, line, i + 1))
                 title = self.clean_title(quotes[0].text if quotes else line)
@@ -984,6 +994,21 @@ class KoreanExtractor:
                 cand.scope = [(lines[i][0], lines[nxt - 1][1])]
                 out.append(cand)
         return out
+
+    def table_rows(
+        self, body: list[tuple[int, int, str]]
+    ) -> list[tuple[tuple[str, Span], tuple[int, int, str], int | None]]:
+        """Rows of a table laid out one cell a line: a unit alone on its line, then the case's title,
+        then maybe its place (3, "9 표창 …")."""
+        rows = []
+        for k, ((us, _ue, unit_line), (ls, le, line)) in enumerate(zip(body, body[1:])):
+            unit = unit_line.strip()
+            title = self.clean_title(line)
+            if self.is_unit_word(unit, loose=True) and self.is_title_like(title) and not self.is_unit_word(title):
+                at = us + unit_line.find(unit)
+                pm = re.match(r"\s*(\d{1,2})(?!\d)", body[k + 2][2]) if k + 2 < len(body) else None
+                rows.append(((unit, Span(at, at + len(unit), unit)), (ls, le, line), int(pm.group(1)) if pm else None))
+        return rows if len(rows) >= 2 else []
 
     def assign_agency(self, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None, text: str) -> None:
         if cand.agency is not None:
@@ -1076,6 +1101,7 @@ class KoreanExtractor:
             else:
                 twin.scope += cand.scope
                 twin.departments += [d for d in cand.departments if d not in twin.departments]
+                twin.place = twin.place if twin.place is not None else cand.place  # a table row's place
                 generic = twin.grade_span is not None and re.fullmatch(
                     self.cfg["awards"]["generic_phrase"], twin.grade_span.text
                 )
