@@ -1211,7 +1211,9 @@ class KoreanExtractor:
         for base, chunk in parts:
             for m in self.lex.unit_pattern.finditer(chunk):
                 name = m.group()
-                if name in stop or self.other_bodys_unit(base + m.start(), agency, orgs or []):
+                if name in stop or re.search(self.cfg["units"]["not_unit_ending"], name):
+                    continue
+                if self.other_bodys_unit(base + m.start(), agency, orgs or []):
                     continue
                 # what follows in the text, not in the scope (a scope may end right after "…운영과")
                 follows = text[base + m.end() : base + m.end() + 60] if text is not None else chunk[m.end() :]
@@ -1262,7 +1264,7 @@ class KoreanExtractor:
     def is_unit_word(self, word: str, loose: bool = False) -> bool:
         """A word that names a unit by itself (교통정책과, 문화회관; with loose, a neighbourhood: 관문동)."""
         u = self.cfg["units"]
-        if word in u["stopwords"] or self.lex.gazetteer.lookup(word):
+        if word in u["stopwords"] or re.search(u["not_unit_ending"], word) or self.lex.gazetteer.lookup(word):
             return False
         return bool(
             self.lex.unit_pattern.fullmatch(word)
