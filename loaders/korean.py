@@ -755,6 +755,8 @@ class KoreanExtractor:
                             break
                         if hm.group(1):
                             unit = hm.group(1)
+                            if unit.endswith("과") and re.match(self.cfg["units"]["kwa_pair"], raw[hm.end(1) :]):
+                                break  # "▲노점상인과 청년, …": the item's title, not a unit
                             lead_units.append((unit, Span(raw_start + hm.start(1), raw_start + hm.end(1), unit)))
                         raw, raw_start = raw[hm.end() :], raw_start + hm.end()
                 if item_agency is None and not quotes:
@@ -1001,6 +1003,16 @@ class KoreanExtractor:
                 body = [ln for ln in lines[i + 1 : nxt] if ln[2].strip()]
                 if not body:
                     continue
+                rows = self.table_rows(body)
+                if rows:  # a table under the body: one row (unit, then title) per case
+                    for r, (unit, (ls, le, line), place) in enumerate(rows):
+                        end = rows[r + 1][0][1].start if r + 1 < len(rows) else lines[nxt - 1][1]
+                        s = next((x for x in sents if x.start <= ls < x.end), Sentence(ls, le, line, i + 1))
+                        cand = Candidate(self.clean_title(line), Span(ls, le, line), s, agency=org, origin="card")
+                        cand.departments, cand.place = [unit], place
+                        cand.scope = [(ls, end)]
+                        out.append(cand)
+                    continue
                 ls, le, line = body[0]
                 quotes = self.quoted(Sentence(ls, le, line, i + 1))
                 title = self.clean_title(quotes[0].text if quotes else line)
@@ -1012,6 +1024,21 @@ class KoreanExtractor:
                 cand.scope = [(lines[i][0], lines[nxt - 1][1])]
                 out.append(cand)
         return out
+
+    def table_rows(
+        self, body: list[tuple[int, int, str]]
+    ) -> list[tuple[tuple[str, Span], tuple[int, int, str], int | None]]:
+        """Rows of a table laid out one cell a line: a unit alone on its line, then the case's title,
+        then maybe its place (3, "9 표창 …")."""
+        rows = []
+        for k, ((us, _ue, unit_line), (ls, le, line)) in enumerate(zip(body, body[1:])):
+            unit = unit_line.strip()
+            title = self.clean_title(line)
+            if self.is_unit_word(unit, loose=True) and self.is_title_like(title) and not self.is_unit_word(title):
+                at = us + unit_line.find(unit)
+                pm = re.match(r"\s*(\d{1,2})(?!\d)", body[k + 2][2]) if k + 2 < len(body) else None
+                rows.append(((unit, Span(at, at + len(unit), unit)), (ls, le, line), int(pm.group(1)) if pm else None))
+        return rows if len(rows) >= 2 else []
 
     def assign_agency(self, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None, text: str) -> None:
         if cand.agency is not None:
@@ -1124,6 +1151,7 @@ class KoreanExtractor:
                     continue
                 twin.scope += cand.scope
                 twin.departments += [d for d in cand.departments if d not in twin.departments]
+                twin.place = twin.place if twin.place is not None else cand.place  # a table row's place
                 generic = twin.grade_span is not None and re.fullmatch(
                     self.cfg["awards"]["generic_phrase"], twin.grade_span.text
                 )
@@ -1304,31 +1332,168 @@ class KoreanExtractor:
                 out.append((by_label[label], label, Span(start, start + len(label), label)))
         return out
 
-    def departments(self, parts, agency: OrgRef | None) -> list[tuple[str, Span]]:
+    def departments(
+        self, parts, agency: OrgRef | None, text: str | None = None, orgs: list[OrgRef] | None = None
+    ) -> list[tuple[str, Span]]:
         stop = set(self.cfg["units"]["stopwords"])
         out, seen = [], set()
         for base, chunk in parts:
             for m in self.lex.unit_pattern.finditer(chunk):
                 name = m.group()
-                if name in stop:
+                if name in stop or re.search(self.cfg["units"]["not_unit_ending"], name):
                     continue
-                if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.is_org_name(name[:-1])):
+                if self.other_bodys_unit(base + m.start(), agency, orgs or []):
                     continue
-                follows = chunk[m.end() :]
-                if name.endswith("과") and (
-                    # a stem like 성과/결과 makes "X과" "X and" unless a particle or bracket follows
-                    (
-                        re.search(self.cfg["units"]["particle_stem"], name[:-1])
-                        and not re.match(self.cfg["units"]["kwa_stem_followers"], follows)
-                    )
-                    or not re.match(self.cfg["units"]["kwa_followers"], follows)
-                    or len(name) < 3
-                    or name[:-1] in self.lex.beneficiary_pattern[1]
-                ):
+                # what follows in the text, not in the scope (a scope may end right after "…운영과")
+                follows = text[base + m.end() : base + m.end() + 60] if text is not None else chunk[m.end() :]
+                if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.body_and(name[:-1], follows)):
+                    continue
+                if self.kwa_is_and(name, follows):
                     continue
                 if name not in seen:
                     seen.add(name)
                     out.append((name, Span(base + m.start(), base + m.end(), name)))
+        return out
+
+    def body_and(self, stem: str, follows: str) -> bool:
+        """"stem과" is a body's name and 과 ("진흥원과의 협업"); a company-like stem (교통건설, 정보통신) is
+        a division's name unless a particle follows (교통건설과 홍길동 주무관 / 대한건설과의 협약)."""
+        if self.lex.gazetteer.lookup(stem):
+            return True
+        forms = [cls for p, cls, _sector in self.lex.form_patterns if p.fullmatch(stem)]
+        if forms and all(cls == "Company" for cls in forms):
+            return bool(re.match(f"[{self.grammar['particles']}]", follows))
+        return bool(forms)
+
+    def kwa_is_and(self, name: str, follows: str) -> bool:
+        """"X과" followed by *follows* is "X and", not a division."""
+        return name.endswith("과") and bool(
+            # a stem like 성과/결과 makes "X과" "X and" unless a particle or bracket follows
+            (
+                re.search(self.cfg["units"]["particle_stem"], name[:-1])
+                and not re.match(self.cfg["units"]["kwa_stem_followers"], follows)
+            )
+            or not re.match(self.cfg["units"]["kwa_followers"], follows)
+            or len(name) < 3
+            or name[:-1] in self.lex.beneficiary_pattern[1]
+            or name[:-1] in self.cfg["units"]["kwa_action_stems"]
+            or re.search(self.cfg["units"]["not_unit_ending"], name)
+        )
+
+    def other_bodys_unit(self, at: int, agency: OrgRef | None, orgs: list[OrgRef]) -> bool:
+        """The unit at *at* follows the name of a body other than the agency or one of its units
+        (제주도 소통혁신정책관 in a city's case): it is that body's."""
+        if agency is None or agency.iri is None:
+            return False
+        before = next((o for o in orgs if at - 1 <= o.span.end <= at and o.span.start < at), None)
+        if before is None or before.iri is None:
+            return False
+        return before.iri != agency.iri and agency.iri not in self.ancestors(before.iri)
+
+    def is_unit_word(self, word: str, loose: bool = False) -> bool:
+        """A word that names a unit by itself (교통정책과, 문화회관; with loose, a neighbourhood: 관문동)."""
+        u = self.cfg["units"]
+        if word in u["stopwords"] or re.search(u["not_unit_ending"], word) or self.lex.gazetteer.lookup(word):
+            return False
+        return bool(
+            self.lex.unit_pattern.fullmatch(word)
+            or re.fullmatch(u["centre_words"], word)
+            or (loose and re.fullmatch(f"(?:{u['adjacent_neighbourhood']})", word))
+        )
+
+    def adjacent_units(self, text: str, cand: Candidate) -> list[tuple[str, Span]]:
+        """Units written right next to the case's title: before it ("건축과 홍길동 주무관은 ‘…’",
+        "위생과의 ‘…’"), or after it ("‘…’(관광과)", "‘…’의 토지정보과 홍길동 팀장", "‘…’를 기획한 X")."""
+        if cand.span is None:
+            if cand.origin != "awarded" or not cand.scope:
+                return []
+            # a body awarded by name and its unit: "강원도 소방본부가 최우수상을"
+            at = cand.scope[0][1]
+            um = re.match(rf"\s?([0-9가-힣]+?){self.cfg['units']['adjacent_particles']}?(?=[\s,])", text[at : at + 30])
+            if um and self.is_unit_word(um.group(1)):
+                return [(um.group(1), Span(at + um.start(1), at + um.end(1), um.group(1)))]
+            return []
+        # the title's own mention first, then its other mentions (a lead names it, a later line its unit)
+        starts = [cand.span.start] + [
+            m.start() for m in re.finditer(re.escape(cand.span.text), text) if m.start() != cand.span.start
+        ]
+        for start in starts if len(cand.span.text) >= 6 else starts[:1]:
+            line_start = text.rfind("\n", 0, start) + 1
+            lo = cand.sentence.start if start == cand.span.start else line_start
+            found = self.units_beside(text, start, start + len(cand.span.text), max(lo, start - 80))
+            if found:
+                return found
+        return []
+
+    def units_beside(self, text: str, a: int, b: int, lo: int) -> list[tuple[str, Span]]:
+        """The units written right before or after text[a:b] (from lo on)."""
+        u = self.cfg["units"]
+        quotes = self.cfg["cases"]["quotes"]
+        opens, closes = re.escape("".join(quotes)), re.escape("".join(quotes.values()))
+        particles = u["adjacent_particles"]
+        person = rf"[가-힣]{{2,4}}\s?{u['adjacent_post']}"
+        out: list[tuple[str, Span]] = []
+        # before the title: [units] [person] [particle] ‘title’
+        pre = re.sub(rf"\s*[{opens}]?\s*$", "", text[lo:a])
+        pm = re.search(rf"(?:\s?[(（]\s?{person}\s?[)）]|\s{person})\s?{particles}?$", pre)
+        team = (pm.group(1) or pm.group(2)) if pm else None
+        end = pm.start() if pm else len(pre)
+        while len(out) < 3:
+            wm = re.search(r"([0-9A-Za-z가-힣]+)$", pre[:end])
+            if not wm:
+                break
+            word = wm.group(1)
+            if not out and not pm and not self.is_unit_word(word, loose=True):
+                word = re.sub(particles + "$", "", word)
+            if not self.is_unit_word(word, loose=True):
+                break
+            at = lo + wm.start(1)
+            out.insert(0, (word, Span(at, at + len(word), word)))
+            end = wm.start(1)
+            if not pre[:end].endswith(" "):
+                break  # a list marker, a quote or a comma heads the chain
+            end -= 1
+        if not out:
+            # after the title: ‘title’(units), ‘title’의 units person, ‘title’를 기획한 units
+            base = b + (1 if re.match(rf"[{closes}]", text[b : b + 1]) else 0)
+            rest = text[base : base + 90]
+            verbs = u["adjacent_verbs"]
+            bm = re.match(r"\s?[(（]([^()（）]{2,40})[)）]", rest)
+            am = re.match(
+                rf"\s?(?:(?:의|에)\s+|(?:을|를)\s+{verbs}\s+)((?:[^\s,()（）]+\s){{1,2}}?){person}", rest
+            ) or re.match(rf"\s?(?:을|를)\s+{verbs}\s+()([^\s,()（）]+?){particles}?(?=[\s,])", rest)
+            names: list[str] = []
+            if bm:
+                names, at = self.bracket_units(bm.group(1)) or [], base + bm.start(1)
+                if any(self.lex.gazetteer.lookup(n) for n in names):
+                    names = []  # "…(우정사업본부)": a body, not a unit
+            elif am:
+                names, at = (am.group(1) or am.group(2)).split(), base + am.start(1)
+                team = am.group(2) if am.group(1) else None
+                if not all(self.is_unit_word(n, loose=True) for n in names):
+                    names = []
+            for n in names:
+                start = text.find(n, at)
+                out.append((n, Span(start, start + len(n), n)))
+        if not out:
+            # the clause's subject is a unit and its person: "건축과 홍길동 주무관은 지자체 최초로 ‘…’"
+            clause = pre.rfind(", ") + 1
+            subject = rf"(?:^|\s)((?:[0-9가-힣]+\s){{1,2}}){person}\s?(?:은|는|이|가)\s"
+            subjects = list(re.finditer(subject, pre[clause:]))
+            if subjects:
+                sm = subjects[-1]
+                names = sm.group(1).split()
+                while names and not self.is_unit_word(names[0], loose=True):
+                    names = names[1:]
+                if names and all(self.is_unit_word(n, loose=True) for n in names):
+                    at = lo + clause + sm.start(1)
+                    for n in names:
+                        start = text.find(n, at)
+                        out.append((n, Span(start, start + len(n), n)))
+                    team = sm.group(2)
+        if out and team and self.lex.unit_pattern.fullmatch(team) and team not in [n for n, _ in out]:
+            start = text.find(team, out[-1][1].end)
+            out.append((team, Span(start, start + len(team), team)))
         return out
 
     def units_of(self, agency: OrgRef | None, parts, orgs: list[OrgRef]) -> list[tuple[str, Span]]:
@@ -1834,12 +1999,24 @@ class KoreanExtractor:
             ]
 
         records = []
+        # a unit named with the case itself ("…(재무과)", "위생과의 ‘…’") is its department, and not a
+        # neighbouring case's; units inside a case's title are part of its name
+        own = {id(c): list(c.departments) or self.adjacent_units(text, c) for c in cands}
+        claimed = {name: id(c) for c in cands for name, _ in own[id(c)]}
+        # (a bracket in the title, "…사례(상하수도사업소 협업)", and a title that is just the unit do not count)
+        titles = [
+            (c.span.start, c.span.start + len(re.sub(r"\s?[(（][^()（）]*[)）]?\s*$", "", c.span.text)))
+            for c in cands
+            if c.span is not None
+        ]
         for cand in cands:
             parts = self.scope_text(text, cand)
-            # a unit named with the case itself ("…(재무과)") is its department; else look in its scope
-            depts = list(cand.departments)
-            scoped = self.units_of(cand.agency, parts, orgs) + self.departments(parts, cand.agency)
+            depts = list(own[id(cand)])
+            scoped = self.units_of(cand.agency, parts, orgs) + self.departments(parts, cand.agency, text, orgs)
             for name, span in [] if depts else scoped:
+                inside = any(a <= span.start < b and b - a > len(name) for a, b in titles)
+                if claimed.get(name, id(cand)) != id(cand) or inside:
+                    continue
                 if name not in [d[0] for d in depts]:
                     depts.append((name, span))
             if not depts and cand.origin == "quote":
