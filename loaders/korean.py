@@ -203,10 +203,12 @@ class Lexicon:
         loose = [s for s in units["suffixes"] if s not in strict]
         loose_alt = "|".join(re.escape(s) for s in sorted(loose, key=len, reverse=True))
         strict_alt = "|".join(strict.values())
+        # the strict neighbourhood forms carry their own context; the others may take a particle (혁신실이)
+        named_alt = "|".join(v for k, v in strict.items() if k not in units["place_suffixes"])
         particles = "|".join(units["particles_after"])
         return re.compile(
             f"(?<![가-힣])(?:[0-9]*[가-힣][가-힣0-9]{{0,10}}?(?:{loose_alt})|{strict_alt})(?![가-힣])"
-            f"|(?<![가-힣])(?:[0-9]*[가-힣][가-힣0-9]{{0,10}}?(?:{loose_alt}))(?=(?:{particles})(?![가-힣]))"
+            f"|(?<![가-힣])(?:[0-9]*[가-힣][가-힣0-9]{{0,10}}?(?:{loose_alt})|{named_alt})(?=(?:{particles})(?![가-힣]))"
         )
 
     @cached_property
