@@ -147,17 +147,37 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
               help="A build folder (its store, else its Turtle files).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "md"]), default="table",
               show_default=True, help="json = SPARQL 1.1 JSON results, csv = SPARQL 1.1 CSV results.")
-def query(name: str, data: Path, fmt: str) -> None:
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter of the query (see `adminkg queries`); repeatable. The value becomes "
+                   "one escaped literal, integer or IRI, whatever it contains.")
+def query(name: str, data: Path, fmt: str, params: tuple[str, ...]) -> None:
     """Run a library query (by NAME, e.g. cases) or a .rq file on a build's graph."""
     from .query import render, run
 
+    bound = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(AdminKGError(f"--param {item!r}: expected NAME=VALUE"))
+        bound[key.strip()] = value
     try:
-        names, rows = run(name, data)
+        names, rows = run(name, data, bound)
     except AdminKGError as exc:
         _fail(exc)
     except (SyntaxError, OSError) as exc:
         _fail(AdminKGError(f"{name}: {exc}"))
     click.echo(render(names, rows, fmt))
+
+
+@main.command("queries")
+def list_queries() -> None:
+    """List the query library (queries/*.rq): name, title and parameters with their defaults."""
+    from .queries import library
+
+    for q in library():
+        click.echo(f"{q.name}: {q.title}")
+        for pname, default in q.params.items():
+            click.echo(f"    --param {pname}=…   (default: {default or 'any'})")
 
 
 if __name__ == "__main__":  # pragma: no cover

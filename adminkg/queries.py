@@ -64,3 +64,49 @@ def get_query(name_or_path: str) -> NamedQuery:
 def library() -> list[NamedQuery]:
     """Every query of the library, by name."""
     return [read_query(p) for p in sorted(paths.QUERIES_DIR.glob("*.rq"))]
+
+
+# Tokens of a query that may hold a "$name" which is not a parameter: strings, IRIs, comments.
+_SKIP = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|#[^\n]*"
+    r"|\$([A-Za-z_][A-Za-z0-9_]*)"
+)
+_IRI = re.compile(r"(?:https?|urn|mailto|file):[^<>\"{}|^`\\\x00-\x20]+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def sparql_term(value: str) -> str:
+    """One value as a single SPARQL term: an integer, an IRI (``<…>``) when it is one, else a
+    string literal with every quote, backslash and line break escaped, so whatever it holds
+    (``"} ; DROP ALL #``) stays inside the literal."""
+    if _INTEGER.fullmatch(value):
+        return value
+    if _IRI.fullmatch(value):
+        return f"<{value}>"
+    if re.match(r"(?:https?|urn):", value):
+        raise InputError(value, "not a valid IRI (spaces, quotes, braces or angle brackets are not allowed)")
+    return '"' + "".join(_ESCAPES.get(ch, ch) for ch in value) + '"'
+
+
+def bind(query: NamedQuery, values: dict[str, str] | None = None) -> str:
+    """The query's text with each parameter ``$name`` replaced by its value as one SPARQL term
+    (see :func:`sparql_term`): the value given, else the header's default. A parameter with no
+    value stays a variable, which matches anything. Unknown names are an :class:`InputError`."""
+    values = dict(values or {})
+    unknown = sorted(set(values) - set(query.params))
+    if unknown:
+        known = ", ".join(query.params) or "none"
+        raise InputError(query.name, f"unknown parameter {', '.join(unknown)} (parameters: {known})")
+    terms = {name: sparql_term(v) for name, default in query.params.items() if (v := values.get(name, default)) != ""}
+
+    def substitute(m: re.Match) -> str:
+        name = m.group(1)
+        return terms.get(name, m.group()) if name is not None else m.group()
+
+    return _SKIP.sub(substitute, query.text)

@@ -5,7 +5,7 @@ import csv
 import io
 from pathlib import Path
 
-from .queries import get_query
+from .queries import bind, get_query
 from .store import open_store
 from .tables import format_table
 
@@ -18,11 +18,13 @@ def _cell(term) -> str:
     return term.value if hasattr(term, "value") else str(term)
 
 
-def run(name_or_file: str, data: Path) -> tuple[list[str], list[list]]:
-    """(variables, rows of pyoxigraph terms) of a library query or .rq file on *data*."""
+def run(name_or_file: str, data: Path, params: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
+    """(variables, rows of pyoxigraph terms) of a library query or .rq file on *data*, its
+    parameters bound to *params* (else their defaults) as escaped SPARQL terms."""
     query = get_query(name_or_file)
+    text = bind(query, params)
     store = open_store(data)
-    solutions = store.query(query.text)
+    solutions = store.query(text)
     names = [v.value for v in solutions.variables]
     rows = [[sol[v] for v in names] for sol in solutions]
     return names, rows

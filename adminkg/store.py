@@ -55,9 +55,11 @@ def open_store(data: Path):
         raise InputError(data, "no store and no Turtle files in this folder")
     store = pyoxigraph.Store()
     extra = [*paths.ontology_files(), paths.GAZETTEER_TTL]
+    loaded: set[Path] = set()
     for f in [*extra, *files]:
-        if f.resolve() in {x.resolve() for x in extra} and f in files:
+        if f.resolve() in loaded:  # data/ttl holds the gazetteer too: load each file once
             continue
+        loaded.add(f.resolve())
         try:
             with open(f, "rb") as fh:
                 store.bulk_load(fh, format=pyoxigraph.RdfFormat.TURTLE)
