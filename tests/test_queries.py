@@ -123,3 +123,31 @@ def test_cli_binds_parameters():
     lines = done.stdout.strip().splitlines()
     assert lines[0].split(",") == ["year", "case", "title", "agency"]
     assert len(lines) > 1 and all(line.startswith("2019,") for line in lines[1:])
+
+
+def test_cases_per_province_covers_the_seventeen():
+    rows = rows_of("cases-per-province")
+    assert len(rows) == 17
+    assert {"서울특별시", "제주특별자치도", "세종특별자치시", "경기도"} <= {r["province"] for r in rows}
+    counts = [int(r["cases"]) for r in rows]
+    assert counts == sorted(counts, reverse=True) and min(counts) > 0
+
+
+def test_cases_per_agency_type_adds_up():
+    rows = rows_of("cases-per-agency-type")
+    total = len({r["case"] for r in rows_of("quality-cases-without-technology")}) + len(
+        {c for code in ("AI", "IOT", "BIG_DATA", "MOBILE", "WEB", "SMS", "CCTV", "GIS_MAP", "DRONE")
+         for c in (r["case"] for r in rows_of("cases-by-technology", tech=code))}
+    )
+    assert sum(int(r["cases"]) for r in rows) >= total * 0.9
+    assert "Autonomous district" in {r["agencyType"] for r in rows}
+
+
+def test_quality_queries():
+    without = {r["case"] for r in rows_of("quality-cases-without-technology")}
+    assert without
+    assert not without & {r["case"] for r in rows_of("cases-by-technology", tech="AI")}
+    agencies = {r["agency"]: r["fromGazetteer"] for r in rows_of("quality-agencies-without-code")}
+    assert agencies.get("국세청") == "true"
+    assert set(agencies.values()) <= {"true", "false"}
+    assert "서울특별시" not in agencies
