@@ -50,15 +50,14 @@ def _bigrams(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
 
 
-def strip_conjunction(title: str, conjunctions: list[str]) -> str:
+def strip_conjunction(title: str, conjunctions: list[str], syllable: dict[str, str]) -> str:
     """A list item that joins the next one ("A 운영과 ▲B", "A 확충 및 ▲B") without its joining word.
-    과 is a conjunction only after a closed syllable (운영과) and 와 only after an open one (지도와)."""
+    *syllable* says after which kind of syllable a conjunction can stand (과 after a closed one)."""
     m = re.search(r"([가-힣])\s?(" + "|".join(map(re.escape, conjunctions)) + r")$", title)
     if not m:
         return title
-    word, last = m.group(2), ord(m.group(1)) - 0xAC00
-    closed = last % 28 != 0
-    if (word == "과" and not closed) or (word == "와" and closed):
+    closed = (ord(m.group(1)) - 0xAC00) % 28 != 0  # a Hangul syllable with a final consonant
+    if syllable.get(m.group(2), "closed" if closed else "open") != ("closed" if closed else "open"):
         return title
     return title[: m.start(2)].rstrip(" ,")
 
@@ -247,6 +246,12 @@ class Lexicon:
         return {c for c in set(by_label.values()) if str(self.vocab.value(c, SKOS.notation)) in generic}
 
     @cached_property
+    def served_generic(self) -> set[URIRef]:
+        """Generic groups that count outside a title where the sentence serves them (주민들에게)."""
+        served = self.data["beneficiaries"]["served_generic"]
+        return {c for c in self.generic_beneficiaries if str(self.vocab.value(c, SKOS.notation)) in served}
+
+    @cached_property
     def grade_words(self) -> list[str]:
         words = [w for family in self.data["awards"]["tiers"] for w in family] + self.data["awards"]["named"]
         return sorted(words, key=len, reverse=True)
@@ -294,7 +299,6 @@ class KoreanExtractor:
         self.cfg = self.lex.data
         self.grammar = {k: set(v) if isinstance(v, str) else v for k, v in self.cfg["grammar"].items()}
         self._fullest: dict[URIRef, str] = {}  # fullest_forms of the document being read
-        self._highest: set[str] = set()  # grades the document being read calls its contest's highest prize
 
     # -- pass 5: sentences --------------------------------------------------------------
     def sentences(self, text: str) -> list[Sentence]:
@@ -757,7 +761,8 @@ class KoreanExtractor:
                             break
                         if hm.group(1):
                             unit = hm.group(1)
-                            if unit.endswith("과") and re.match(self.cfg["units"]["kwa_pair"], raw[hm.end(1) :]):
+                            and_pair = re.match(self.cfg["units"]["kwa_pair"], raw[hm.end(1) :])
+                            if unit.endswith(self.cfg["units"]["and_suffix"]) and and_pair:
                                 break  # "▲노점상인과 청년, …": the item's title, not a unit
                             lead_units.append((unit, Span(raw_start + hm.start(1), raw_start + hm.end(1), unit)))
                         raw, raw_start = raw[hm.end() :], raw_start + hm.end()
@@ -797,7 +802,9 @@ class KoreanExtractor:
                     raw = raw[: pm.start()]
                 title = self.clean_title(raw)
                 if i + 1 < len(real):
-                    title = strip_conjunction(title, self.grammar["conjunctions"])  # "▲A 운영과 ▲B"
+                    title = strip_conjunction(
+                        title, self.grammar["conjunctions"], self.grammar["conjunction_syllable"]
+                    )  # "▲A 운영과 ▲B"
                 title = re.sub(r",?\s*(?:" + self.lex.grade_alternation + r")\s*$", "", title).strip(" ,")
                 person = self.cfg["units"]["person_after"] + r"(?:\s?등.*)?"
                 if depts and re.fullmatch(person, raw.strip()):
@@ -1276,6 +1283,16 @@ class KoreanExtractor:
                     break
         return sorted(out.items())
 
+    @staticmethod
+    def other_titles(cand: Candidate, cands: list[Candidate]) -> list[Span]:
+        """The titles of the other cases, except one overlapping *cand*'s own."""
+        own = cand.span
+        return [
+            c.span
+            for c in cands
+            if c is not cand and c.span and not (own and own.start < c.span.end and c.span.start < own.end)
+        ]
+
     def title_modifiers(self, text: str, cands: list[Candidate]) -> dict[int, tuple[int, int]]:
         """The words just before each case's title, back to the sentence's start or the previous title
         (…어르신들의 건강한 일상을 위한 ‘스마트 경로당 조성 사업’): they describe that case, not the one before."""
@@ -1302,7 +1319,6 @@ class KoreanExtractor:
         by_label = self.lex.beneficiary_pattern[1]
         cfg = self.cfg["beneficiaries"]
         generic = self.lex.generic_beneficiaries
-        residents = {c for c in generic if str(self.lex.vocab.value(c, SKOS.notation)) == "RESIDENTS"}
         ends = f"(?:{cfg['after']}|{'|'.join(cfg['compounds'])})"
         out, seen = [], set()
         chunks = [(title_span.start, title_span.text, True)] if title_span else []
@@ -1324,7 +1340,7 @@ class KoreanExtractor:
                 if fused or not re.match(ends, chunk[m.end() :]) or re.match(cfg["agent_after"], chunk[m.end() :]):
                     continue
                 served = (
-                    by_label[label] in residents
+                    by_label[label] in self.lex.served_generic
                     and not any(w in chunk for w in cfg["speech"])
                     and re.match(cfg["generic_served"], chunk[m.end() :])
                 )
@@ -1348,7 +1364,8 @@ class KoreanExtractor:
                     continue
                 # what follows in the text, not in the scope (a scope may end right after "…운영과")
                 follows = text[base + m.end() : base + m.end() + 60] if text is not None else chunk[m.end() :]
-                if self.lex.gazetteer.lookup(name) or (name[-1] in "과와" and self.body_and(name[:-1], follows)):
+                joined = name[-1] in self.grammar["conjunctions"] and self.body_and(name[:-1], follows)
+                if self.lex.gazetteer.lookup(name) or joined:
                     continue
                 if self.kwa_is_and(name, follows):
                     continue
@@ -1369,7 +1386,7 @@ class KoreanExtractor:
 
     def kwa_is_and(self, name: str, follows: str) -> bool:
         """"X과" followed by *follows* is "X and", not a division."""
-        return name.endswith("과") and bool(
+        return name.endswith(self.cfg["units"]["and_suffix"]) and bool(
             # a stem like 성과/결과 makes "X과" "X and" unless a particle or bracket follows
             (
                 re.search(self.cfg["units"]["particle_stem"], name[:-1])
@@ -1459,11 +1476,11 @@ class KoreanExtractor:
             # after the title: ‘title’(units), ‘title’의 units person, ‘title’를 기획한 units
             base = b + (1 if re.match(rf"[{closes}]", text[b : b + 1]) else 0)
             rest = text[base : base + 90]
-            verbs = u["adjacent_verbs"]
+            verbs, owner, obj = u["adjacent_verbs"], u["adjacent_owner"], u["adjacent_object"]
             bm = re.match(r"\s?[(（]([^()（）]{2,40})[)）]", rest)
             am = re.match(
-                rf"\s?(?:(?:의|에)\s+|(?:을|를)\s+{verbs}\s+)((?:[^\s,()（）]+\s){{1,2}}?){person}", rest
-            ) or re.match(rf"\s?(?:을|를)\s+{verbs}\s+()([^\s,()（）]+?){particles}?(?=[\s,])", rest)
+                rf"\s?(?:{owner}\s+|{obj}\s+{verbs}\s+)((?:[^\s,()（）]+\s){{1,2}}?){person}", rest
+            ) or re.match(rf"\s?{obj}\s+{verbs}\s+()([^\s,()（）]+?){particles}?(?=[\s,])", rest)
             names: list[str] = []
             if bm:
                 names, at = self.bracket_units(bm.group(1)) or [], base + bm.start(1)
@@ -1480,7 +1497,7 @@ class KoreanExtractor:
         if not out:
             # the clause's subject is a unit and its person: "건축과 홍길동 주무관은 지자체 최초로 ‘…’"
             clause = pre.rfind(", ") + 1
-            subject = rf"(?:^|\s)((?:[0-9가-힣]+\s){{1,2}}){person}\s?(?:은|는|이|가)\s"
+            subject = rf"(?:^|\s)((?:[0-9가-힣]+\s){{1,2}}){person}\s?{u['adjacent_subject']}\s"
             subjects = list(re.finditer(subject, pre[clause:]))
             if subjects:
                 sm = subjects[-1]
@@ -1753,14 +1770,14 @@ class KoreanExtractor:
         rec = AwardRecord(grade=cand.grade, grade_span=cand.grade_span, organizer=organizer)
         if contest:
             rec.contest, rec.contest_span = contest
-            ym = re.search(r"((?:19|20)\d\d)|[`'’](\d\d)(?=\s?년)", contest[0])  # 2025년, `25년
+            ym = re.search(aw["contest_year"], contest[0])  # 2025년, `25년
             year = (int(ym.group(1)) if ym.group(1) else 2000 + int(ym.group(2))) if ym else None
             if year and (on is None or year <= on.year + 1) and year <= date.today().year + 1:
                 rec.year = year
             for word, half in aw["half_year"].items():
                 if word in contest[0]:
                     rec.half_year = half
-            rm = re.search(r"제\s?(\d{1,2})\s?회", contest[0])
+            rm = re.search(aw["contest_round"], contest[0])
             if rm:
                 rec.round = int(rm.group(1))
         if rec.year is None and on is not None and any(w in doc.text for w in self.cfg["document"]["this_year"]):
@@ -1770,23 +1787,21 @@ class KoreanExtractor:
         elif cand.grade:
             grade = self.lex.canonical_grade(cand.grade)
             for family in tiers_in_doc:
-                if grade in family and (len(family) > 1 or family[0] == "대상" or grade in self._highest):
+                if grade in family:  # extract keeps a lone tier only where it ranks by itself
                     rec.rank = family.index(grade) + 1
                     break
         if rec.grade is None and rec.contest == "":
             return []
         return [rec]
 
-    def contest(self, doc: Document) -> tuple[str, Span] | None:
-        return self.contest_by(doc, self.cfg["awards"]["contest_pattern"]) or self.contest_by(
-            doc, self.cfg["awards"]["contest_pattern_short_year"]
+    def contest(self, doc: Document, sents: list[Sentence]) -> tuple[str, Span] | None:
+        return self.contest_by(doc, sents, self.cfg["awards"]["contest_pattern"]) or self.contest_by(
+            doc, sents, self.cfg["awards"]["contest_pattern_short_year"]
         )
 
-    def contest_by(self, doc: Document, regex: str) -> tuple[str, Span] | None:
+    def contest_by(self, doc: Document, sents: list[Sentence], regex: str) -> tuple[str, Span] | None:
         pattern = re.compile(regex)
         aside = re.compile(self.cfg["awards"]["contest_aside"])
-        sents = self.sentences(doc.text)
-
         dated = self.document_date(doc) is not None
 
         def past(at: int) -> bool:
@@ -1942,7 +1957,7 @@ class KoreanExtractor:
             )
             near = text[max(cand.sentence.start, near_start) : min(cand.sentence.end, near_end)]
             pm = re.search(self.cfg["awards"]["place_pattern"], near)
-            if pm and cand.origin != "card" and not re.search(r"상위\s?" + pm.group(), near):
+            if pm and cand.origin != "card" and not re.search(self.cfg["awards"]["place_not_after"] + pm.group(), near):
                 cand.place = int(pm.group(1))
         cands = [c for c in cands if c.agency is not None]
         cands = self.merge(sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start), main)
@@ -1954,7 +1969,7 @@ class KoreanExtractor:
             cands[0].scope = [(0, len(text))]
         else:
             self.extend_scopes(cands, sents)
-        contest = self.contest(doc)
+        contest = self.contest(doc, sents)
         organizer = None
         if contest:
             before = [
@@ -1981,25 +1996,19 @@ class KoreanExtractor:
                 cand.grade = aliases[self.lex.canonical_grade(cand.grade)]
         self.fill_counted(text, cands)
         tiers = self.tiers_in(text, cands, sents)
+        top = self.cfg["awards"]["top_tiers"]
         best = re.compile(self.cfg["awards"]["best_prize"] + f"({self.lex.grade_pattern.pattern})")
-        self._highest = {self.lex.canonical_grade(m.group(1)) for m in best.finditer(text)}
+        highest = {self.lex.canonical_grade(m.group(1)) for m in best.finditer(text)}
         if self.own_prizes(text, sents, cands, main, tiers):
             # only a tier nothing stands above ranks; one the text calls the highest (최고상인 최우수상) alone
-            tiers = [f if f[0] in self.cfg["awards"]["top_tiers"] else f[:1] for f in tiers]
-            tiers = [f for f in tiers if f[0] in self.cfg["awards"]["top_tiers"] or f[0] in self._highest]
+            tiers = [f if f[0] in top else f[:1] for f in tiers]
+        # a lone tier ranks only when nothing can stand above it (대상) or the text says so
+        tiers = [f for f in tiers if len(f) > 1 or f[0] in top or f[0] in highest]
         programme_tech = self.programme_technologies(text)
         # bodies leading a named case of their own are none of another case's partners
         leaders = {c.agency.iri or c.agency.name for c in cands if c.agency is not None and c.title}
         subject_unit = self.subject_unit(orgs, text, main)
         mods = self.title_modifiers(text, cands)
-        def others_titles(cand: Candidate) -> list[Span]:
-            own = cand.span
-            return [
-                c.span
-                for c in cands
-                if c is not cand and c.span and not (own and own.start < c.span.end and c.span.start < own.end)
-            ]
-
         records = []
         # a unit named with the case itself ("…(재무과)", "위생과의 ‘…’") is its department, and not a
         # neighbouring case's; units inside a case's title are part of its name
@@ -2036,7 +2045,7 @@ class KoreanExtractor:
                 title_span=cand.span,
                 agency=cand.agency,
                 departments=depts[:4],
-                technologies=self.technologies(parts, programme_tech, others_titles(cand)),
+                technologies=self.technologies(parts, programme_tech, self.other_titles(cand, cands)),
                 partners=self.partners(
                     self.partner_scope(text, cand, cands, sents, orgs), orgs, cand.agency, organisers, leaders
                 ),
