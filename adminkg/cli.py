@@ -143,15 +143,25 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
 
 @main.command()
 @click.argument("name")
-@click.option("--data", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
-              help="A build folder (its store, else its Turtle files).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "md"]), default="table",
-              show_default=True, help="json = SPARQL 1.1 JSON results, csv = SPARQL 1.1 CSV results.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter of the query (see `adminkg queries`); repeatable. The value becomes "
                    "one escaped literal, integer or IRI, whatever it contains.")
-def query(name: str, data: Path, fmt: str, params: tuple[str, ...]) -> None:
-    """Run a library query (by NAME, e.g. cases) or a .rq file on a build's graph."""
+@click.option("--data", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+              help="A build folder (its store, else its Turtle files) or a Turtle file.")
+@click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of --data.")
+@click.option("--graph", metavar="IRI", help="With --endpoint: the graph to query as the default graph "
+                                             "(default-graph-uri), e.g. the one `adminkg publish` wrote.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "md"]), default="table",
+              show_default=True, help="json = SPARQL 1.1 JSON results, csv = SPARQL 1.1 CSV results.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds to wait for the answer.")
+def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, graph: str | None, fmt: str,
+          timeout: float) -> None:
+    """Run a library query (by NAME, e.g. cases) or a .rq file, on the embedded store or an endpoint.
+
+    Exit status 2 for a bad query, parameter or data folder, 3 when the endpoint is unreachable,
+    answers an error or times out.
+    """
     from .query import render, run
 
     bound = {}
@@ -161,12 +171,12 @@ def query(name: str, data: Path, fmt: str, params: tuple[str, ...]) -> None:
             _fail(AdminKGError(f"--param {item!r}: expected NAME=VALUE"))
         bound[key.strip()] = value
     try:
-        names, rows = run(name, data, bound)
+        results = run(name, data, bound, endpoint=endpoint, timeout=timeout, default_graph=graph)
     except AdminKGError as exc:
         _fail(exc)
     except (SyntaxError, OSError) as exc:
         _fail(AdminKGError(f"{name}: {exc}"))
-    click.echo(render(names, rows, fmt))
+    click.echo(render(results, fmt))
 
 
 @main.command("queries")
@@ -178,6 +188,88 @@ def list_queries() -> None:
         click.echo(f"{q.name}: {q.title}")
         for pname, default in q.params.items():
             click.echo(f"    --param {pname}=…   (default: {default or 'any'})")
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="A build folder (its store is served as it is) or a folder of Turtle files such as data/ttl "
+                   "(loaded with the ontology and gazetteer into a temporary store)  [default: build; with "
+                   "--writable: an empty store]")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds a query may run before the server stops it.")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (default: read-only).")
+def serve(data: Path, port: int, timeout: float, writable: bool) -> None:
+    """Serve the graph as a SPARQL 1.1 endpoint on 127.0.0.1 (the oxigraph server) until Ctrl-C."""
+    from . import serve as serving
+
+    if data is None and not writable:
+        data = Path("build")
+    try:
+        server = serving.start(data, port=port, timeout=timeout, writable=writable)
+    except AdminKGError as exc:
+        _fail(exc)
+    mode = "read-write" if writable else "read-only"
+    click.echo(f"SPARQL endpoint ({mode}): {server.query_url}", nl=True)
+    if writable:
+        click.echo(f"SPARQL Update: {server.update_url}\nGraph Store: {server.store_url}")
+    click.echo(f"try: adminkg query cases --endpoint {server.query_url}   (Ctrl-C stops the server)")
+    sys.stdout.flush()
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol URL (e.g. http://host/store, Virtuoso: .../sparql-graph-crud-auth), or a "
+                   "SPARQL Update URL.")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="A build folder or Turtle file to publish (default: data/ttl).")
+@click.option("--graph", default=None, metavar="IRI", help="The named graph to write  [default: "
+              "https://w3id.org/adminkg/graph]")
+@click.option("--user", default=None, help="User name, if the endpoint asks (Basic or Digest).")
+@click.option("--password", default=None, envvar="ADMINKG_PASSWORD",
+              help="Password (or the environment variable ADMINKG_PASSWORD).")
+@click.option("--protocol", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
+              help="gsp = SPARQL 1.1 Graph Store HTTP Protocol, update = SPARQL 1.1 Update, auto = Graph Store, "
+                   "else Update.")
+@click.option("--graph-param", default="graph", show_default=True,
+              help="The Graph Store query parameter that names the graph (Virtuoso also reads graph-uri).")
+@click.option("--query-endpoint", default=None, metavar="URL",
+              help="Where to count the published triples (default: read the graph back).")
+@click.option("--chunk", "chunk_size", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Triples per request.")
+@click.option("--append", is_flag=True, help="Add to the graph instead of replacing it.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds to wait for each answer.")
+def publish(endpoint, data, graph, user, password, protocol, graph_param, query_endpoint, chunk_size, append,
+            timeout) -> None:
+    """Upload the graph (ontology, vocabularies, gazetteer and data) to a remote store in chunks,
+    then check that the remote graph holds every triple.
+
+    Exit status 2 for unreadable data, 3 when the endpoint fails or the count differs.
+    """
+    from .publish import DEFAULT_GRAPH
+    from .publish import publish as do_publish
+
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        line = f"published {done:,}/{total:,} triples ({100 * done // max(total, 1)}%)"
+        click.echo("\r" + line if tty else line, nl=not tty or done >= total, err=True)
+
+    try:
+        report = do_publish(endpoint, data=data, graph=graph or DEFAULT_GRAPH, user=user, password=password,
+                            protocol=protocol, chunk_size=chunk_size, query_endpoint=query_endpoint,
+                            graph_param=graph_param, append=append, timeout=timeout, progress=progress)
+    except AdminKGError as exc:
+        _fail(exc)
+    click.echo(report.summary())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,8 +15,8 @@ DATA = paths.DATA_TTL_DIR
 
 
 def rows_of(name: str, **params) -> list[dict[str, str]]:
-    names, rows = run(name, DATA, {k: str(v) for k, v in params.items()})
-    return [{n: (t.value if t is not None else "") for n, t in zip(names, row)} for row in rows]
+    results = run(name, DATA, {k: str(v) for k, v in params.items()})
+    return [{n: b[n]["value"] if n in b else "" for n in results.vars} for b in results.bindings]
 
 
 @pytest.mark.parametrize("query", library(), ids=lambda q: q.name)
@@ -24,8 +24,7 @@ def test_every_query_has_a_header_and_runs(query):
     assert query.title and query.description, f"{query.path.name}: add '# title:' and '# description:'"
     for name in query.params:
         assert f"${name}" in query.text, f"{query.path.name}: parameter {name} is declared but not used"
-    names, _rows = run(query.name, DATA)
-    assert names
+    assert run(query.name, DATA).vars
 
 
 def test_cases_by_technology_and_year():
