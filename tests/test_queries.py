@@ -147,3 +147,171 @@ def test_quality_queries():
     assert agencies.get("국세청") == "true"
     assert set(agencies.values()) <= {"true", "false"}
     assert "서울특별시" not in agencies
+
+
+def test_agency_pairs_joint_cases():
+    rows = rows_of("agency-pairs")
+    pairs = {(r["agency1"], r["agency2"], r["link"]): int(r["cases"]) for r in rows}
+    # Incheon's two AI city-plan cases have LH as partner; LH leads cases of its own
+    assert rows[0]["agency1"] == "인천광역시" and rows[0]["agency2"] == "한국토지주택공사"
+    assert pairs[("인천광역시", "한국토지주택공사", "joint case")] == 2
+    assert pairs[("관세청", "국세청", "joint case")] == 1  # 국세청's case with 관세청 as partner; kcs < nts
+    assert pairs[("한국인터넷진흥원", "경찰청", "joint case")] == 1
+    # a partner that leads no case of its own (서울대학교, a company) makes no pair
+    assert not {"서울대학교", "카카오택시"} & {a for r in rows for a in (r["agency1"], r["agency2"], r["link"])}
+    assert len(rows) == 8
+    assert all(r["iri1"] < r["iri2"] for r in rows)
+    counts = [int(r["cases"]) for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    lh = rows_of("agency-pairs", agency="한국토지주택공사")
+    assert {(r["agency1"], r["agency2"]) for r in lh} == {
+        ("인천광역시", "한국토지주택공사"), ("한국수자원공사", "한국토지주택공사")}
+
+
+AGENCY_PAIRS_FIXTURE = """
+@prefix akg: <https://w3id.org/adminkg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix agency: <https://w3id.org/adminkg/agency/> .
+@prefix case: <https://w3id.org/adminkg/case/> .
+@prefix orgx: <https://w3id.org/adminkg/org/> .
+orgx:t skos:prefLabel "테스트협력사"@ko .
+orgx:u skos:prefLabel "혼자협력사"@ko .
+case:t1 a akg:InnovationCase ; akg:leadAgency agency:28 ; akg:partner orgx:t .
+case:t2 a akg:InnovationCase ; akg:leadAgency agency:lh ; akg:partner orgx:t .
+case:t3 a akg:InnovationCase ; akg:leadAgency agency:lh ; akg:partner orgx:t .
+case:t4 a akg:InnovationCase ; akg:leadAgency agency:28 ; akg:partner agency:lh .
+case:t5 a akg:InnovationCase ; akg:leadAgency agency:lh ; akg:partner agency:28 .
+case:t6 a akg:InnovationCase ; akg:leadAgency agency:11 ; akg:partner orgx:u .
+case:t7 a akg:InnovationCase ; akg:leadAgency agency:11 ; akg:partner orgx:t .
+case:t8 a akg:InnovationCase ; akg:leadAgency agency:44 ; akg:partner agency:44 .
+"""
+
+
+def test_agency_pairs_shared_partner_and_both_directions(tmp_path):
+    """data/ttl has no partner shared by two lead agencies: a small graph exercises that branch, and
+    a joint case told in both directions (A partners B, B partners A) is one pair; an agency named as
+    its own partner (t8) pairs with nobody."""
+    (tmp_path / "pairs.ttl").write_text(AGENCY_PAIRS_FIXTURE, encoding="utf-8")
+    names, rows = run("agency-pairs", tmp_path)
+    got = [{n: (t.value if t is not None else "") for n, t in zip(names, row)} for row in rows]
+    assert [(r["agency1"], r["agency2"], r["link"], r["cases"]) for r in got] == [
+        ("서울특별시", "한국토지주택공사", "테스트협력사", "3"),  # t7 and t2, t3
+        ("인천광역시", "한국토지주택공사", "테스트협력사", "3"),  # t1 and t2, t3
+        ("서울특별시", "인천광역시", "테스트협력사", "2"),  # t7 and t1
+        ("인천광역시", "한국토지주택공사", "joint case", "2"),  # t4 and t5
+    ]
+
+
+def test_departments_that_win():
+    rows = rows_of("departments-that-win")
+    top = [(r["department"], r["agency"], r["awardedCases"]) for r in rows[:2]]
+    assert top == [("인천본부세관", "관세청", "5"), ("중부지방국세청", "국세청", "5")]
+    keys = [(-int(r["awardedCases"]), -int(r["awards"]), -int(r["rankOneAwards"])) for r in rows]
+    assert keys == sorted(keys)
+    assert all(int(r["rankOneAwards"]) <= int(r["awards"]) for r in rows)
+    # every (awarded case, department) pair counts once: the same total as the cases query gives
+    cases = {r["case"]: r for r in rows_of("cases")}
+    assert sum(int(r["awardedCases"]) for r in rows) == sum(
+        len(r["departments"].split("|")) for r in cases.values() if r["awards"] and r["departments"])
+    best = rows_of("departments-that-win", grade="최우수")
+    assert (best[0]["department"], best[0]["agency"], best[0]["rankOneAwards"]) == (
+        "도시행정과", "대구광역시 북구", "2")
+    assert sum(int(r["awards"]) for r in best) < sum(int(r["awards"]) for r in rows)
+    in_2020 = rows_of("departments-that-win", year=2020)
+    assert [(r["department"], r["awardedCases"]) for r in in_2020] == [("인천본부세관", "5"), ("환경안전관리과", "1")]
+
+
+def test_beneficiaries_per_technology():
+    iot = rows_of("beneficiaries-per-technology", tech="IOT")
+    assert [(r["beneficiary"], r["beneficiaryCode"], r["cases"]) for r in iot] == [
+        ("독거노인", "OLDER_PEOPLE_ALONE", "5"), ("노인", "OLDER_PEOPLE", "3"),
+        ("장애인", "DISABLED", "1"), ("민원인", "PETITIONERS", "1")]
+    every = rows_of("beneficiaries-per-technology")
+    assert [r for r in every if r["technology"] == "IOT"] == iot
+    assert {r["technology"] for r in every} >= {"AI", "BLOCKCHAIN", "MOBILE", "CHATBOT"}
+    assert ("AI", "주민", "4") in {(r["technology"], r["beneficiary"], r["cases"]) for r in every}
+    keys = [(r["technology"], -int(r["cases"]), r["beneficiaryCode"]) for r in every]
+    assert keys == sorted(keys)
+    # no group counts more cases than use the technology
+    ai_cases = len({r["case"] for r in rows_of("cases-by-technology", tech="AI")})
+    assert max(int(r["cases"]) for r in every if r["technology"] == "AI") <= ai_cases
+
+
+def test_outcomes_by_metric():
+    rows = rows_of("outcomes-by-metric")
+    kinds = {r["kind"] for r in rows}
+    assert kinds == {"count", "money", "percentage", "ratio", "time"}
+    # the kinds partition the outcomes
+    assert sum(len(rows_of("outcomes-by-metric", kind=k)) for k in kinds) == len(rows)
+    money = [r for r in rows if r["kind"] == "money"]
+    assert all(r["unit"].endswith("원") and r["baseUnit"] == "원" for r in money)
+    assert (money[0]["agency"], money[0]["value"], money[0]["unit"], money[0]["baseValue"]) == (
+        "경상남도 창녕군", "4485", "억 원", "448500000000")
+    for kind in kinds:
+        values = [float(r["baseValue"]) for r in rows if r["kind"] == kind]
+        assert values == sorted(values, reverse=True)
+    time = rows_of("outcomes-by-metric", kind="time", change="TIME_REDUCTION")
+    krc = next(r for r in time if r["agency"] == "한국농어촌공사")
+    assert (krc["title"], krc["value"], krc["unit"], krc["before"], krc["after"], krc["baseValue"]) == (
+        "전자수용재결시스템", "120", "일", "240", "120", str(120 * 86400))
+    assert ("서울특별시 종로구", "1", "7", "86400") in {
+        (r["agency"], r["value"], r["before"], r["baseValue"]) for r in time}
+    saving = rows_of("outcomes-by-metric", change="SAVING")
+    assert len(saving) == 7 and {r["change"] for r in saving} == {"SAVING"}
+    assert ("서울특별시 종로구", "3060", "만원", "30600000") in {
+        (r["agency"], r["value"], r["unit"], r["baseValue"]) for r in saving}
+
+
+def test_similar_cases():
+    seed = "https://w3id.org/adminkg/case/11-37065220367b"  # 독거어르신 안전·건강관리 솔루션: IOT, MOBILE, safety
+    rows = rows_of("similar-cases", case=seed)
+    top = [(r["similar"].rsplit("/", 1)[1], r["sharedTechnologies"], r["sharedDomains"], r["score"]) for r in rows[:2]]
+    assert top == [("11200-65f98e3d8fba", "2", "1", "3"), ("46-37a504405991", "2", "1", "3")]
+    assert rows[0]["title"] == "별일 없으시죠" and rows[1]["agency"] == "전라남도"
+    assert seed not in {r["similar"] for r in rows}
+    assert all(int(r["score"]) == int(r["sharedTechnologies"]) + int(r["sharedDomains"]) for r in rows)
+    scores = [int(r["score"]) for r in rows]
+    assert scores == sorted(scores, reverse=True) and min(scores) >= 1
+    assert len(rows) == 27
+    back = rows_of("similar-cases", case="https://w3id.org/adminkg/case/46-37a504405991")
+    assert (seed, "3") in {(r["similar"], r["score"]) for r in back}  # similarity is symmetric
+    # a case with no technology and no problem (an award-table row) is similar to none
+    assert rows_of("similar-cases", case="https://w3id.org/adminkg/case/11-47fedd8a7800") == []
+
+
+def test_collaboration_kinds_add_up():
+    rows = rows_of("collaboration-kinds")
+    partners = rows_of("agency-partners")
+    # one collaboration per case and partner, as agency-partners counts them
+    assert sum(int(r["collaborations"]) for r in rows) == sum(int(r["cases"]) for r in partners) == 33
+    per_kind = {}
+    for r in rows:
+        per_kind[r["kind"]] = per_kind.get(r["kind"], 0) + int(r["collaborations"])
+    inter = sum(int(r["cases"]) for r in partners if r["kind"] == "Inter-agency collaboration")
+    assert per_kind == {"INTER_AGENCY": inter, "PUBLIC_PRIVATE": 7, "PUBLIC_CIVIC": 2}
+    civic = [(r["year"], r["agencyType"], r["collaborations"])
+             for r in rows_of("collaboration-kinds", kind="PUBLIC_CIVIC")]
+    assert civic == [("2023", "Autonomous district", "1"), ("2018", "Autonomous district", "1")]
+    in_2025 = rows_of("collaboration-kinds", year=2025)
+    assert {r["year"] for r in in_2025} == {"2025"}
+    assert ("INTER_AGENCY", "Metropolitan city", "6", "4") in {
+        (r["kind"], r["agencyType"], r["collaborations"], r["cases"]) for r in in_2025}
+
+
+def test_technology_diffusion_matches_first_adopters():
+    for tech in ("IOT", "BIG_DATA"):
+        curve = rows_of("technology-diffusion", tech=tech)
+        firsts = rows_of("technology-first-adopters", tech=tech)
+        years = [int(r["year"]) for r in curve]
+        assert years == sorted(years) and len(set(years)) == len(years)
+        cumulative = [int(r["cumulativeAdopters"]) for r in curve]
+        assert cumulative == sorted(cumulative) and cumulative[-1] == len(firsts)
+        for r in curve:
+            new = sum(1 for f in firsts if f["firstYear"] == r["year"])
+            assert int(r["newAdopters"]) == new, (tech, r)
+            assert new <= int(r["adopters"]) <= int(r["cumulativeAdopters"])
+    big_data = {r["year"]: (r["adopters"], r["newAdopters"], r["cumulativeAdopters"])
+                for r in rows_of("technology-diffusion", tech="BIG_DATA")}
+    assert big_data["2019"] == ("2", "1", "6") and big_data["2025"] == ("4", "3", "16")
+    every = rows_of("technology-diffusion")
+    assert [r for r in every if r["technology"] == "IOT"] == rows_of("technology-diffusion", tech="IOT")
