@@ -2,20 +2,29 @@
 and runs; named research queries give real answers; parameters are bound safely."""
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from adminkg import paths
 from adminkg.errors import InputError
 from adminkg.queries import bind, get_query, library, sparql_term
 from adminkg.query import run
+from adminkg.store import open_store
 
 from .conftest import run_cli
 
 DATA = paths.DATA_TTL_DIR
 
 
+@functools.cache
+def published_store():
+    """data/ttl with the ontology and gazetteer, loaded once for the module (queries only read)."""
+    return open_store(DATA)
+
+
 def rows_of(name: str, **params) -> list[dict[str, str]]:
-    results = run(name, DATA, {k: str(v) for k, v in params.items()})
+    results = run(name, params={k: str(v) for k, v in params.items()}, store=published_store())
     return [{n: b[n]["value"] if n in b else "" for n in results.vars} for b in results.bindings]
 
 
@@ -24,7 +33,7 @@ def test_every_query_has_a_header_and_runs(query):
     assert query.title and query.description, f"{query.path.name}: add '# title:' and '# description:'"
     for name in query.params:
         assert f"${name}" in query.text, f"{query.path.name}: parameter {name} is declared but not used"
-    assert run(query.name, DATA).vars
+    assert run(query.name, store=published_store()).vars
 
 
 def test_cases_by_technology_and_year():
@@ -192,8 +201,8 @@ def test_agency_pairs_shared_partner_and_both_directions(tmp_path):
     a joint case told in both directions (A partners B, B partners A) is one pair; an agency named as
     its own partner (t8) pairs with nobody."""
     (tmp_path / "pairs.ttl").write_text(AGENCY_PAIRS_FIXTURE, encoding="utf-8")
-    names, rows = run("agency-pairs", tmp_path)
-    got = [{n: (t.value if t is not None else "") for n, t in zip(names, row)} for row in rows]
+    results = run("agency-pairs", tmp_path)
+    got = [{n: b[n]["value"] if n in b else "" for n in results.vars} for b in results.bindings]
     assert [(r["agency1"], r["agency2"], r["link"], r["cases"]) for r in got] == [
         ("서울특별시", "한국토지주택공사", "테스트협력사", "3"),  # t7 and t2, t3
         ("인천광역시", "한국토지주택공사", "테스트협력사", "3"),  # t1 and t2, t3
