@@ -35,11 +35,37 @@ demo: $(STAMP_DEMO)
 data: $(STAMP_DEMO)
 	$(BIN)/adminkg build --corpus $(SHARED)/corpus --out data/ttl --no-store
 
-# System tools some tests use (an independent Turtle parser); best effort, tests skip without them.
+# System tools some tests use, best effort (tests skip without them): an independent Turtle parser
+# (rapper) and OpenLink Virtuoso 7 (virtuoso-t, isql-vt), which tests start privately on free ports
+# (tests/virtuoso.py). The Debian package's own service is kept from starting (policy-rc.d while
+# installing, a blank dba password preseeded so nothing is asked) and from starting at boot.
+VIRTUOSO_INIT := virtuoso-opensource-7
 sysdeps:
-	@command -v rapper >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get -qq update >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get -qq install -y raptor2-utils >/dev/null 2>&1) \
-	  || echo "note: raptor2-utils (rapper) not installed; its test will be skipped"; }
+	@missing=; \
+	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
+	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    trap 'rm -f /usr/sbin/policy-rc.d' EXIT; printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; \
+	    chmod 755 /usr/sbin/policy-rc.d; \
+	  fi; \
+	  apt-get -qq update >/dev/null 2>&1; \
+	  for pkg in $$missing; do \
+	    if [ $$pkg = virtuoso-opensource ]; then \
+	      printf '%s\n' '$(VIRTUOSO_INIT) $(VIRTUOSO_INIT)/dba-password password' \
+	        '$(VIRTUOSO_INIT) $(VIRTUOSO_INIT)/dba-password-again password' | debconf-set-selections 2>/dev/null; \
+	      DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends $$pkg >/dev/null 2>&1; \
+	      if [ -x /etc/init.d/$(VIRTUOSO_INIT) ]; then \
+	        /etc/init.d/$(VIRTUOSO_INIT) stop >/dev/null 2>&1; update-rc.d $(VIRTUOSO_INIT) disable >/dev/null 2>&1; \
+	      fi; \
+	    else \
+	      DEBIAN_FRONTEND=noninteractive apt-get -qq install -y $$pkg >/dev/null 2>&1; \
+	    fi; \
+	  done; \
+	fi; \
+	command -v rapper >/dev/null 2>&1 || echo "note: raptor2-utils (rapper) not installed; its test will be skipped"; \
+	command -v virtuoso-t >/dev/null 2>&1 || echo "note: virtuoso-opensource not installed; the Virtuoso tests will be skipped"; \
+	true
 
 test: $(STAMP_TEST) sysdeps
 	$(BIN)/python -m pytest -q

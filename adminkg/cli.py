@@ -176,7 +176,8 @@ def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, 
         _fail(exc)
     except (SyntaxError, OSError) as exc:
         _fail(AdminKGError(f"{name}: {exc}"))
-    click.echo(render(results, fmt))
+    text = render(results, fmt)
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 @main.command("queries")

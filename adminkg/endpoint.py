@@ -6,6 +6,7 @@ unreachable, timed out, or the error status and the first lines of the server's 
 """
 from __future__ import annotations
 
+import base64
 import socket
 import urllib.error
 import urllib.parse
@@ -92,7 +93,12 @@ def select(url: str, text: str, *, timeout: float | None = None, default_graph: 
 @dataclass
 class Http:
     """A small HTTP client for one server: credentials (Basic or Digest, as the server asks)
-    and a timeout."""
+    and a timeout.
+
+    Credentials are sent with the first request that carries a body, not after a 401: the
+    challenge is fetched once with a bodiless ``GET``. (A server that answers 401 before reading
+    a large body and closes the connection, as Virtuoso does, would otherwise reset the upload.)
+    """
 
     url: str
     user: str | None = None
@@ -101,12 +107,38 @@ class Http:
 
     def __post_init__(self) -> None:
         check_url(self.url)
-        handlers: list[urllib.request.BaseHandler] = []
+        self._handlers: list = []
+        self._challenge: tuple[str, dict] | None = None
         if self.user:
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             manager.add_password(None, self.url, self.user, self.password or "")
-            handlers += [urllib.request.HTTPDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
-        self._opener = urllib.request.build_opener(*handlers)
+            self._digest = urllib.request.HTTPDigestAuthHandler(manager)
+            self._handlers = [self._digest, urllib.request.HTTPBasicAuthHandler(manager)]
+        self._opener = urllib.request.build_opener(*self._handlers)
+
+    def _authorize(self, req: urllib.request.Request) -> None:
+        if not self.user:
+            return
+        if self._challenge is None:
+            self._challenge = ("", {})
+            try:
+                with urllib.request.urlopen(urllib.request.Request(self.url, method="GET"), timeout=self.timeout):
+                    pass
+            except urllib.error.HTTPError as exc:
+                header = exc.headers.get("WWW-Authenticate", "")
+                scheme, _, rest = header.partition(" ")
+                params = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest)) if rest else {}
+                self._challenge = (scheme.lower(), params)
+            except (urllib.error.URLError, OSError) as exc:
+                raise EndpointError(f"{self.url}: {_reason(exc)}") from exc
+        scheme, params = self._challenge
+        if scheme == "digest":
+            value = self._digest.get_authorization(req, params)
+            if value:
+                req.add_unredirected_header("Authorization", "Digest " + value)
+        elif scheme == "basic":
+            token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode("ascii")
+            req.add_unredirected_header("Authorization", "Basic " + token)
 
     def request(self, method: str, url: str, body: bytes | None = None, content_type: str | None = None,
                 accept: str | None = None) -> tuple[int, bytes]:
@@ -118,6 +150,7 @@ class Http:
         if accept:
             req.add_header("Accept", accept)
         try:
+            self._authorize(req)
             with self._opener.open(req, timeout=self.timeout) as resp:
                 return resp.status, resp.read()
         except urllib.error.HTTPError as exc:
@@ -129,6 +162,8 @@ class Http:
             if reason == "timed out":
                 reason += f" (after {self.timeout:g} s)"
             raise EndpointError(f"{url}: {reason}") from exc
+        except ValueError as exc:  # urllib's Basic handler on an unexpected challenge
+            raise EndpointError(f"{url}: authentication failed: {exc}") from exc
 
 
 def with_query(url: str, **params: str) -> str:

@@ -25,6 +25,7 @@ _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNe
                                "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
                                "unsignedShort", "unsignedByte")}
 _DECIMALS = {XSD + "decimal", XSD + "double", XSD + "float"}
+_BOOLEAN = XSD + "boolean"
 
 
 @dataclass
@@ -63,6 +64,8 @@ def python_value(term: dict | None):
     if term is None:
         return None
     datatype = term.get("datatype")
+    if datatype == _BOOLEAN:  # Virtuoso writes true/false as 1/0
+        return term["value"] in ("true", "1")
     if datatype in _INTEGERS:
         try:
             return int(term["value"])
@@ -93,8 +96,9 @@ def term_json(term) -> dict:
 
 def normalise_term(term: dict | None):
     """A hashable form of a JSON results term that two engines agree on: blank node labels are
-    dropped, numbers compare by value (``"2"^^xsd:int`` = ``"2"^^xsd:integer``), plain literals
-    and ``xsd:string`` are one, ``typed-literal`` (older servers) is ``literal``."""
+    dropped, numbers compare by value (``"2"^^xsd:int`` = ``"2"^^xsd:integer``), booleans by truth
+    (``"1"`` = ``"true"``), plain literals and ``xsd:string`` are one, ``typed-literal`` (older
+    servers) is ``literal``."""
     if term is None:
         return None
     kind = term.get("type")
@@ -103,6 +107,8 @@ def normalise_term(term: dict | None):
     if kind == "uri":
         return ("uri", term["value"])
     datatype = term.get("datatype")
+    if datatype == _BOOLEAN:
+        return ("boolean", term["value"] in ("true", "1"))
     if datatype in _INTEGERS or datatype in _DECIMALS:
         try:
             return ("number", Decimal(term["value"]).normalize())
