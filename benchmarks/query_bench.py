@@ -295,7 +295,8 @@ def table(queries, oxi: dict, rdf: dict, ox_timeout: float, rdf_timeout: float) 
         sign = ">" if kinds == {">"} else "<" if kinds == {"<"} else "~"
         lower, upper = sum(k == ">" for k, _ in bounds), sum(k == "<" for k, _ in bounds)
         kind = "a lower bound" if sign == ">" else "an upper bound" if sign == "<" else "mixed bounds, no bound"
-        print(f"with the {len(bounds)} queries an engine did not finish counted at its time limit "
+        what = "the query" if len(bounds) == 1 else f"the {len(bounds)} queries"
+        print(f"with {what} an engine did not finish counted at its time limit "
               f"({lower} rdflib, {upper} pyoxigraph; {kind}): {sign}{gmean(exact + [v for _, v in bounds]):,.2f}")
     if differ:
         print("engines disagree on: " + "; ".join(f"{n} ({c})" for n, c in differ))
