@@ -25,6 +25,7 @@ from adminkg.serve import free_port, start
 from adminkg.store import open_store
 
 from .conftest import ROOT, run_cli
+from .test_queries import HOSTILE
 
 DATA = paths.DATA_TTL_DIR
 HEAVY = """# title: A cross product
@@ -80,6 +81,15 @@ def test_every_query_gives_the_same_answer_embedded_and_remote(query, published,
     remote = run(query.name, endpoint=server.query_url, default_graph=DEFAULT_GRAPH, timeout=30)
     assert remote.vars == local.vars
     assert answers(remote) == answers(local)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_stay_one_literal_on_the_endpoint(value, published, server, embedded):
+    """The same bound text goes to a writable server: it parses there, matches nothing, changes nothing."""
+    for name, param in (("cases-by-technology", "tech"), ("agency-partners", "agency")):
+        assert len(run(name, params={param: value}, endpoint=server.query_url, default_graph=DEFAULT_GRAPH)) == 0
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DEFAULT_GRAPH}> {{ ?s ?p ?o }} }}"
+    assert adminkg.open_graph(endpoint=server.query_url).sparql(count).rows[0]["n"] == len(embedded)
 
 
 def test_cli_endpoint_output_matches_embedded(published, server):
