@@ -152,7 +152,8 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
 @click.option("--graph", metavar="IRI", help="With --endpoint: the graph to query as the default graph "
                                              "(default-graph-uri), e.g. the one `adminkg publish` wrote.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "md"]), default="table",
-              show_default=True, help="json = SPARQL 1.1 JSON results, csv = SPARQL 1.1 CSV results.")
+              show_default=True,
+              help="json, csv, tsv = SPARQL 1.1 JSON, CSV, TSV results; table for a terminal; md = Markdown.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               help="Seconds to wait for the answer.")
 def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, graph: str | None, fmt: str,

@@ -171,19 +171,47 @@ def _cell(term: dict | None) -> str:
     return "" if term is None else term["value"]
 
 
+_TSV_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BARE = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
+
+
+def tsv_term(term: dict | None) -> str:
+    """A term as SPARQL 1.1 TSV results write it: ``<iri>``, ``_:b``, ``"text"@ko``,
+    ``"2021"^^<…#gYear>``, bare integers, decimals, doubles and booleans; empty when unbound."""
+    if term is None:
+        return ""
+    kind, value = term["type"], term["value"]
+    if kind == "uri":
+        return f"<{value}>"
+    if kind == "bnode":
+        return f"_:{value}"
+    datatype = term.get("datatype")
+    if datatype in _BARE and value and not any(c in value for c in " \t\n\"<>"):
+        return {"1": "true", "0": "false"}.get(value, value) if datatype == XSD + "boolean" else value
+    text = '"' + "".join(_TSV_ESCAPES.get(ch, ch) for ch in value) + '"'
+    if term.get("xml:lang"):
+        return f"{text}@{term['xml:lang']}"
+    return f"{text}^^<{datatype}>" if datatype else text
+
+
 def render(results: Results, fmt: str) -> str:
-    """Write the answers: ``json`` = SPARQL 1.1 JSON results, ``csv`` = SPARQL 1.1 CSV results,
-    ``tsv``, ``md`` (a Markdown table) or ``table`` (aligned for a terminal, Korean included)."""
+    """Write the answers: ``json`` = SPARQL 1.1 JSON results, ``csv`` = SPARQL 1.1 CSV results
+    (values only), ``tsv`` = SPARQL 1.1 TSV results (terms in Turtle syntax), ``md`` (a Markdown
+    table) or ``table`` (aligned for a terminal, Korean included)."""
     names = results.vars
     if fmt == "json":
         return json.dumps(results.to_json(), ensure_ascii=False, indent=1)
     rows = [[_cell(b.get(n)) for n in names] for b in results.bindings]
-    if fmt in ("csv", "tsv"):
+    if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n")
+        writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(names)
         writer.writerows(rows)
         return buf.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{n}" for n in names)]
+        lines += ["\t".join(tsv_term(b.get(n)) for n in names) for b in results.bindings]
+        return "\n".join(lines) + "\n"
     if fmt == "md":
         lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]

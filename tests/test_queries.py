@@ -324,3 +324,18 @@ def test_technology_diffusion_matches_first_adopters():
     assert big_data["2019"] == ("2", "1", "6") and big_data["2025"] == ("4", "3", "16")
     every = rows_of("technology-diffusion")
     assert [r for r in every if r["technology"] == "IOT"] == rows_of("technology-diffusion", tech="IOT")
+
+
+def test_tsv_is_sparql_results_tsv():
+    """SPARQL 1.1 TSV results: ?-prefixed header, terms in Turtle syntax (IRIs in <>, strings quoted
+    with their language tag, integers bare), one line per row."""
+    done = run_cli("query", "evidence", "--data", str(DATA), "--format", "tsv")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "?property\t?value\t?doc\t?start\t?end\t?exact"
+    prop, _value, doc, start, end, exact = lines[1].split("\t")
+    assert prop.startswith("<http") and prop.endswith(">")
+    assert doc.startswith('"') and doc.endswith('.txt"')
+    assert int(end) > int(start) >= 0
+    assert exact.startswith('"') and exact.endswith('"')
+    assert len(lines) == 1 + len(rows_of("evidence"))
