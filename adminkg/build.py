@@ -413,9 +413,9 @@ def write_outputs(graph: Graph, out: Path, *, base: str, store: bool, report: Bu
     atomic_write_bytes(ttl, serialize_turtle(graph, base=base, header=HEADER))
     report.outputs["turtle"] = str(ttl)
     if store:
-        from .store import build_store
+        from .store import build_store, with_reference
 
-        report.outputs["store"] = str(build_store(out / STORE_DIR, [*paths.ontology_files(), paths.GAZETTEER_TTL, ttl]))
+        report.outputs["store"] = str(build_store(out / STORE_DIR, with_reference([ttl])))
     report.outputs["report"] = str(out / REPORT_JSON)
 
 

@@ -48,31 +48,13 @@ class PublishReport:
 def collect(data: Path | None = None, files: list[Path] | None = None):
     """An in-memory pyoxigraph store of what to publish: ontology, vocabularies, gazetteer, and the
     Turtle of *data* (a build folder or a file; default ``data/ttl``) or of *files*."""
-    from .store import open_store
-
-    if files:
-        import pyoxigraph
-
-        from . import paths
-
-        store = pyoxigraph.Store()
-        seen: set[Path] = set()
-        for f in [*paths.ontology_files(), paths.GAZETTEER_TTL, *map(Path, files)]:
-            if f.resolve() in seen:
-                continue
-            seen.add(f.resolve())
-            try:
-                with open(f, "rb") as fh:
-                    store.bulk_load(fh, format=pyoxigraph.RdfFormat.TURTLE)
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise InputError(f, f"cannot load: {exc}") from exc
-        return store
     from . import paths
+    from .store import memory_store, turtle_files, with_reference
 
-    data = Path(data) if data is not None else paths.DATA_TTL_DIR
-    if (data / "store").is_dir():  # a build folder: its Turtle, not its read-only store
-        data = data / "cases.ttl"
-    return open_store(data)
+    if not files:
+        data = Path(data) if data is not None else paths.DATA_TTL_DIR
+        files = [data / "cases.ttl"] if (data / "store").is_dir() else turtle_files(data)
+    return memory_store(with_reference(files))
 
 
 def chunks(store, size: int = DEFAULT_CHUNK) -> Iterator[list]:

@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import AdminKGError, InputError
+from .errors import AdminKGError
 
 HOST = "127.0.0.1"
 
@@ -108,8 +108,7 @@ def start(data: Path | None = None, *, port: int = 0, timeout: float = 60.0, wri
     file (loaded with the ontology and gazetteer into a temporary store), or ``None`` for an
     empty store (writable only). *timeout*: seconds a query may run before the server stops it.
     """
-    from . import paths
-    from .store import build_store
+    from .store import build_store, turtle_files, with_reference
 
     tmp = tempfile.TemporaryDirectory(prefix="adminkg-serve-")  # the server's log, a loaded store
     if data is not None and (Path(data) / "store").is_dir():
@@ -117,19 +116,8 @@ def start(data: Path | None = None, *, port: int = 0, timeout: float = 60.0, wri
     else:
         location = Path(tmp.name) / "store"
         if data is not None:
-            data = Path(data)
-            if not data.exists():
-                tmp.cleanup()
-                raise InputError(data, "no such build folder")
-            files = sorted(data.glob("*.ttl")) if data.is_dir() else [data]
-            if not files:
-                tmp.cleanup()
-                raise InputError(data, "no store and no Turtle files in this folder")
-            seen: set[Path] = set()
-            todo = [f for f in [*paths.ontology_files(), paths.GAZETTEER_TTL, *files]
-                    if not (f.resolve() in seen or seen.add(f.resolve()))]
             try:
-                build_store(location, todo)
+                build_store(location, with_reference(turtle_files(data)))
             except BaseException:
                 tmp.cleanup()
                 raise

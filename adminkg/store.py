@@ -39,30 +39,51 @@ def build_store(target: Path, files: list[Path]) -> Path:
     return target
 
 
-def open_store(data: Path):
-    """The store of a build folder (read-only), or an in-memory store of its Turtle files."""
-    import pyoxigraph
-
+def with_reference(files: list[Path]) -> list[Path]:
+    """The ontology, the vocabularies and the gazetteer, then *files*; each file once (``data/ttl``
+    holds the gazetteer too)."""
     from . import paths
 
-    data = Path(data)
-    if (data / "store").is_dir():
-        return pyoxigraph.Store.read_only(str(data / "store"))
-    if not data.exists():
-        raise InputError(data, "no such build folder")
-    files = sorted(data.glob("*.ttl")) if data.is_dir() else [data]
-    if not files:
-        raise InputError(data, "no store and no Turtle files in this folder")
+    seen: set[Path] = set()
+    out = []
+    for f in [*paths.ontology_files(), paths.GAZETTEER_TTL, *map(Path, files)]:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            out.append(f)
+    return out
+
+
+def memory_store(files: list[Path]):
+    """An in-memory pyoxigraph store of the Turtle *files*; :class:`InputError` names a bad one."""
+    import pyoxigraph
+
     store = pyoxigraph.Store()
-    extra = [*paths.ontology_files(), paths.GAZETTEER_TTL]
-    loaded: set[Path] = set()
-    for f in [*extra, *files]:
-        if f.resolve() in loaded:  # data/ttl holds the gazetteer too: load each file once
-            continue
-        loaded.add(f.resolve())
+    for f in files:
         try:
             with open(f, "rb") as fh:
                 store.bulk_load(fh, format=pyoxigraph.RdfFormat.TURTLE)
         except (OSError, SyntaxError, ValueError) as exc:
             raise InputError(f, f"cannot load: {exc}") from exc
     return store
+
+
+def turtle_files(data: Path) -> list[Path]:
+    """The Turtle files of a folder (or the file itself); :class:`InputError` when there are none."""
+    data = Path(data)
+    if not data.exists():
+        raise InputError(data, "no such build folder")
+    files = sorted(data.glob("*.ttl")) if data.is_dir() else [data]
+    if not files:
+        raise InputError(data, "no store and no Turtle files in this folder")
+    return files
+
+
+def open_store(data: Path):
+    """The store of a build folder (read-only), or an in-memory store of its Turtle files with the
+    ontology, vocabularies and gazetteer."""
+    import pyoxigraph
+
+    data = Path(data)
+    if (data / "store").is_dir():
+        return pyoxigraph.Store.read_only(str(data / "store"))
+    return memory_store(with_reference(turtle_files(data)))
