@@ -158,12 +158,30 @@ class Http:
             error.status = exc.code
             raise error from exc
         except (urllib.error.URLError, OSError) as exc:
+            if body and self.user and self._refused():
+                error = EndpointError(f"{url}: HTTP 401 Unauthorized: the server refused user {self.user!r} "
+                                      "(wrong user or password?)")
+                error.status = 401
+                raise error from exc
             reason = _reason(exc)
             if reason == "timed out":
                 reason += f" (after {self.timeout:g} s)"
             raise EndpointError(f"{url}: {reason}") from exc
         except ValueError as exc:  # urllib's Basic handler on an unexpected challenge
             raise EndpointError(f"{url}: authentication failed: {exc}") from exc
+
+    def _refused(self) -> bool:
+        """Whether the server refuses our credentials: a server that answers 401 before reading an
+        upload closes the connection (broken pipe, reset), so ask again without a body."""
+        req = urllib.request.Request(self.url, method="GET")
+        try:
+            self._authorize(req)
+            with urllib.request.urlopen(req, timeout=self.timeout):
+                return False
+        except urllib.error.HTTPError as exc:
+            return exc.code == 401
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
 
 
 def with_query(url: str, **params: str) -> str:
