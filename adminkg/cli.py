@@ -2,6 +2,7 @@
 only this module turns errors into exit codes (0 ok, 1 does not conform, 2 bad input, 3 endpoint)."""
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -206,19 +207,23 @@ def serve(data: Path, port: int, timeout: float, writable: bool) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint on 127.0.0.1 (the oxigraph server) until Ctrl-C."""
     from . import serve as serving
 
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)  # stopped by a service manager: clean up as on Ctrl-C
     if data is None and not writable:
         data = Path("build")
     try:
         server = serving.start(data, port=port, timeout=timeout, writable=writable)
     except AdminKGError as exc:
         _fail(exc)
-    mode = "read-write" if writable else "read-only"
-    click.echo(f"SPARQL endpoint ({mode}): {server.query_url}", nl=True)
-    if writable:
-        click.echo(f"SPARQL Update: {server.update_url}\nGraph Store: {server.store_url}")
-    click.echo(f"try: adminkg query cases --endpoint {server.query_url}   (Ctrl-C stops the server)")
-    sys.stdout.flush()
     try:
+        mode = "read-write" if writable else "read-only"
+        click.echo(f"SPARQL endpoint ({mode}): {server.query_url}")
+        if writable:
+            click.echo(f"SPARQL Update: {server.update_url}\nGraph Store: {server.store_url}")
+        click.echo(f"try: adminkg query cases --endpoint {server.query_url}   (Ctrl-C stops the server)")
+        sys.stdout.flush()
         server.process.wait()
     except KeyboardInterrupt:
         pass

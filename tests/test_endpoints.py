@@ -180,6 +180,19 @@ def test_serve_is_read_only_and_stops(tmp_path):
         run("cases", endpoint=url, timeout=5)
 
 
+def test_serve_stops_its_server_on_sigterm():
+    """A service manager stops with SIGTERM: the oxigraph child and the temporary store go too."""
+    port = free_port()
+    exe = Path(sys.executable).parent / "adminkg"
+    proc = subprocess.Popen([str(exe), "serve", "--data", str(DATA), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert "read-only" in proc.stdout.readline()
+    proc.terminate()
+    assert proc.wait(15) == 0
+    with pytest.raises(EndpointError, match="unreachable"):
+        run("cases", endpoint=f"http://127.0.0.1:{port}/query", timeout=5)
+
+
 def test_notebook_api_embedded_and_remote(published, server):
     kg = adminkg.open_graph(DATA)
     result = kg.query("cases-by-technology", tech="AI", year=2019)
