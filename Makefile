@@ -29,7 +29,11 @@ demo: $(STAMP_DEMO)
 	$(BIN)/adminkg build --corpus $(CORPUS) $(if $(filter examples/corpus,$(CORPUS)),--table examples/cases.csv) --out build/demo
 	$(BIN)/adminkg validate build/demo/cases.ttl data/ttl/cases.ttl
 	$(BIN)/adminkg info build/demo/cases.ttl data/ttl/cases.ttl data/ttl/gazetteer.ttl
-	@echo "the graph: build/demo/cases.ttl (store: build/demo/store); try: .venv/bin/adminkg query cases --data build/demo"
+	$(BIN)/adminkg query awards-by-contest --data build/demo
+	@echo "the graph: build/demo/cases.ttl (store: build/demo/store). Try:"
+	@echo "  .venv/bin/adminkg queries                                        # the query library"
+	@echo "  .venv/bin/adminkg query technology-diffusion --data build/demo"
+	@echo "  .venv/bin/adminkg serve --data build/demo                        # a SPARQL endpoint on 127.0.0.1:7878"
 
 # Rebuild the published graph data/ttl/cases.ttl from the shared corpus.
 data: $(STAMP_DEMO)
