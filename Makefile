@@ -75,7 +75,7 @@ test: $(STAMP_TEST) sysdeps
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP_TEST)
-	$(BIN)/ruff check adminkg loaders tests scripts
+	$(BIN)/ruff check adminkg loaders tests benchmarks scripts
 
 # Rebuild data/ttl/gazetteer.ttl from data/gazetteer/*.csv.
 gazetteer: $(STAMP_DEMO)
