@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .queries import NamedQuery, library
-from .query import Results, run, select_embedded
+from .queries import NamedQuery, bind, get_query, library
+from .query import Results, select_embedded
 
 
 class KnowledgeGraph:
@@ -44,11 +44,10 @@ class KnowledgeGraph:
     def query(self, name_or_file: str, /, **params) -> Results:
         """Run a library query (by name) or a ``.rq`` file with *params* bound safely."""
         values = {k: str(v) for k, v in params.items() if v is not None}
-        return run(name_or_file, self.data, values, endpoint=self.endpoint, timeout=self.timeout,
-                   default_graph=self.graph, store=None if self.endpoint else self.store)
+        return self.sparql(bind(get_query(name_or_file), values))
 
     def sparql(self, text: str) -> Results:
-        """Run the SELECT query *text* as it is."""
+        """Run the SELECT query *text* as it is (:meth:`query` binds a library query first)."""
         if self.endpoint:
             from .endpoint import select
 

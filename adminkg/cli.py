@@ -9,8 +9,11 @@ from pathlib import Path
 import click
 
 from . import __version__, paths
+from .endpoint import DEFAULT_TIMEOUT
 from .errors import AdminKGError
 from .namespaces import DEFAULT_BASE
+from .publish import DEFAULT_CHUNK, DEFAULT_GRAPH, PROTOCOLS
+from .query import FORMATS
 
 LANGS = click.Choice(["en", "ko"])
 
@@ -152,10 +155,10 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of --data.")
 @click.option("--graph", metavar="IRI", help="With --endpoint: the graph to query as the default graph "
                                              "(default-graph-uri), e.g. the one `adminkg publish` wrote.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "md"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True,
               help="json, csv, tsv = SPARQL 1.1 JSON, CSV, TSV results; table for a terminal; md = Markdown.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds to wait for the answer.")
 def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, graph: str | None, fmt: str,
           timeout: float) -> None:
@@ -237,22 +240,21 @@ def serve(data: Path, port: int, timeout: float, writable: bool) -> None:
                    "SPARQL Update URL.")
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="A build folder or Turtle file to publish (default: data/ttl).")
-@click.option("--graph", default=None, metavar="IRI", help="The named graph to write  [default: "
-              "https://w3id.org/adminkg/graph]")
+@click.option("--graph", default=DEFAULT_GRAPH, show_default=True, metavar="IRI", help="The named graph to write.")
 @click.option("--user", default=None, help="User name, if the endpoint asks (Basic or Digest).")
 @click.option("--password", default=None, envvar="ADMINKG_PASSWORD",
               help="Password (or the environment variable ADMINKG_PASSWORD).")
-@click.option("--protocol", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
+@click.option("--protocol", type=click.Choice(PROTOCOLS), default="auto", show_default=True,
               help="gsp = SPARQL 1.1 Graph Store HTTP Protocol, update = SPARQL 1.1 Update, auto = Graph Store, "
                    "else Update.")
 @click.option("--graph-param", default="graph", show_default=True,
               help="The Graph Store query parameter that names the graph (Virtuoso also reads graph-uri).")
 @click.option("--query-endpoint", default=None, metavar="URL",
               help="Where to count the published triples (default: read the graph back).")
-@click.option("--chunk", "chunk_size", type=click.IntRange(min=1), default=10_000, show_default=True,
+@click.option("--chunk", "chunk_size", type=click.IntRange(min=1), default=DEFAULT_CHUNK, show_default=True,
               help="Triples per request.")
 @click.option("--append", is_flag=True, help="Add to the graph instead of replacing it.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds to wait for each answer.")
 def publish(endpoint, data, graph, user, password, protocol, graph_param, query_endpoint, chunk_size, append,
             timeout) -> None:
@@ -261,7 +263,6 @@ def publish(endpoint, data, graph, user, password, protocol, graph_param, query_
 
     Exit status 2 for unreadable data, 3 when the endpoint fails or the count differs.
     """
-    from .publish import DEFAULT_GRAPH
     from .publish import publish as do_publish
 
     tty = sys.stderr.isatty()
@@ -271,7 +272,7 @@ def publish(endpoint, data, graph, user, password, protocol, graph_param, query_
         click.echo("\r" + line if tty else line, nl=not tty or done >= total, err=True)
 
     try:
-        report = do_publish(endpoint, data=data, graph=graph or DEFAULT_GRAPH, user=user, password=password,
+        report = do_publish(endpoint, data=data, graph=graph, user=user, password=password,
                             protocol=protocol, chunk_size=chunk_size, query_endpoint=query_endpoint,
                             graph_param=graph_param, append=append, timeout=timeout, progress=progress)
     except AdminKGError as exc:

@@ -19,7 +19,9 @@ from .query import Results
 DEFAULT_TIMEOUT = 60.0
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, timeout: float | None = None) -> str:
+    """What went wrong, in words: the HTTP status and the server's message, timed out (after
+    *timeout* s), or unreachable and why."""
     if isinstance(exc, urllib.error.HTTPError):
         body = ""
         try:
@@ -31,7 +33,7 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, urllib.error.URLError):
         exc = exc.reason if isinstance(exc.reason, BaseException) else exc
     if isinstance(exc, TimeoutError | socket.timeout):
-        return "timed out"
+        return "timed out" + (f" (after {timeout:g} s)" if timeout else "")
     if isinstance(exc, ConnectionRefusedError):
         return "unreachable (connection refused)"
     if isinstance(exc, socket.gaierror):
@@ -71,8 +73,7 @@ def select(url: str, text: str, *, timeout: float | None = None, default_graph: 
         message = " ".join(str(exc).split())[:400]
         raise EndpointError(f"{url}: the endpoint answered an error: {message}") from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = _reason(exc)
-        raise EndpointError(f"{url}: {reason}" + (f" (after {timeout:g} s)" if reason == "timed out" else "")) from exc
+        raise EndpointError(f"{url}: {_reason(exc, timeout)}") from exc
     if not isinstance(answer, dict) or "head" not in answer:
         raise EndpointError(f"{url}: the answer is not SPARQL JSON results")
     names = list(answer["head"].get("vars", []))
@@ -130,7 +131,7 @@ class Http:
                 params = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest)) if rest else {}
                 self._challenge = (scheme.lower(), params)
             except (urllib.error.URLError, OSError) as exc:
-                raise EndpointError(f"{self.url}: {_reason(exc)}") from exc
+                raise EndpointError(f"{self.url}: {_reason(exc, self.timeout)}") from exc
         scheme, params = self._challenge
         if scheme == "digest":
             value = self._digest.get_authorization(req, params)
@@ -163,10 +164,7 @@ class Http:
                                       "(wrong user or password?)")
                 error.status = 401
                 raise error from exc
-            reason = _reason(exc)
-            if reason == "timed out":
-                reason += f" (after {self.timeout:g} s)"
-            raise EndpointError(f"{url}: {reason}") from exc
+            raise EndpointError(f"{url}: {_reason(exc, self.timeout)}") from exc
         except ValueError as exc:  # urllib's Basic handler on an unexpected challenge
             raise EndpointError(f"{url}: authentication failed: {exc}") from exc
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from .endpoint import DEFAULT_TIMEOUT, Http, select, with_query
 from .errors import EndpointError, InputError
 from .namespaces import DEFAULT_BASE
+from .queries import sparql_iri
 
 DEFAULT_GRAPH = DEFAULT_BASE + "graph"
 DEFAULT_CHUNK = 10_000
@@ -133,6 +134,7 @@ def publish(endpoint: str, *, data: Path | None = None, files: list[Path] | None
     """
     if protocol not in PROTOCOLS:
         raise InputError(protocol, f"unknown protocol (known: {', '.join(PROTOCOLS)})")
+    graph_term = sparql_iri(graph)  # it goes into SPARQL Update and COUNT text
     start = time.monotonic()
     store = collect(data, files)
     total = len(store)
@@ -155,8 +157,8 @@ def publish(endpoint: str, *, data: Path | None = None, files: list[Path] | None
         if mode == "update":
             update = b""
             if first and not append:
-                update += f"DROP SILENT GRAPH <{graph}> ;\n".encode()
-            update += f"INSERT DATA {{ GRAPH <{graph}> {{\n".encode() + body + b"} }\n"
+                update += f"DROP SILENT GRAPH {graph_term} ;\n".encode()
+            update += f"INSERT DATA {{ GRAPH {graph_term} {{\n".encode() + body + b"} }\n"
             http.request("POST", endpoint, update, "application/sparql-update; charset=utf-8")
         first = False
         done += len(batch)
@@ -173,7 +175,7 @@ def count(http: Http, endpoint: str, graph: str, mode: str, query_endpoint: str 
           timeout: float) -> int | None:
     """Triples in the remote *graph*: by a SPARQL COUNT on *query_endpoint*, else by reading the
     graph back through the Graph Store Protocol, else by a COUNT on the Update endpoint."""
-    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} }}"
     if query_endpoint:
         rows = select(query_endpoint, text, timeout=timeout).rows
         return int(rows[0]["n"])

@@ -81,16 +81,21 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
+def sparql_iri(value: str) -> str:
+    """*value* as a SPARQL IRI term ``<…>``; :class:`InputError` when it is no valid absolute IRI."""
+    if not _IRI.fullmatch(value):
+        raise InputError(value, "not a valid IRI (spaces, quotes, braces or angle brackets are not allowed)")
+    return f"<{value}>"
+
+
 def sparql_term(value: str) -> str:
     """One value as a single SPARQL term: an integer, an IRI (``<…>``) when it is one, else a
     string literal with every quote, backslash and line break escaped, so whatever it holds
     (``"} ; DROP ALL #``) stays inside the literal."""
     if _INTEGER.fullmatch(value):
         return value
-    if _IRI.fullmatch(value):
-        return f"<{value}>"
-    if re.match(r"(?:https?|urn):", value):
-        raise InputError(value, "not a valid IRI (spaces, quotes, braces or angle brackets are not allowed)")
+    if re.match(r"(?:https?|urn|mailto|file):", value):
+        return sparql_iri(value)
     return '"' + "".join(_ESCAPES.get(ch, ch) for ch in value) + '"'
 
 

@@ -97,8 +97,8 @@ def term_json(term) -> dict:
 def normalise_term(term: dict | None):
     """A hashable form of a JSON results term that two engines agree on: blank node labels are
     dropped, numbers compare by value (``"2"^^xsd:int`` = ``"2"^^xsd:integer``), booleans by truth
-    (``"1"`` = ``"true"``), plain literals and ``xsd:string`` are one, ``typed-literal`` (older
-    servers) is ``literal``."""
+    (``"1"`` = ``"true"``). (Both back ends already write ``xsd:string`` as a plain literal and
+    ``typed-literal`` as ``literal``.)"""
     if term is None:
         return None
     kind = term.get("type")
@@ -114,8 +114,6 @@ def normalise_term(term: dict | None):
             return ("number", Decimal(term["value"]).normalize())
         except InvalidOperation:
             pass
-    if datatype == XSD + "string":
-        datatype = None
     return ("literal", term["value"], (term.get("xml:lang") or "").lower(), datatype)
 
 

@@ -68,6 +68,8 @@ class Server:
         return f"{self.base}/store"
 
     def wait_ready(self, seconds: float = 30.0) -> None:
+        """Return when the server answers a query; :class:`AdminKGError` (with its log) when it
+        exits or stays silent for *seconds*."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -79,7 +81,6 @@ class Server:
                     return
             except (urllib.error.URLError, OSError):
                 time.sleep(0.1)
-        self.stop()
         raise AdminKGError(f"the oxigraph server did not answer on {self.base} within {seconds:g} s")
 
     def stop(self) -> None:
@@ -111,27 +112,26 @@ def start(data: Path | None = None, *, port: int = 0, timeout: float = 60.0, wri
     from .store import build_store, turtle_files, with_reference
 
     tmp = tempfile.TemporaryDirectory(prefix="adminkg-serve-")  # the server's log, a loaded store
-    if data is not None and (Path(data) / "store").is_dir():
-        location = Path(data) / "store"
-    else:
-        location = Path(tmp.name) / "store"
-        if data is not None:
-            try:
-                build_store(location, with_reference(turtle_files(data)))
-            except BaseException:
-                tmp.cleanup()
-                raise
-        elif not writable:
-            tmp.cleanup()
-            raise AdminKGError("nothing to serve: give --data, or --writable for an empty store")
+    try:
+        if data is not None and (Path(data) / "store").is_dir():
+            location = Path(data) / "store"
         else:
-            location.mkdir(parents=True)
-    port = port or free_port()
-    command = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(location),
-               "--bind", f"{HOST}:{port}", "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))]
-    log = Path(tmp.name) / "oxigraph.log"
-    with open(log, "wb") as err:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+            location = Path(tmp.name) / "store"
+            if data is not None:
+                build_store(location, with_reference(turtle_files(data)))
+            elif writable:
+                location.mkdir()
+            else:
+                raise AdminKGError("nothing to serve: give --data, or --writable for an empty store")
+        port = port or free_port()
+        command = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(location),
+                   "--bind", f"{HOST}:{port}", "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))]
+        log = Path(tmp.name) / "oxigraph.log"
+        with open(log, "wb") as err:
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+    except BaseException:
+        tmp.cleanup()
+        raise
     server = Server(process, port, writable, location, log, tmp)
     try:
         server.wait_ready()

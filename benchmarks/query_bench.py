@@ -50,6 +50,7 @@ if (Path(__file__).resolve().parents[1] / "adminkg").is_dir():
 
 from adminkg import paths  # noqa: E402
 from adminkg.queries import bind, library  # noqa: E402
+from adminkg.store import memory_store, with_reference  # noqa: E402
 
 GENERATOR = "query_bench/1"  # part of the cache key: change it when the replication changes
 CASES_TTL = paths.DATA_TTL_DIR / "cases.ttl"
@@ -63,10 +64,7 @@ _FILE = re.compile(r'(<https://w3id\.org/adminkg/ontology#fileName> ")')
 
 def ntriples(files: list[Path]) -> str:
     """The Turtle *files* as one N-Triples text (one triple a line)."""
-    store = ox.Store()
-    for f in files:
-        store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE)
-    return ox.serialize(store, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return ox.serialize(memory_store(files), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
 def replica(base: str, i: int) -> str:
@@ -92,7 +90,7 @@ def replica(base: str, i: int) -> str:
 
 def generate(target: int, out: Path | None) -> tuple[Path, int, int]:
     """Write (or reuse) the benchmark graph; its path, triple count and number of replicas."""
-    extra = [*paths.ontology_files(), paths.GAZETTEER_TTL]
+    extra = with_reference([])
     key = hashlib.sha256(f"{GENERATOR} {target}".encode())
     for f in [CASES_TTL, *extra]:
         key.update(f.read_bytes())

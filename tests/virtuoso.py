@@ -18,13 +18,14 @@ import atexit
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from adminkg.serve import free_port
 
 SERVER = "virtuoso-t"
 ISQL = "isql-vt"
@@ -33,13 +34,6 @@ ISQL = "isql-vt"
 def virtuoso_available() -> bool:
     """True when the server and its isql client are on PATH (``make sysdeps`` installs them)."""
     return shutil.which(SERVER) is not None and shutil.which(ISQL) is not None
-
-
-def free_port() -> int:
-    """A loopback TCP port that nothing listens on now (bound to port 0, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ini_settings(db: Path, sql_port: int, http_port: int, buffers: int) -> dict[str, dict[str, str]]:
