@@ -76,3 +76,18 @@ class CaseRecord:
     problems: list[tuple[Span, URIRef | None]] = field(default_factory=list)       # (span, policy domain)
     interventions: list[Span] = field(default_factory=list)
     domains: list[URIRef] = field(default_factory=list)
+    # The model's probability for each decision behind this record (see ``confidence_key``):
+    # "case" (a case at all, with this title), "agency" (this lead agency), and one key per fact.
+    # A record from a curated table has none: a person stated it.
+    confidence: dict[str, float] = field(default_factory=dict)
+
+    def confidence_of(self, kind: str, value: str = "") -> float | None:
+        """The probability of one decision: ``confidence_of("case")``, ``("agency")``,
+        ``("department", name)``, ``("technology", code)``, ``("partner", name)``,
+        ``("beneficiary", surface)``, ``("award", str(index))``, ``("metric", str(index))``."""
+        return self.confidence.get(confidence_key(kind, value))
+
+
+def confidence_key(kind: str, value: str = "") -> str:
+    """The key of one decision in :attr:`CaseRecord.confidence`: ``kind`` or ``kind:value``."""
+    return f"{kind}:{value}" if value else kind

@@ -110,7 +110,9 @@ def test_republish_replaces_the_graph(server, published, embedded):
     from adminkg.publish import publish
 
     report = publish(server.store_url, chunk_size=25_000)
-    assert report.protocol == "gsp" and report.remote_triples == len(embedded) and report.chunks == 3
+    # chunks of at most 25,000 triples, a few more where a blank node's triples stay together
+    least = -(-len(embedded) // 25_000)
+    assert report.protocol == "gsp" and report.remote_triples == len(embedded) and least <= report.chunks <= least + 1
 
 
 def test_publish_falls_back_to_sparql_update(server, embedded):

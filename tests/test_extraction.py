@@ -1,4 +1,4 @@
-"""Extraction quality on the dev set (../shared/corpus, 167 documents, 677 hand-annotated cases),
+"""Extraction quality on the dev set (../shared/corpus, 321 documents, 1,124 hand-annotated cases),
 scored by ../shared/tools/score_extraction.py exactly as the acceptance check runs it; and the
 published graph data/ttl/cases.ttl checked against the documents it cites."""
 from __future__ import annotations
@@ -22,7 +22,12 @@ TARGETS = {"cases": 0.85, "agency": 0.90, "technologies": 0.80, "departments": 0
            "partners": 0.70, "beneficiaries": 0.60}
 # Known gaps as data: fields still below target, with the floor the extractor must not fall under
 # (the score measured when the gap was recorded, minus a little) and why.
-KNOWN_GAPS: dict[str, tuple[float, str]] = {}
+_GROWN = "the corpus grew to 321 documents; the rules were written on the first 167 (issue 10)"
+KNOWN_GAPS: dict[str, tuple[float, str]] = {
+    "cases": (0.76, _GROWN), "agency": (0.77, _GROWN), "technologies": (0.63, _GROWN),
+    "departments": (0.66, _GROWN), "awards": (0.62, _GROWN), "partners": (0.40, _GROWN),
+    "beneficiaries": (0.54, _GROWN),
+}
 
 
 @pytest.fixture(scope="module")

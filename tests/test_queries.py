@@ -1,5 +1,7 @@
-"""The query library (queries/*.rq) on the published graph data/ttl: every query has its header
-and runs; named research queries give real answers; parameters are bound safely."""
+"""The query library (queries/*.rq) on a frozen extraction (tests/fixtures/graph: data/ttl/cases.ttl
+as built from the first 167 documents): every query has its header and runs; named research queries
+give real answers; parameters are bound safely. The graph is frozen so that improving the extractor
+does not move the known answers these tests check."""
 from __future__ import annotations
 
 import functools
@@ -14,12 +16,12 @@ from adminkg.store import open_store
 
 from .conftest import run_cli
 
-DATA = paths.DATA_TTL_DIR
+DATA = paths.ROOT / "tests" / "fixtures" / "graph"
 
 
 @functools.cache
 def published_store():
-    """data/ttl with the ontology and gazetteer, loaded once for the module (queries only read)."""
+    """The frozen graph with the ontology and gazetteer, loaded once for the module (queries only read)."""
     return open_store(DATA)
 
 
@@ -197,7 +199,7 @@ case:t8 a akg:InnovationCase ; akg:leadAgency agency:44 ; akg:partner agency:44 
 
 
 def test_agency_pairs_shared_partner_and_both_directions(tmp_path):
-    """data/ttl has no partner shared by two lead agencies: a small graph exercises that branch, and
+    """The frozen graph has no partner shared by two lead agencies: a small graph exercises that branch, and
     a joint case told in both directions (A partners B, B partners A) is one pair; an agency named as
     its own partner (t8) pairs with nobody."""
     (tmp_path / "pairs.ttl").write_text(AGENCY_PAIRS_FIXTURE, encoding="utf-8")
