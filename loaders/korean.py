@@ -35,6 +35,9 @@ from adminkg.namespaces import AKG, ORG
 from adminkg.resolve import Gazetteer, normalise
 
 from .documents import Document
+from .features import case_features
+from .generate import propose
+from .model import Model
 from .records import AwardRecord, CaseRecord, MetricRecord, OrgRef, Span
 
 LEXICON_FILE = Path(__file__).parent / "lexicon" / "korean.toml"
@@ -87,6 +90,7 @@ class Candidate:
     departments: list[tuple[str, Span]] = field(default_factory=list)
     scope: list[tuple[int, int]] = field(default_factory=list)
     origin: str = ""
+    confidence: float | None = None       # the model's probability that this is a case
 
 
 class Lexicon:
@@ -294,8 +298,13 @@ class Lexicon:
 class KoreanExtractor:
     """Extract cases from one document (see the module docstring for the passes)."""
 
-    def __init__(self, lexicon: Lexicon | None = None):
+    def __init__(self, lexicon: Lexicon | None = None, model: Model | None = None, *, observe=None):
+        """``model`` decides (a :class:`loaders.model.Model`; None: the rules alone decide).
+        ``observe(kind, doc, item, features)``, for training, sees every candidate with its
+        features and keeps them all."""
         self.lex = lexicon or Lexicon()
+        self.model = model
+        self.observe = observe
         self.cfg = self.lex.data
         self.grammar = {k: set(v) if isinstance(v, str) else v for k, v in self.cfg["grammar"].items()}
         self._fullest: dict[URIRef, str] = {}  # fullest_forms of the document being read
@@ -328,8 +337,17 @@ class KoreanExtractor:
     def find_orgs(self, text: str, on: date | None) -> list[OrgRef]:
         found: list[OrgRef] = []
         taken = [False] * (len(text) + 1)
+        # a body named after its place (여수시도시관리공단, 경기도교육청): the whole name, not the place
+        named_after = {}
+        for pattern, _cls, _sector in self.lex.form_patterns:
+            for m in pattern.finditer(text):
+                named_after.setdefault(m.start(), m.end())
         for m in self.lex.org_pattern.finditer(text):
             label = m.group()
+            if named_after.get(m.start(), 0) > m.end() and not self.lex.gazetteer.lookup(
+                text[m.start() : named_after[m.start()]], on
+            ):
+                continue
             before = text[m.start() - 1] if m.start() else " "
             after = text[m.end()] if m.end() < len(text) else " "
             if len(normalise(label)) <= 3 and HANGUL.match(before):
@@ -1159,6 +1177,8 @@ class KoreanExtractor:
                     kept[kept.index(twin)] = twin = cand
                     continue
                 twin.scope += cand.scope
+                if cand.confidence is not None:
+                    twin.confidence = max(twin.confidence or 0.0, cand.confidence)
                 twin.departments += [d for d in cand.departments if d not in twin.departments]
                 twin.place = twin.place if twin.place is not None else cand.place  # a table row's place
                 generic = twin.grade_span is not None and re.fullmatch(
@@ -1947,6 +1967,9 @@ class KoreanExtractor:
         self._fullest = self.fullest_forms(orgs)
         main = self.main_agency(orgs, text, doc, on)
         cands = self.candidates(doc, sents, orgs)
+        n_rule = len(cands)
+        if self.model is not None or self.observe is not None:
+            cands += self.proposals(text, sents, cands, orgs)
         for cand in cands:
             self.assign_agency(cand, orgs, main, text)
             near_start = cand.span.start - 12 if cand.span else cand.sentence.start
@@ -1960,6 +1983,7 @@ class KoreanExtractor:
             if pm and cand.origin != "card" and not re.search(self.cfg["awards"]["place_not_after"] + pm.group(), near):
                 cand.place = int(pm.group(1))
         cands = [c for c in cands if c.agency is not None]
+        cands = self.decide_cases(doc, cands, n_rule)
         cands = self.merge(sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start), main)
         if not cands and main is not None and self.worth_a_case(text):
             cand = self.document_case(text, sents, main)
@@ -2060,12 +2084,60 @@ class KoreanExtractor:
                 interventions=interventions,
                 awards=self.awards(doc, sents, cand, tiers, contest, organizer, on),
             )
+            if cand.confidence is not None:
+                rec.confidence["case"] = round(cand.confidence, 4)
             if rec.awards and rec.awards[0].year:
                 rec.year = rec.awards[0].year
             elif on is not None:
                 rec.year = on.year
             records.append(rec)
         return records
+
+    def proposals(
+        self, text: str, sents: list[Sentence], cands: list[Candidate], orgs: list[OrgRef]
+    ) -> list[Candidate]:
+        """Name-shaped spans the rules did not propose (``loaders.generate``), as candidates."""
+        cfg = dict(self.cfg["generate"], quotes=self.cfg["cases"]["quotes"] | self.cfg["generate"]["more_quotes"])
+        taken = {(c.span.start, c.span.end) for c in cands if c.span is not None}
+        titles = {c.title for c in cands}
+        out = []
+        bodies = [(o.span.start, o.span.end) for o in orgs if o.span is not None]
+        for p in propose(text, cfg, bodies):
+            if (p.start, p.end) in taken:
+                continue
+            sentence = next((x for x in sents if x.start <= p.start < x.end), None)
+            if sentence is None:
+                continue
+            title = self.clean_title(p.text(text))
+            if title and title not in titles:
+                out.append(Candidate(title, Span(p.start, p.end, p.text(text)), sentence, origin=p.origin))
+        return out
+
+    def decide_cases(self, doc: Document, cands: list[Candidate], n_rule: int) -> list[Candidate]:
+        """Which candidates are cases: the model's decision (its probability kept), or the rules'
+        (every candidate they proposed) when there is no model."""
+        if self.model is None and self.observe is None:
+            return cands
+        kept = []
+        ruled = [(c.span.start, c.span.end) for c in cands[:n_rule] if c.span is not None]
+        for i, cand in enumerate(cands):
+            overlaps = i >= n_rule and cand.span is not None and any(
+                a < cand.span.end and cand.span.start < b for a, b in ruled
+            )
+            feats = case_features(self, doc.text, cand, n_rule=n_rule, rule=i < n_rule, overlaps=overlaps)
+            if self.observe is not None:
+                self.observe("case", doc, cand, feats)
+                kept.append(cand)
+                continue
+            p = self.model.probability("case", feats)
+            if p is None:  # a model without this decision: the rules' candidates stand
+                if i < n_rule:
+                    kept.append(cand)
+                continue
+            cand.confidence = p
+            if self.model.accepts("case", p):
+                kept.append(cand)
+        return kept
 
     def document_case(self, text: str, sents: list[Sentence], main: OrgRef) -> Candidate | None:
         """A document about one practice that no list or award phrase names: its first quoted

@@ -1,0 +1,114 @@
+"""The learned decisions: one logistic-regression model per decision, stored as JSON data.
+
+A model maps a list of string features (``origin=quote``, ``tail=서비스`` …) to a probability.
+Training (:func:`fit`) is plain Python with a fixed example order and fixed arithmetic, so the same
+examples give the same weights on every machine; weights are rounded when saved, so the file is
+byte-identical too. Nothing here knows Korean or cases: the features come from ``loaders.features``
+and the examples from ``loaders.learn``.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).parent / "models" / "extraction.json"
+FORMAT = "adminkg-logistic/1"
+
+
+@dataclass
+class Logistic:
+    """P(yes | features) = sigmoid(bias + sum of the features' weights); unknown features weigh 0."""
+
+    weights: dict[str, float] = field(default_factory=dict)
+    bias: float = 0.0
+    threshold: float = 0.5
+
+    def probability(self, features: list[str]) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def as_dict(self) -> dict:
+        return {
+            "bias": round(self.bias, 6),
+            "threshold": round(self.threshold, 4),
+            "weights": {k: round(v, 6) for k, v in sorted(self.weights.items()) if round(v, 6) != 0.0},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Logistic:
+        return cls(weights=dict(data["weights"]), bias=float(data["bias"]), threshold=float(data["threshold"]))
+
+
+@dataclass
+class Model:
+    """The decisions of one extraction model, by name (``case``, ``agency``, ``technology`` …)."""
+
+    decisions: dict[str, Logistic] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    def probability(self, decision: str, features: list[str]) -> float | None:
+        """The probability of a decision, or None when the model has no such decision."""
+        m = self.decisions.get(decision)
+        return None if m is None else m.probability(features)
+
+    def accepts(self, decision: str, p: float) -> bool:
+        m = self.decisions.get(decision)
+        return m is None or p >= m.threshold
+
+    def dumps(self) -> str:
+        data = {
+            "format": FORMAT,
+            "meta": self.meta,
+            "decisions": {k: v.as_dict() for k, v in sorted(self.decisions.items())},
+        }
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def loads(cls, text: str, *, source: str = "model") -> Model:
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            raise ValueError(f"{source}: not an adminkg model (format {data.get('format')!r}, expected {FORMAT!r})")
+        return cls({k: Logistic.from_dict(v) for k, v in data["decisions"].items()}, data.get("meta", {}))
+
+    @classmethod
+    def load(cls, path: Path | str = MODEL_FILE) -> Model:
+        path = Path(path)
+        return cls.loads(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def fit(examples: list[tuple[list[str], int]], *, l2: float = 1.0, epochs: int = 60, rate: float = 0.2,
+        min_count: int = 2) -> Logistic:
+    """L2-regularised logistic regression by AdaGrad over the examples in their given order.
+
+    Features seen fewer than ``min_count`` times are left out (they would only memorise one
+    document). Deterministic: no shuffling, no threads, Python floats only.
+    """
+    counts: dict[str, int] = {}
+    for feats, _ in examples:
+        for f in set(feats):
+            counts[f] = counts.get(f, 0) + 1
+    keep = {f for f, n in counts.items() if n >= min_count}
+    data = [(sorted(set(f for f in feats if f in keep)), y) for feats, y in examples]
+    w: dict[str, float] = dict.fromkeys(sorted(keep), 0.0)
+    g2: dict[str, float] = dict.fromkeys(w, 1e-8)
+    pos = sum(y for _, y in data)
+    b = math.log((pos + 1) / (len(data) - pos + 1)) if data else 0.0
+    gb2 = 1e-8
+    n = max(1, len(data))
+    decay = l2 / n
+    for _ in range(epochs):
+        for feats, y in data:
+            z = b + sum(w[f] for f in feats)
+            p = 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+            err = p - y
+            gb2 += err * err
+            b -= rate * err / math.sqrt(gb2)
+            for f in feats:
+                g = err + decay * w[f] * n / max(1, counts[f])
+                g2[f] += g * g
+                w[f] -= rate * g / math.sqrt(g2[f])
+    return Logistic(weights=w, bias=b)
