@@ -89,7 +89,7 @@ class BuildReport:
 
 
 class Emitter:
-    """Turns :class:`loaders.records.CaseRecord` s into triples."""
+    """Turns :class:`adminkg.loaders.records.CaseRecord` s into triples."""
 
     def __init__(self, base: str = DEFAULT_BASE, *, with_text: bool = False, vocab: Graph | None = None):
         self.mint = Minter(base)
@@ -330,7 +330,7 @@ class Emitter:
 def load_corpus(roots: list[Path], *, max_bytes: int | None = None, progress=None):
     """Yield (Document, None) or (None, InputError) for every document under *roots*, with the
     manifest's url/title/publisher/date applied."""
-    from loaders.documents import MAX_BYTES, find_documents, read_document, read_manifests
+    from .loaders.documents import MAX_BYTES, find_documents, read_document, read_manifests
 
     manifests, errors = read_manifests(roots)
     for err in errors:
@@ -365,8 +365,8 @@ def build(
 
     A document that cannot be read is reported and skipped; the others are still built.
     """
-    from loaders.korean import KoreanExtractor
-    from loaders.tabular import read_table
+    from .loaders.korean import KoreanExtractor
+    from .loaders.tabular import read_table
 
     started = time.perf_counter()
     roots = [Path(r) for r in roots]

@@ -25,6 +25,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 # Vocabulary schemes (fixed: part of the published vocabulary, not of the instance data).
 VOCAB = Namespace("https://w3id.org/adminkg/vocab/")
 TECH = Namespace(VOCAB + "technology/")
+TECH_SCHEME = URIRef(VOCAB + "technology")  # the skos:ConceptScheme of the TECH concepts
 ATYPE = Namespace(VOCAB + "agency-type/")
 
 PREFIXES = {

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from adminkg.build import build
-from loaders.documents import find_documents, read_document
+from adminkg.loaders.documents import find_documents, read_document
 
 
 def main() -> None:

@@ -114,7 +114,7 @@ def read_table(path: Path, lexicon) -> list[CaseRecord]:
 def _tech_labels(vocab):
     from rdflib.namespace import SKOS
 
-    from .korean import TECH_SCHEME
+    from adminkg.namespaces import TECH_SCHEME
 
     for concept in vocab.subjects(SKOS.inScheme, TECH_SCHEME):
         code = str(vocab.value(concept, SKOS.notation))

@@ -14,8 +14,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from adminkg.build import build
 from adminkg.errors import InputError
+from adminkg.loaders.documents import read_document
 from adminkg.namespaces import AKG, OA, SCHEMA
-from loaders.documents import read_document
 
 from .conftest import ROOT, run_cli
 
