@@ -15,10 +15,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.align import agency_key, squash, title_equal
-from loaders.model import Model, fit
-
 from .errors import InputError
+from .loaders.align import agency_key, squash, title_equal
+from .loaders.model import Model, fit
 
 # The decisions the model learns, with their fitting options.
 DECISIONS = {"case": {"l2": 1.0}}
@@ -66,7 +65,7 @@ def label_case(item, gold: list[dict]) -> int:
 
 def collect(docs: list[AnnotatedDocument], lexicon=None, progress=None) -> None:
     """Fill each document's examples: the extractor's candidates, features and labels."""
-    from loaders.korean import KoreanExtractor, Lexicon
+    from .loaders.korean import KoreanExtractor, Lexicon
 
     seen: list[tuple[str, object, list[str]]] = []
     extractor = KoreanExtractor(
@@ -134,9 +133,8 @@ def folds(docs: list[AnnotatedDocument], k: int) -> list[int]:
 
 def predict_rows(docs: list[AnnotatedDocument], models: list[Model], fold_of: list[int], lexicon=None) -> list[dict]:
     """The `cases` query rows of *docs*, each document extracted with the model of its fold."""
-    from loaders.korean import KoreanExtractor, Lexicon
-
     from .build import Emitter
+    from .loaders.korean import KoreanExtractor, Lexicon
     from .namespaces import DEFAULT_BASE
     from .query import run
     from .store import memory_store, with_reference

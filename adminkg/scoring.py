@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.align import agency_key, contest_equal, dice, grade_equal, loose_equal, title_equal
+from .loaders.align import agency_key, contest_equal, dice, grade_equal, loose_equal, title_equal
 
 FIELDS = ("cases", "agency", "titles", "departments", "technologies", "partners", "beneficiaries", "awards",
           "grades", "contests")
