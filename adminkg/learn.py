@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .loaders.align import agency_key, squash, title_equal
+from .loaders.align import agency_key, dice, squash, title_equal
 from .loaders.model import Model, fit
 
 # The decisions the model learns, with their fitting options.
-DECISIONS = {"case": {"l2": 1.0}}
+DECISIONS = {"case": {"l2": 1.0}, "agency": {"l2": 1.0}}
 
 
 @dataclass
@@ -63,6 +63,15 @@ def label_case(item, gold: list[dict]) -> int:
     return int(any(not g.get("title") and agency_key(g.get("agency", "")) == key for g in gold))
 
 
+def label_agency(cand, body, gold: list[dict]) -> int | None:
+    """A body leads a titled candidate when the gold case with that title has it as agency; no
+    label when no gold case has the title (the candidate is no case)."""
+    best = max((g for g in gold if g.get("title")), key=lambda g: dice(cand.title, g["title"]), default=None)
+    if best is None or not title_equal(cand.title, best["title"]):
+        return None
+    return int(agency_key(body.name) == agency_key(best.get("agency", "")))
+
+
 def collect(docs: list[AnnotatedDocument], lexicon=None, progress=None) -> None:
     """Fill each document's examples: the extractor's candidates, features and labels."""
     from .loaders.korean import KoreanExtractor, Lexicon
@@ -74,7 +83,12 @@ def collect(docs: list[AnnotatedDocument], lexicon=None, progress=None) -> None:
     for i, ad in enumerate(docs):
         seen.clear()
         extractor.extract(ad.doc)
-        ad.examples = [(kind, feats, label_case(item, ad.gold)) for kind, item, feats in seen if kind == "case"]
+        ad.examples = []
+        for kind, item, feats in seen:
+            if kind == "case":
+                ad.examples.append((kind, feats, label_case(item, ad.gold)))
+            elif kind == "agency" and (label := label_agency(*item, ad.gold)) is not None:
+                ad.examples.append((kind, feats, label))
         if progress:
             progress(i + 1, len(docs))
 

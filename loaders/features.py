@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from rdflib.namespace import RDF
+
 HANGUL = re.compile(r"[가-힣]")
 
 
@@ -100,3 +102,70 @@ def case_features(ex, text: str, cand, *, n_rule: int, rule: bool, overlaps: boo
     if cand.grade:
         f.append("has_grade")
     return f
+
+
+def agency_features(ex, text: str, cand, body, mentions: list, *, chosen: bool, main: bool) -> list[str]:
+    """Does ``body`` lead the case ``cand``? ``mentions`` are the body's mentions in the document
+    (OrgRefs with spans), ``chosen`` whether the rules chose it, ``main`` whether it is the body
+    the document is about."""
+    cfg = ex.cfg
+    at = cand.span.start if cand.span is not None else cand.sentence.start
+    end = cand.span.end if cand.span is not None else cand.sentence.end
+    f = [f"chosen={chosen}", f"main={main}", f"o={cand.origin}|chosen={chosen}", f"o={cand.origin}|main={main}"]
+    if body.iri is not None:
+        kinds = [str(t).rsplit("#", 1)[-1] for t in ex.lex.gaz_graph.objects(body.iri, RDF.type)]
+        kind = next((k for k in sorted(kinds) if k not in ("PublicAgency", "FormalOrganization")), "gaz")
+    else:
+        kind = body.cls
+    f.append(f"kind={kind}")
+    f.append(f"mentions={_bin(len(mentions), (2, 3, 5, 9))}")
+    spans = [m.span for m in mentions if m.span is not None]
+    if not spans:
+        f.append("not_mentioned")
+        return f
+    if min(s.start for s in spans) < 200:
+        f.append("early")
+    if any(s.start < (text.find("\n") if "\n" in text else len(text)) for s in spans):
+        f.append("in_headline")
+    before = [at - s.end for s in spans if s.end <= at]
+    after = [s.start - end for s in spans if s.start >= end]
+    inside = any(at <= s.start < end for s in spans)
+    if inside:
+        f.append("in_title")
+    gap_b = min(before) if before else None
+    gap_a = min(after) if after else None
+    f.append(f"before={_bin(gap_b, (3, 13, 40, 120, 400)) if gap_b is not None else 'none'}")
+    f.append(f"after={_bin(gap_a, (3, 13, 40, 120, 400)) if gap_a is not None else 'none'}")
+    f.append(f"o={cand.origin}|before={_bin(gap_b, (13, 120)) if gap_b is not None else 'none'}")
+    sent = cand.sentence
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    line_end = len(text) if line_end < 0 else line_end
+    if any(sent.start <= s.start < sent.end for s in spans):
+        f.append("same_sentence")
+    if any(line_start <= s.start < line_end for s in spans):
+        f.append("same_line")
+    nearest = None
+    for s in spans:
+        d = min(abs(s.start - end), abs(at - s.end))
+        if nearest is None or d < nearest[0]:
+            nearest = (d, s)
+    s = nearest[1]
+    follow = text[s.end : s.end + 2]
+    f.append(f"follow={follow[:1] if follow[:1] in '의은는이가과와(' else 'x'}")
+    prev = text[max(0, s.start - 1) : s.start]
+    f.append(f"prev={prev if prev in '(▲△◇○■-' else 'x'}")
+    if re.match(cfg["agency"]["dateline"], text[max(0, s.start - 1) : s.end + 12]):
+        f.append("dateline")
+    if any(w in text[s.end : s.end + 12] for w in cfg["orgs"]["organiser_words"]):
+        f.append("organiser")
+    if not ex.is_actor(OrgLike(s), text):
+        f.append("place_phrase")
+    return f
+
+
+class OrgLike:
+    """A span standing for an OrgRef where a rule predicate asks for one."""
+
+    def __init__(self, span):
+        self.span = span

@@ -35,7 +35,7 @@ from adminkg.namespaces import AKG, ORG
 from adminkg.resolve import Gazetteer, normalise
 
 from .documents import Document
-from .features import case_features
+from .features import agency_features, case_features
 from .generate import propose
 from .model import Model
 from .records import AwardRecord, CaseRecord, MetricRecord, OrgRef, Span
@@ -91,6 +91,7 @@ class Candidate:
     scope: list[tuple[int, int]] = field(default_factory=list)
     origin: str = ""
     confidence: float | None = None       # the model's probability that this is a case
+    agency_confidence: float | None = None  # … and that its agency leads it
 
 
 class Lexicon:
@@ -1984,6 +1985,7 @@ class KoreanExtractor:
                 cand.place = int(pm.group(1))
         cands = [c for c in cands if c.agency is not None]
         cands = self.decide_cases(doc, cands, n_rule)
+        self.decide_agencies(doc, cands, orgs, main)
         cands = self.merge(sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start), main)
         if not cands and main is not None and self.worth_a_case(text):
             cand = self.document_case(text, sents, main)
@@ -2086,6 +2088,8 @@ class KoreanExtractor:
             )
             if cand.confidence is not None:
                 rec.confidence["case"] = round(cand.confidence, 4)
+            if cand.agency_confidence is not None:
+                rec.confidence["agency"] = round(cand.agency_confidence, 4)
             if rec.awards and rec.awards[0].year:
                 rec.year = rec.awards[0].year
             elif on is not None:
@@ -2138,6 +2142,41 @@ class KoreanExtractor:
             if self.model.accepts("case", p):
                 kept.append(cand)
         return kept
+
+    def decide_agencies(self, doc: Document, cands: list[Candidate], orgs: list[OrgRef], main: OrgRef | None) -> None:
+        """Which body leads each titled case: the model ranks every body of the document that can
+        lead one (the rules' choice is one of its features); without a model the rules' choice stays."""
+        deciding = self.model is not None and "agency" in self.model.decisions
+        if not deciding and self.observe is None:
+            return
+        bodies: dict[str, tuple[OrgRef, list[OrgRef]]] = {}
+        for o in orgs:
+            a = self.as_agency(o)
+            if not self.is_agency(a):
+                continue
+            key = str(a.iri) if a.iri is not None else a.name
+            bodies.setdefault(key, (a, []))[1].append(o)
+        main_key = (str(main.iri) if main.iri is not None else main.name) if main is not None else None
+        for cand in cands:
+            if not cand.title or cand.agency is None:
+                continue
+            chosen = str(cand.agency.iri) if cand.agency.iri is not None else cand.agency.name
+            options = dict(bodies)
+            options.setdefault(chosen, (cand.agency, []))
+            scored = []
+            for key, (body, mentions) in sorted(options.items()):
+                feats = agency_features(
+                    self, doc.text, cand, body, mentions, chosen=key == chosen, main=key == main_key
+                )
+                if self.observe is not None:
+                    self.observe("agency", doc, (cand, body), feats)
+                    continue
+                scored.append((self.model.probability("agency", feats), key, body))
+            if scored:
+                p, key, body = max(scored, key=lambda x: (x[0], x[1] == chosen))
+                if key != chosen:
+                    cand.agency = OrgRef(name=body.name, iri=body.iri, cls=body.cls, sector=body.sector, span=body.span)
+                cand.agency_confidence = p
 
     def document_case(self, text: str, sents: list[Sentence], main: OrgRef) -> Candidate | None:
         """A document about one practice that no list or award phrase names: its first quoted
