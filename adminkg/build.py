@@ -9,7 +9,12 @@ Emission rules:
 * every extracted fact carries an ``akg:Evidence`` annotation: the document and the span
   (``oa:TextPositionSelector``; ``oa:TextQuoteSelector`` for names, numbers and codes). Whole
   sentences (problem, intervention statements) are published as spans only; ``with_text=True``
-  adds the sentences for local use.
+  adds the sentences for local use;
+* where the record holds the model's probability for a fact (``CaseRecord.confidence``), the
+  fact's evidence carries it as ``akg:confidence`` (an ``xsd:decimal`` rounded to 3 places): the
+  case's own on the evidence of its title, the lead agency's on that of ``akg:leadAgency``, an
+  award's on an evidence of ``akg:award`` (written only then), a metric's on that of its value.
+  ``build(min_confidence=P)`` leaves out the facts below P first (:mod:`loaders.confidence`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -73,6 +79,8 @@ class BuildReport:
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     characters: int = 0
+    min_confidence: float = 0.0
+    dropped: Counter = field(default_factory=Counter)   # facts left out below min_confidence, per kind
 
     def as_dict(self) -> dict:
         return {
@@ -80,6 +88,8 @@ class BuildReport:
             "cases": self.cases,
             "case_source_pairs": self.case_rows,
             "facts": dict(sorted(self.facts.items())),
+            "min_confidence": self.min_confidence,
+            "dropped_below_min_confidence": dict(sorted(self.dropped.items())),
             "failed": [{"file": f, "error": e} for f, e in self.failed],
             "notes": [{"file": f, "note": n} for f, n in self.notes],
             "outputs": self.outputs,
@@ -133,12 +143,20 @@ class Emitter:
             g.add((node, SCHEMA.url, Literal(doc.url, datatype=XSD.anyURI)))
         return node
 
-    def evidence(self, subject: URIRef, prop: URIRef, value, doc_node: URIRef, span, *, quote: bool = True) -> None:
-        if span is None:
+    def evidence(self, subject: URIRef, prop: URIRef, value, doc_node: URIRef, span, *, quote: bool = True,
+                 confidence: float | None = None, written: str = "") -> None:
+        """The fact's evidence: its span in the document, and the model's *confidence* if given.
+
+        A fact without a span has no evidence, unless it has a confidence and *written* (its text
+        as the document writes it: a title, a unit's or a recognised body's name, a beneficiary
+        as written, a contest's name): then the evidence quotes that text without a position.
+        """
+        if span is None and (confidence is None or not written):
             return
         g = self.g
-        ev = self.mint.iri("evidence", _h(subject, prop, value, doc_node, span.start, span.end))
-        target, pos = URIRef(f"{ev}#target"), URIRef(f"{ev}#position")
+        where = (span.start, span.end) if span is not None else ("quote", written)
+        ev = self.mint.iri("evidence", _h(subject, prop, value, doc_node, *where))
+        target = URIRef(f"{ev}#target")
         g.add((ev, RDF.type, AKG.Evidence))
         g.add((ev, OA.motivatedBy, OA.identifying))
         g.add((ev, OA.hasBody, subject))
@@ -148,16 +166,29 @@ class Emitter:
         g.add((ev, OA.hasTarget, target))
         g.add((target, RDF.type, OA.SpecificResource))
         g.add((target, OA.hasSource, doc_node))
-        g.add((target, OA.hasSelector, pos))
-        g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-        g.add((pos, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
-        if quote or self.with_text:
+        if span is not None:
+            pos = URIRef(f"{ev}#position")
+            g.add((target, OA.hasSelector, pos))
+            g.add((pos, RDF.type, OA.TextPositionSelector))
+            g.add((pos, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
+            g.add((pos, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+        if quote or self.with_text or span is None:
             q = URIRef(f"{ev}#quote")
             g.add((target, OA.hasSelector, q))
             g.add((q, RDF.type, OA.TextQuoteSelector))
-            g.add((q, OA.exact, Literal(span.text)))
+            g.add((q, OA.exact, Literal(span.text if span is not None else written)))
+        if confidence is not None:
+            self.confidence(ev, confidence)
         self.report.facts[prop.split("#")[-1]] += 1
+
+    def confidence(self, ev: URIRef, probability: float) -> None:
+        """``akg:confidence`` of *ev*, 3 decimals. The same fact at the same span told by two
+        records is one evidence node: it keeps the higher of their confidences."""
+        value = Decimal(probability).quantize(Decimal("0.001"))
+        old = self.g.value(ev, AKG.confidence)
+        if old is not None and old.toPython() >= value:
+            return
+        self.g.set((ev, AKG.confidence, Literal(value, datatype=XSD.decimal)))
 
     # -- organisations -------------------------------------------------------------------
     def org(self, ref) -> URIRef:
@@ -214,19 +245,24 @@ class Emitter:
                 g.add((case, AKG.year, Literal(rec.year)))
             self.report.cases += 1
         self.report.case_rows += 1
-        self.evidence(case, DCTERMS.title, rec.title, doc_node, rec.title_span)
-        self.evidence(case, AKG.leadAgency, agency, doc_node, rec.agency.span)
+        conf = rec.confidence_of
+        self.evidence(case, DCTERMS.title, rec.title, doc_node, rec.title_span, confidence=conf("case"),
+                      written=rec.title)
+        self.evidence(case, AKG.leadAgency, agency, doc_node, rec.agency.span, confidence=conf("agency"),
+                      written=_as_written(rec.agency))
         for name, span in rec.departments:
             unit = self.unit(agency, name)
             g.add((case, AKG.department, unit))
-            self.evidence(case, AKG.department, unit, doc_node, span)
-        for code, span in rec.technologies:
+            self.evidence(case, AKG.department, unit, doc_node, span, confidence=conf("department", name),
+                          written=name)
+        for code, span in rec.technologies:  # a code is not text: a technology's evidence needs its span
             concept = URIRef(TECH + code)
             g.add((case, AKG.usesTechnology, concept))
-            self.evidence(case, AKG.usesTechnology, concept, doc_node, span)
-        for concept, _surface, span in rec.beneficiaries:
+            self.evidence(case, AKG.usesTechnology, concept, doc_node, span, confidence=conf("technology", code))
+        for concept, surface, span in rec.beneficiaries:
             g.add((case, AKG.beneficiary, concept))
-            self.evidence(case, AKG.beneficiary, concept, doc_node, span)
+            self.evidence(case, AKG.beneficiary, concept, doc_node, span, confidence=conf("beneficiary", surface),
+                          written=surface)
         for ref, kind in rec.partners:
             partner = self.org(ref)
             g.add((case, AKG.partner, partner))
@@ -236,14 +272,15 @@ class Emitter:
             g.add((collab, PROV.agent, partner))
             if kind:
                 g.add((collab, AKG.collaborationKind, URIRef(COLLAB + kind.lower().replace("_", "-"))))
-            self.evidence(case, AKG.partner, partner, doc_node, ref.span)
-        for award in rec.awards:
-            self.award(case, agency, award, doc_node)
+            self.evidence(case, AKG.partner, partner, doc_node, ref.span, confidence=conf("partner", ref.name),
+                          written=_as_written(ref))
+        for i, award in enumerate(rec.awards):
+            self.award(case, agency, award, doc_node, conf("award", str(i)))
         if rec.metrics:
             outcome = URIRef(f"{case}#outcome-{doc_node.rsplit('/', 1)[-1]}")
             g.add((case, AKG.outcome, outcome))
             g.add((outcome, RDF.type, AKG.Outcome))
-            for m in rec.metrics:
+            for i, m in enumerate(rec.metrics):
                 metric = URIRef(f"{outcome}-{m.span.start}")
                 g.add((outcome, AKG.metric, metric))
                 g.add((metric, RDF.type, AKG.Metric))
@@ -261,7 +298,7 @@ class Emitter:
                     g.add((metric, AKG.valueAfter, Literal(m.after, datatype=XSD.decimal)))
                 if m.change:
                     g.add((metric, AKG.changeKind, URIRef(CHANGE + m.change.lower().replace("_", "-"))))
-                self.evidence(metric, SCHEMA.value, None, doc_node, m.span)
+                self.evidence(metric, SCHEMA.value, None, doc_node, m.span, confidence=conf("metric", str(i)))
             if (outcome, AKG.metric, None) not in g:
                 g.remove((case, AKG.outcome, outcome))
                 g.remove((outcome, RDF.type, AKG.Outcome))
@@ -287,7 +324,7 @@ class Emitter:
             self.evidence(node, SCHEMA.description, None, doc_node, span, quote=False)
         return case
 
-    def award(self, case: URIRef, agency: URIRef, award, doc_node: URIRef) -> None:
+    def award(self, case: URIRef, agency: URIRef, award, doc_node: URIRef, confidence: float | None = None) -> None:
         g = self.g
         contest_key = normalise(award.contest) or f"untitled-{doc_node.rsplit('/', 1)[-1]}"
         contest = self.mint.iri("contest", _h(contest_key))
@@ -325,6 +362,15 @@ class Emitter:
         if award.prize_money is not None:
             g.add((node, AKG.prizeMoney, Literal(award.prize_money, datatype=XSD.decimal)))
         self.evidence(contest, SCHEMA.name, award.contest, doc_node, award.contest_span)
+        if confidence is not None:  # the award as a whole: the grade's span, else the contest's
+            self.evidence(case, AKG.award, node, doc_node, award.grade_span or award.contest_span,
+                          confidence=confidence, written=award.contest)
+
+
+def _as_written(ref) -> str:
+    """An organisation's name as the document writes it: a body recognised by its form is named by
+    its text; a gazetteer body's name may be its official label, so it has none without a span."""
+    return "" if ref.from_gazetteer else ref.name
 
 
 def load_corpus(roots: list[Path], *, max_bytes: int | None = None, progress=None):
@@ -359,15 +405,21 @@ def build(
     store: bool = True,
     progress=None,
     max_bytes: int | None = None,
+    min_confidence: float = 0.0,
 ) -> BuildReport:
     """Read every document under *roots* (and tabular records in *tables*), write the graph to
     *out* (``cases.ttl``, ``store/``, ``report.json``) and return the report.
 
-    A document that cannot be read is reported and skipped; the others are still built.
+    A document that cannot be read is reported and skipped; the others are still built. Facts whose
+    confidence is below *min_confidence* (0..1) are left out, and counted per kind in the report;
+    facts without a confidence are kept (see :func:`loaders.confidence.keep_confident`).
     """
+    from .loaders.confidence import keep_confident
     from .loaders.korean import KoreanExtractor
     from .loaders.tabular import read_table
 
+    if not 0 <= min_confidence <= 1:
+        raise InputError("--min-confidence", f"{min_confidence} is not a probability between 0 and 1")
     started = time.perf_counter()
     roots = [Path(r) for r in roots]
     out = Path(out)
@@ -375,6 +427,15 @@ def build(
     extractor = KoreanExtractor()
     emitter = Emitter(base, with_text=with_text, vocab=extractor.lex.vocab)  # parse the vocabularies once
     report = emitter.report
+    report.min_confidence = min_confidence
+
+    def emit_all(records) -> None:
+        for i, rec in enumerate(records):  # i stays the record's place: a case's IRI never depends on P
+            kept, dropped = keep_confident(rec, min_confidence)
+            report.dropped.update(dropped)
+            if kept is not None:
+                emitter.emit(kept, i)
+
     for r in missing:
         report.failed.append((str(r), "no such file or folder"))
     for doc, error in load_corpus([r for r in roots if r.exists()], max_bytes=max_bytes, progress=progress):
@@ -390,8 +451,7 @@ def build(
         except Exception as exc:  # an extractor bug must not lose the other documents
             report.failed.append((str(doc.path), f"extraction failed: {type(exc).__name__}: {exc}"))
             continue
-        for i, rec in enumerate(records):
-            emitter.emit(rec, i)
+        emit_all(records)
     for table in tables:
         try:
             records = read_table(Path(table), extractor.lex)
@@ -399,8 +459,7 @@ def build(
             report.failed.append((exc.path, exc.problem))
             continue
         report.documents += 1
-        for i, rec in enumerate(records):
-            emitter.emit(rec, i)
+        emit_all(records)
     write_outputs(emitter.g, out, base=base, store=store, report=report)
     report.seconds = time.perf_counter() - started
     atomic_write_bytes(out / REPORT_JSON, json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode("utf-8"))

@@ -23,6 +23,12 @@ def _fail(exc: AdminKGError) -> None:
     sys.exit(exc.exit_code)
 
 
+def _probability(_ctx, _param, value: float) -> float:
+    if not 0 <= value <= 1:  # also refuses nan
+        raise click.BadParameter(f"{value} is not a probability between 0 and 1")
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="adminkg")
 def main() -> None:
@@ -115,12 +121,17 @@ def gazetteer(src: Path, out: Path, base: str) -> None:
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of minted resources.")
 @click.option("--with-text", is_flag=True, help="Also keep problem and intervention sentences (local use only).")
 @click.option("--no-store", is_flag=True, help="Write Turtle only, no embedded store.")
-def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool) -> None:
+@click.option("--min-confidence", type=float, default=0.0, show_default=True, callback=_probability, metavar="P",
+              help="Leave out facts whose confidence (the extraction model's probability, 0..1) is below P; a case "
+                   "or lead agency below P leaves out the whole case. Facts without a confidence (curated tables) "
+                   "are kept.")
+def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool, min_confidence: float) -> None:
     """Build the graph from documents (.txt, .md, .html; UTF-8 or CP949) and curated tables.
 
     Writes OUT/cases.ttl (deterministic), the embedded store OUT/store and OUT/report.json, and
     prints what was found. Documents that cannot be read are named with the reason; the others
-    are still built, and the exit status is then 2.
+    are still built, and the exit status is then 2. With --min-confidence, the report counts
+    the facts left out per kind.
     """
     from .build import build as run
     from .build import print_progress
@@ -128,7 +139,7 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     roots = list(corpora) or ([] if tables else [paths.ROOT / "examples" / "corpus"])
     try:
         report = run(roots, out, base=base, with_text=with_text, tables=list(tables), store=not no_store,
-                     progress=print_progress)
+                     progress=print_progress, min_confidence=min_confidence)
     except AdminKGError as exc:
         _fail(exc)
     for name, problem in report.failed:
@@ -139,6 +150,9 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     click.echo(f"cases: {report.cases} ({report.case_rows} case-source pairs)")
     for kind, n in sorted(report.facts.items()):
         click.echo(f"  {kind:<20} {n:>6} evidence spans")
+    if min_confidence > 0:
+        dropped = ", ".join(f"{kind} {n}" for kind, n in sorted(report.dropped.items())) or "none"
+        click.echo(f"left out below confidence {min_confidence}: {dropped}")
     for kind, path in report.outputs.items():
         click.echo(f"{kind}: {path}")
     click.echo(f"{report.characters} characters in {report.seconds:.1f} s")

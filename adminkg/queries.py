@@ -74,6 +74,7 @@ _SKIP = re.compile(
     r"|'(?:[^'\\\n]|\\.)*'"
     r"|<[^<>\"{}|^`\\\x00-\x20]*>"
     r"|#[^\n]*"
+    r"|(?i:\b(LIMIT|OFFSET)\s+)\$([A-Za-z_][A-Za-z0-9_]*)"
     r"|\$([A-Za-z_][A-Za-z0-9_]*)"
 )
 _IRI = re.compile(r"(?:https?|urn|mailto|file):[^<>\"{}|^`\\\x00-\x20]+")
@@ -102,7 +103,8 @@ def sparql_term(value: str) -> str:
 def bind(query: NamedQuery, values: dict[str, str] | None = None) -> str:
     """The query's text with each parameter ``$name`` replaced by its value as one SPARQL term
     (see :func:`sparql_term`): the value given, else the header's default. A parameter with no
-    value stays a variable, which matches anything. Unknown names are an :class:`InputError`."""
+    value stays a variable, which matches anything; ``LIMIT $name`` or ``OFFSET $name`` with no
+    value is left out (no limit). Unknown names are an :class:`InputError`."""
     values = dict(values or {})
     unknown = sorted(set(values) - set(query.params))
     if unknown:
@@ -111,7 +113,9 @@ def bind(query: NamedQuery, values: dict[str, str] | None = None) -> str:
     terms = {name: sparql_term(v) for name, default in query.params.items() if (v := values.get(name, default)) != ""}
 
     def substitute(m: re.Match) -> str:
-        name = m.group(1)
-        return terms.get(name, m.group()) if name is not None else m.group()
+        keyword, name, param = m.group(1, 2, 3)
+        if keyword is not None:
+            return f"{keyword} {terms[name]}" if name in terms else ""
+        return terms.get(param, m.group()) if param is not None else m.group()
 
     return _SKIP.sub(substitute, query.text)

@@ -20,7 +20,8 @@ from adminkg.namespaces import AKG, OA, SCHEMA
 from .conftest import ROOT, run_cli
 
 EXAMPLES = ROOT / "examples" / "corpus"
-CASES_VARS = ["case", "doc", "title", "agency", "departments", "technologies", "partners", "beneficiaries", "awards"]
+CASES_VARS = ["case", "doc", "title", "agency", "departments", "technologies", "partners", "beneficiaries", "awards",
+              "confidence"]
 
 
 @pytest.fixture(scope="module")
