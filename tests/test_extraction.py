@@ -188,7 +188,7 @@ def test_failure_kinds_gold_matches_the_documents():
     """Every document has gold and is listed with its kinds (all ten covered); every gold span (title,
     unit, partner, beneficiary, metric, contest) is in its document's text as the loader reads it: the
     annotation is verbatim, as ../shared's."""
-    from loaders.documents import read_document
+    from adminkg.loaders.documents import read_document
 
     gold = json.loads((FAILURES / "gold.json").read_text(encoding="utf-8"))
     files = {p.name for p in FAILURES.iterdir() if p.suffix in {".txt", ".html"}}
