@@ -16,18 +16,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .loaders.align import agency_key, dice, squash, title_equal
-from .loaders.model import Model, fit
+from .loaders.align import agency_key, dice, loose_equal, squash, title_equal
+from .loaders.model import Logistic, Model, fit
 
 # The decisions the model learns, with their fitting options.
-DECISIONS = {"case": {"l2": 1.0}, "agency": {"l2": 1.0}}
+# The decisions the model learns, in two stages: which candidates are cases and who leads them;
+# then, with the first stage deciding, which facts belong to each case. Fitting options per decision.
+STAGES = (
+    {"case": {"l2": 1.0}, "agency": {"l2": 1.0}},
+    {"body": {"l2": 1.0}, "technology": {"l2": 1.0}, "beneficiary": {"l2": 1.0}, "department": {"l2": 1.0},
+     "partner": {"l2": 1.0}},
+)
+FACT_FIELDS = {"technology": "technologies", "beneficiary": "beneficiaries", "department": "departments",
+               "partner": "partners"}
 
 
 @dataclass
 class AnnotatedDocument:
     doc: object                      # loaders.documents.Document
     gold: list[dict]                 # the gold cases, as annotated
-    examples: list[tuple[str, list[str], int]] = field(default_factory=list)  # (decision, features, label)
+    examples: list[tuple[str, list[str], int]] = field(default_factory=list)  # first stage (decision, features, label)
 
 
 def annotated_documents(gold_files: list[Path | str], corpus: list[Path | str]) -> list[AnnotatedDocument]:
@@ -63,45 +71,120 @@ def label_case(item, gold: list[dict]) -> int:
     return int(any(not g.get("title") and agency_key(g.get("agency", "")) == key for g in gold))
 
 
+def _gold_case(cand, gold: list[dict], *, same_agency: bool) -> dict | None:
+    """The gold case a candidate tells: the most similar title (of the same agency if asked)."""
+    key = agency_key(cand.agency.name) if cand.agency is not None else ""
+    pool = [g for g in gold if not same_agency or agency_key(g.get("agency", "")) == key]
+    if not cand.title:
+        return next((g for g in pool if not g.get("title")), None)
+    best = max((g for g in pool if g.get("title")), key=lambda g: dice(cand.title, g["title"]), default=None)
+    return best if best is not None and title_equal(cand.title, best["title"]) else None
+
+
 def label_agency(cand, body, gold: list[dict]) -> int | None:
     """A body leads a titled candidate when the gold case with that title has it as agency; no
     label when no gold case has the title (the candidate is no case)."""
-    best = max((g for g in gold if g.get("title")), key=lambda g: dice(cand.title, g["title"]), default=None)
-    if best is None or not title_equal(cand.title, best["title"]):
+    best = _gold_case(cand, gold, same_agency=False)
+    if best is None or not cand.title:
         return None
     return int(agency_key(body.name) == agency_key(best.get("agency", "")))
 
 
-def collect(docs: list[AnnotatedDocument], lexicon=None, progress=None) -> None:
-    """Fill each document's examples: the extractor's candidates, features and labels."""
+def label_body(body, gold: list[dict]) -> int:
+    """A body that leads no kept case leads one in truth when a gold case of the document is its."""
+    return int(any(agency_key(g.get("agency", "")) == agency_key(body.name) for g in gold))
+
+
+def label_fact(kind: str, cand, value: str, gold: list[dict]) -> int | None:
+    """A fact belongs to a case when the gold case it tells lists it; no label for a candidate that
+    tells no gold case."""
+    best = _gold_case(cand, gold, same_agency=True)
+    if best is None:
+        return None
+    items = best.get(FACT_FIELDS[kind]) or []
+    if kind == "technology":
+        return int(value.upper() in {str(x).strip().upper() for x in items})
+    return int(any(loose_equal(value, str(x)) for x in items))
+
+
+def observe(docs: list[AnnotatedDocument], model: Model | None, kinds: set[str], lexicon=None, progress=None):
+    """(document, decision, features, label) for every candidate of the *kinds* decisions, with
+    *model* deciding what it can (None: the rules)."""
     from .loaders.korean import KoreanExtractor, Lexicon
 
     seen: list[tuple[str, object, list[str]]] = []
     extractor = KoreanExtractor(
-        lexicon or Lexicon(), observe=lambda kind, _doc, item, feats: seen.append((kind, item, feats))
+        lexicon or Lexicon(), model=model,
+        observe=lambda kind, _doc, item, feats: seen.append((kind, item, feats)) if kind in kinds else None,
     )
     for i, ad in enumerate(docs):
         seen.clear()
         extractor.extract(ad.doc)
-        ad.examples = []
         for kind, item, feats in seen:
             if kind == "case":
-                ad.examples.append((kind, feats, label_case(item, ad.gold)))
-            elif kind == "agency" and (label := label_agency(*item, ad.gold)) is not None:
-                ad.examples.append((kind, feats, label))
+                label = label_case(item, ad.gold)
+            elif kind == "agency":
+                label = label_agency(*item, ad.gold)
+            elif kind == "body":
+                label = label_body(item[1], ad.gold)
+            else:
+                label = label_fact(kind, *item, ad.gold)
+            if label is not None:
+                yield ad, kind, feats, label
         if progress:
             progress(i + 1, len(docs))
 
 
-def train(docs: list[AnnotatedDocument], *, meta: dict | None = None) -> Model:
-    """One model per decision, fitted on the examples of *docs* (in their order)."""
+def collect(docs: list[AnnotatedDocument], lexicon=None, progress=None) -> None:
+    """Fill each document's first-stage examples (they do not depend on any model)."""
+    for ad in docs:
+        ad.examples = []
+    for ad, kind, feats, label in observe(docs, None, set(STAGES[0]), lexicon, progress):
+        ad.examples.append((kind, feats, label))
+
+
+def fit_tuned(examples: list[tuple[int, list[str], int]], options: dict, inner: int = 3) -> Logistic:
+    """Fit on (document number, features, label) examples, with the threshold that gives the best
+    F1 on held-out documents of an inner split (documents dealt round-robin into *inner* parts)."""
+    grid = [round(0.1 + 0.05 * i, 2) for i in range(13)]  # 0.10 … 0.70
+    held: list[tuple[float, int]] = []
+    for part in range(inner):
+        model = fit([(f, y) for d, f, y in examples if d % inner != part], **options)
+        held += [(model.probability(f), y) for d, f, y in examples if d % inner == part]
+    positives = sum(y for _p, y in held)
+
+    def f1(t: float) -> float:
+        tp = sum(1 for p, y in held if y and p >= t)
+        predicted = sum(1 for p, _y in held if p >= t)
+        return 2 * tp / (predicted + positives) if predicted + positives else 0.0
+
+    best = max(grid, key=lambda t: (round(f1(t), 6), t))
+    model = fit([(f, y) for _d, f, y in examples], **options)
+    model.threshold = best
+    return model
+
+
+def train(docs: list[AnnotatedDocument], *, meta: dict | None = None, lexicon=None) -> Model:
+    """One model per decision, fitted on *docs* (in their order): the first stage from the
+    collected examples, the second from the documents read again with the first stage deciding.
+    Each decision's threshold is the one that scores best on held-out documents (:func:`fit_tuned`)."""
     model = Model(meta=dict(meta or {}))
-    for decision, options in DECISIONS.items():
-        examples = [(f, y) for ad in docs for kind, f, y in ad.examples if kind == decision]
+    counts = {}
+    for decision, options in STAGES[0].items():
+        examples = [(i, f, y) for i, ad in enumerate(docs) for kind, f, y in ad.examples if kind == decision]
+        counts[decision] = len(examples)
         if examples:
-            model.decisions[decision] = fit(examples, **options)
+            model.decisions[decision] = fit_tuned(examples, options)
+    number = {id(ad): i for i, ad in enumerate(docs)}
+    second: dict[str, list] = {k: [] for k in STAGES[1]}
+    for ad, kind, feats, label in observe(docs, model, set(STAGES[1]), lexicon):
+        second[kind].append((number[id(ad)], feats, label))
+    for decision, options in STAGES[1].items():
+        counts[decision] = len(second[decision])
+        if second[decision]:
+            model.decisions[decision] = fit_tuned(second[decision], options)
     model.meta.setdefault("documents", len(docs))
-    model.meta.setdefault("examples", {d: sum(k == d for ad in docs for k, _f, _y in ad.examples) for d in DECISIONS})
+    model.meta.setdefault("examples", counts)
     return model
 
 
@@ -179,12 +262,14 @@ class Evaluation:
 def cross_validate(docs: list[AnnotatedDocument], k: int = 5, *, lexicon=None, progress=None) -> Evaluation:
     """Document-level k-fold cross-validation of the whole extraction (see :func:`folds`)."""
     from . import scoring
+    from .loaders.korean import Lexicon
 
     started = time.perf_counter()
+    lexicon = lexicon or Lexicon()
     fold_of = folds(docs, k)
     models = []
     for f in range(k):
-        models.append(train([ad for ad, g in zip(docs, fold_of) if g != f]))
+        models.append(train([ad for ad, g in zip(docs, fold_of) if g != f], lexicon=lexicon))
         if progress:
             progress(f + 1, k)
     rows = predict_rows(docs, models, fold_of, lexicon)

@@ -169,3 +169,68 @@ class OrgLike:
 
     def __init__(self, span):
         self.span = span
+
+
+def fact_features(kind: str, value: str, *, chosen: bool, spans: list, title_span, n_cases: int, origin: str,
+                  flags: list[str] = ()) -> list[str]:
+    """Does the fact (``kind``: technology, beneficiary, partner, department; ``value``: its code
+    or name) belong to the case? ``spans`` are its mentions in the case's scope, ``chosen`` whether
+    the rules kept it, ``flags`` what the rules' predicates say of it (negated, about the contest …)."""
+    f = [f"chosen={chosen}", f"n={_bin(len(spans), (1, 2, 3, 5))}", f"cases={_bin(n_cases, (2, 3, 6))}",
+         f"o={origin}", f"chosen={chosen}|cases={_bin(n_cases, (2, 6))}"]
+    if kind == "technology":
+        f.append(f"value={value}")
+        f.append(f"value={value}|chosen={chosen}")
+    for flag in flags:
+        f += [flag, f"{flag}|chosen={chosen}"]
+    if title_span is not None and spans:
+        if any(title_span.start <= s.start < title_span.end for s in spans):
+            f.append("in_title")
+        gap = min(abs(s.start - title_span.start) for s in spans)
+        f.append(f"gap={_bin(gap, (30, 100, 300, 1000))}")
+    elif not spans:
+        f.append("no_span")
+    return f
+
+
+def body_features(ex, text: str, body, mentions: list, *, main: bool, n_kept: int, n_bodies: int,
+                  best_title: float) -> list[str]:
+    """Does ``body`` lead a case of the document that no kept candidate tells? (A body awarded by
+    name, or one whose practice the text describes without a name the candidates caught.)
+    ``n_kept`` is the number of cases kept so far, ``n_bodies`` of bodies that can lead one,
+    ``best_title`` the highest case probability of a candidate title of this body."""
+    cfg = ex.cfg
+    if body.iri is not None:
+        kinds = [str(t).rsplit("#", 1)[-1] for t in ex.lex.gaz_graph.objects(body.iri, RDF.type)]
+        kind = next((k for k in sorted(kinds) if k not in ("PublicAgency", "FormalOrganization")), "gaz")
+    else:
+        kind = body.cls
+    f = [f"kind={kind}", f"main={main}", f"kept={_bin(n_kept, (1, 2, 4, 8))}", f"bodies={_bin(n_bodies, (2, 3, 5, 9))}",
+         f"mentions={_bin(len(mentions), (2, 3, 5))}", f"title={_bin(int(best_title * 10), (1, 2, 4, 6))}",
+         f"main={main}|kept={_bin(n_kept, (1, 3))}"]
+    headline_end = text.find("\n") if "\n" in text else len(text)
+    cues = cfg["cases"]["cues"]
+    for m in mentions:
+        if m.span is None:
+            continue
+        after = text[m.span.end : m.span.end + 2]
+        if after[:1] in ex.grammar["subject_markers"]:
+            f.append("subject")
+        if after[:1] == "의":
+            f.append("possessive")
+        near = text[m.span.end : m.span.end + 40]
+        if any(w in near for w in cues):
+            f.append("cue_after")
+        if ex.lex.grade_pattern.search(near):
+            f.append("grade_after")
+        if any(w in text[m.span.end : m.span.end + 12] for w in cfg["orgs"]["organiser_words"]):
+            f.append("organiser")
+        if re.match(r"\s?[,·ㆍ]", after):
+            f.append("listed")
+        if m.span.start < headline_end:
+            f.append("headline")
+        if re.match(cfg["agency"]["dateline"], text[max(0, m.span.start - 1) : m.span.end + 12]):
+            f.append("dateline")
+        if not ex.is_actor(OrgLike(m.span), text):
+            f.append("place_phrase")
+    return sorted(set(f), key=f.index)

@@ -35,7 +35,7 @@ from adminkg.namespaces import AKG, ORG
 from adminkg.resolve import Gazetteer, normalise
 
 from .documents import Document
-from .features import agency_features, case_features
+from .features import agency_features, body_features, case_features, fact_features
 from .generate import propose
 from .model import Model
 from .records import AwardRecord, CaseRecord, MetricRecord, OrgRef, Span
@@ -1986,6 +1986,7 @@ class KoreanExtractor:
         cands = [c for c in cands if c.agency is not None]
         cands = self.decide_cases(doc, cands, n_rule)
         self.decide_agencies(doc, cands, orgs, main)
+        cands += self.decide_bodies(doc, cands, orgs, main, sents)
         cands = self.merge(sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start), main)
         if not cands and main is not None and self.worth_a_case(text):
             cand = self.document_case(text, sents, main)
@@ -2086,6 +2087,7 @@ class KoreanExtractor:
                 interventions=interventions,
                 awards=self.awards(doc, sents, cand, tiers, contest, organizer, on),
             )
+            self.decide_facts(doc, cand, rec, parts, len(cands), orgs, sents, cands)
             if cand.confidence is not None:
                 rec.confidence["case"] = round(cand.confidence, 4)
             if cand.agency_confidence is not None:
@@ -2122,6 +2124,8 @@ class KoreanExtractor:
         (every candidate they proposed) when there is no model."""
         if self.model is None and self.observe is None:
             return cands
+        deciding = self.model is not None and "case" in self.model.decisions
+        self._dropped: list[Candidate] = []  # candidates the model turned down, for decide_bodies
         kept = []
         ruled = [(c.span.start, c.span.end) for c in cands[:n_rule] if c.span is not None]
         for i, cand in enumerate(cands):
@@ -2131,8 +2135,9 @@ class KoreanExtractor:
             feats = case_features(self, doc.text, cand, n_rule=n_rule, rule=i < n_rule, overlaps=overlaps)
             if self.observe is not None:
                 self.observe("case", doc, cand, feats)
-                kept.append(cand)
-                continue
+                if not deciding:  # learning this decision: every candidate goes on
+                    kept.append(cand)
+                    continue
             p = self.model.probability("case", feats)
             if p is None:  # a model without this decision: the rules' candidates stand
                 if i < n_rule:
@@ -2141,7 +2146,60 @@ class KoreanExtractor:
             cand.confidence = p
             if self.model.accepts("case", p):
                 kept.append(cand)
+            else:
+                self._dropped.append(cand)
         return kept
+
+    def decide_bodies(
+        self, doc: Document, cands: list[Candidate], orgs: list[OrgRef], main: OrgRef | None, sents: list[Sentence]
+    ) -> list[Candidate]:
+        """Bodies leading a case no kept candidate tells (awarded by name, or described without a
+        name the candidates caught): the model decides per body of the document that leads none yet;
+        such a case takes the best title turned down for that body, if any scored near the threshold."""
+        if self.model is None or "case" not in self.model.decisions:
+            return []
+        deciding = "body" in self.model.decisions
+        if not deciding and self.observe is None:
+            return []
+        bodies: dict[str, tuple[OrgRef, list[OrgRef]]] = {}
+        for o in orgs:
+            a = self.as_agency(o)
+            if self.is_agency(a) and self.is_actor(o, doc.text):
+                bodies.setdefault(str(a.iri) if a.iri is not None else a.name, (a, []))[1].append(o)
+
+        def key(org: OrgRef) -> str:
+            return str(org.iri) if org.iri is not None else org.name
+
+        leading = {key(c.agency) for c in cands if c.agency is not None}
+        main_key = key(main) if main is not None else None
+        out = []
+        for k, (body, mentions) in sorted(bodies.items()):
+            if k in leading:
+                continue
+            titles = sorted(
+                (c for c in self._dropped if c.agency is not None and key(c.agency) == k and c.title),
+                key=lambda c: (-(c.confidence or 0.0), c.span.start if c.span else 0),
+            )
+            best = titles[0].confidence or 0.0 if titles else 0.0
+            feats = body_features(self, doc.text, body, mentions, main=k == main_key, n_kept=len(cands),
+                                  n_bodies=len(bodies), best_title=best)
+            first = mentions[0]
+            sentence = next((x for x in sents if x.start <= first.span.start < x.end), None)
+            if sentence is None:
+                continue
+            new = Candidate("", None, sentence, agency=body, origin="body")
+            if titles and best >= self.cfg["decide"]["body_title_floor"]:
+                new.title, new.span, new.sentence = titles[0].title, titles[0].span, titles[0].sentence
+            if self.observe is not None:
+                self.observe("body", doc, (new, body), feats)
+            if not deciding:
+                continue
+            p = self.model.probability("body", feats)
+            if self.model.accepts("body", p):
+                new.confidence = p
+                new.agency_confidence = p
+                out.append(new)
+        return out
 
     def decide_agencies(self, doc: Document, cands: list[Candidate], orgs: list[OrgRef], main: OrgRef | None) -> None:
         """Which body leads each titled case: the model ranks every body of the document that can
@@ -2170,6 +2228,7 @@ class KoreanExtractor:
                 )
                 if self.observe is not None:
                     self.observe("agency", doc, (cand, body), feats)
+                if not deciding:
                     continue
                 scored.append((self.model.probability("agency", feats), key, body))
             if scored:
@@ -2177,6 +2236,117 @@ class KoreanExtractor:
                 if key != chosen:
                     cand.agency = OrgRef(name=body.name, iri=body.iri, cls=body.cls, sector=body.sector, span=body.span)
                 cand.agency_confidence = p
+
+    def fact_candidates(self, text: str, cand: Candidate, rec: CaseRecord, parts, orgs, sents, cands) -> list:
+        """Every fact the case's scope could hold, whatever the rules decided: (kind, value, spans,
+        chosen, flags, item) — item is what goes into the record when the fact is kept."""
+        out = []
+        tcfg = self.cfg["technology"]
+        own_title = cand.span
+        foreign = [(o.start, o.end) for o in self.other_titles(cand, cands)]
+        kept_tech = {code for code, _ in rec.technologies}
+        hits: dict[str, list] = {}
+        flags: dict[str, set] = {}
+        for base, chunk in parts:
+            for code, pattern in self.lex.technology_patterns:
+                for m in pattern.finditer(chunk):
+                    if not m.group():
+                        continue
+                    start = base + m.start()
+                    hits.setdefault(code, []).append(Span(start, base + m.end(), m.group()))
+                    fl = flags.setdefault(code, set())
+                    if any(a <= start < b for a, b in foreign):
+                        fl.add("other_title")
+                    if re.match(tcfg["negated_after"], chunk[m.end() : m.end() + 12]):
+                        fl.add("negated")
+                    head = max(chunk.rfind(c, 0, m.start()) for c in ".\n") + 1
+                    tails = [i for i in (chunk.find(c, m.end()) for c in ".\n") if i >= 0]
+                    if re.search(tcfg["meta_sentence"], chunk[head : min(tails, default=len(chunk))]):
+                        fl.add("meta_sentence")
+        rule_spans = dict(rec.technologies)
+        for code in sorted(set(hits) | kept_tech):
+            spans = hits.get(code, [])
+            item = (code, rule_spans.get(code) or (spans[0] if spans else None))
+            out.append(("technology", code, spans, code in kept_tech, sorted(flags.get(code, ())), item))
+        kept_ben = {surface for _c, surface, _s in rec.beneficiaries}
+        by_label = self.lex.beneficiary_pattern[1]
+        generic = self.lex.generic_beneficiaries
+        bhits: dict[str, list] = {}
+        for base, chunk in ([(own_title.start, own_title.text)] if own_title is not None else []) + list(parts):
+            for m in self.lex.beneficiary_labels.finditer(chunk):
+                bhits.setdefault(m.group(), []).append(Span(base + m.start(), base + m.end(), m.group()))
+        rule_ben = {surface: (concept, surface, span) for concept, surface, span in rec.beneficiaries}
+        for label in sorted(set(bhits) | kept_ben):
+            spans = bhits.get(label, [])
+            concept = by_label.get(label)
+            if concept is None and label not in rule_ben:
+                continue
+            item = rule_ben.get(label) or (concept, label, spans[0])
+            fl = ["generic"] if concept in generic else []
+            out.append(("beneficiary", label, spans, label in kept_ben, fl, item))
+        kept_dep = {name for name, _ in rec.departments}
+        dhits: dict[str, list] = {}
+        for base, chunk in parts:
+            for m in self.lex.unit_pattern.finditer(chunk):
+                dhits.setdefault(m.group(), []).append(Span(base + m.start(), base + m.end(), m.group()))
+        rule_dep = dict(rec.departments)
+        for name in sorted(set(dhits) | kept_dep):
+            spans = dhits.get(name, [])
+            item = (name, rule_dep.get(name) or (spans[0] if spans else None))
+            out.append(("department", name, spans, name in kept_dep, [], item))
+        kept_par = {o.name for o, _k in rec.partners}
+        rule_par = {o.name: (o, k) for o, k in rec.partners}
+        lo_hi = [(a, a + len(t)) for a, t in self.partner_scope(text, cand, cands, sents, orgs)]
+        phits: dict[str, list] = {}
+        pref: dict[str, OrgRef] = {}
+        for o in orgs:
+            if o.span is None or not any(a <= o.span.start < b for a, b in lo_hi):
+                continue
+            if cand.agency is not None and self.same_body(o, cand.agency):
+                continue
+            phits.setdefault(o.name, []).append(o.span)
+            pref.setdefault(o.name, o)
+        collab = self.cfg["orgs"]["collaboration"]
+        reach = self.cfg["orgs"]["cue_reach"]
+        for name in sorted(set(phits) | kept_par):
+            spans = phits.get(name, [])
+            org = rule_par[name][0] if name in rule_par else pref[name]
+            fl = [f"class={org.cls if org.iri is None else 'gaz'}"]
+            if any(w in text[max(0, s.start - reach) : s.end + reach] for s in spans for w in collab):
+                fl.append("collab_cue")
+            if any(w in text[s.end : s.end + 12] for s in spans for w in self.cfg["orgs"]["organiser_words"]):
+                fl.append("organiser")
+            item = rule_par.get(name) or (org, None)
+            out.append(("partner", name, spans, name in kept_par, fl, item))
+        return out
+
+    def decide_facts(self, doc: Document, cand: Candidate, rec: CaseRecord, parts, n_cases, orgs, sents, cands):
+        """Which facts belong to the case: the model decides each fact the scope could hold (its
+        probability kept on the record); without a model the rules' facts stand."""
+        if self.model is None or "case" not in self.model.decisions:
+            return  # facts are decided (and learned) once cases are
+        if self.observe is None and "technology" not in self.model.decisions:
+            return
+        kept: dict[str, list] = {"technology": [], "beneficiary": [], "department": [], "partner": []}
+        for kind, value, spans, chosen, flags, item in self.fact_candidates(
+            doc.text, cand, rec, parts, orgs, sents, cands
+        ):
+            feats = fact_features(kind, value, chosen=chosen, spans=spans, title_span=cand.span,
+                                  n_cases=n_cases, origin=cand.origin, flags=flags)
+            p = self.model.probability(kind, feats) if self.model is not None else None
+            if self.observe is not None:
+                self.observe(kind, doc, (cand, value), feats)
+            if p is None:
+                if chosen:
+                    kept[kind].append(item)
+                continue
+            if self.model.accepts(kind, p):
+                kept[kind].append(item)
+                rec.confidence[f"{kind}:{value}"] = round(p, 4)
+        rec.technologies = kept["technology"]
+        rec.beneficiaries = kept["beneficiary"][:4]
+        rec.departments = kept["department"][:4]
+        rec.partners = kept["partner"]
 
     def document_case(self, text: str, sents: list[Sentence], main: OrgRef) -> Candidate | None:
         """A document about one practice that no list or award phrase names: its first quoted
