@@ -395,6 +395,24 @@ def load_corpus(roots: list[Path], *, max_bytes: int | None = None, progress=Non
         yield doc, None
 
 
+def load_model(model=None):
+    """The extraction model: a ``loaders.model.Model``, a path to one, or None for the model that
+    ships with adminkg; ``False`` for the rules alone. :class:`InputError` names a bad file."""
+    from .loaders.model import MODEL_FILE, Model
+
+    if model is False:
+        return None
+    if isinstance(model, Model):
+        return model
+    path = Path(model) if model is not None else MODEL_FILE
+    if model is None and not path.exists():
+        return None
+    try:
+        return Model.load(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(path, f"cannot read the extraction model: {exc}") from exc
+
+
 def build(
     roots: list[Path | str],
     out: Path | str,
@@ -406,11 +424,14 @@ def build(
     progress=None,
     max_bytes: int | None = None,
     min_confidence: float = 0.0,
+    model=None,
 ) -> BuildReport:
     """Read every document under *roots* (and tabular records in *tables*), write the graph to
     *out* (``cases.ttl``, ``store/``, ``report.json``) and return the report.
 
-    A document that cannot be read is reported and skipped; the others are still built. Facts whose
+    *model* decides which candidates become cases and facts (see :func:`load_model`; default the
+    model that ships with adminkg). A document that cannot be read is reported and skipped; the
+    others are still built. Facts whose
     confidence is below *min_confidence* (0..1) are left out, and counted per kind in the report;
     facts without a confidence are kept (see :func:`loaders.confidence.keep_confident`).
     """
@@ -424,7 +445,7 @@ def build(
     roots = [Path(r) for r in roots]
     out = Path(out)
     missing = [r for r in roots if not r.exists()]
-    extractor = KoreanExtractor()
+    extractor = KoreanExtractor(model=load_model(model))
     emitter = Emitter(base, with_text=with_text, vocab=extractor.lex.vocab)  # parse the vocabularies once
     report = emitter.report
     report.min_confidence = min_confidence

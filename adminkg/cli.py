@@ -125,7 +125,10 @@ def gazetteer(src: Path, out: Path, base: str) -> None:
               help="Leave out facts whose confidence (the extraction model's probability, 0..1) is below P; a case "
                    "or lead agency below P leaves out the whole case. Facts without a confidence (curated tables) "
                    "are kept.")
-def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool, min_confidence: float) -> None:
+@click.option("--model", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Extraction model (JSON, from `adminkg train`). Default: the model that ships with adminkg.")
+def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool, min_confidence: float,
+          model: Path | None) -> None:
     """Build the graph from documents (.txt, .md, .html; UTF-8 or CP949) and curated tables.
 
     Writes OUT/cases.ttl (deterministic), the embedded store OUT/store and OUT/report.json, and
@@ -139,7 +142,7 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     roots = list(corpora) or ([] if tables else [paths.ROOT / "examples" / "corpus"])
     try:
         report = run(roots, out, base=base, with_text=with_text, tables=list(tables), store=not no_store,
-                     progress=print_progress, min_confidence=min_confidence)
+                     progress=print_progress, min_confidence=min_confidence, model=model)
     except AdminKGError as exc:
         _fail(exc)
     for name, problem in report.failed:
@@ -157,6 +160,77 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
         click.echo(f"{kind}: {path}")
     click.echo(f"{report.characters} characters in {report.seconds:.1f} s")
     sys.exit(2 if report.failed else 0)
+
+
+@main.command()
+@click.option("--gold", "gold", multiple=True, required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Gold annotations (JSON: a list of {doc, cases}); repeatable.")
+@click.option("--corpus", "corpora", multiple=True, required=True, type=click.Path(path_type=Path),
+              help="Folder of the annotated documents, read recursively; repeatable.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("build") / "model.json",
+              show_default=True, help="Where to write the model (JSON). `make model` writes the committed one.")
+def train(gold, corpora, out: Path) -> None:
+    """Train the extraction model from gold annotations.
+
+    Reads every annotated document, lets the rules propose candidates (titles, lead bodies, facts),
+    labels them by the annotation and fits one logistic model per decision, with its threshold
+    chosen on held-out documents. Deterministic: the same annotations and code give the same bytes.
+    Build with it: adminkg build --model OUT.
+    """
+    from .learn import train_files
+
+    try:
+        model = train_files(list(gold), list(corpora), out, progress=_progress("reading"))
+    except AdminKGError as exc:
+        _fail(exc)
+    for name, m in sorted(model.decisions.items()):
+        click.echo(f"{name:<12} {len(m.weights):>6} features  threshold {m.threshold:.2f}  "
+                   f"{model.meta['examples'].get(name, 0):>6} examples")
+    click.echo(f"model: {out} ({out.stat().st_size} bytes, {model.meta['documents']} documents)")
+
+
+@main.command()
+@click.option("--gold", "gold", multiple=True, required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Gold annotations (JSON: a list of {doc, cases}); repeatable.")
+@click.option("--corpus", "corpora", multiple=True, required=True, type=click.Path(path_type=Path),
+              help="Folder of the annotated documents, read recursively; repeatable.")
+@click.option("--folds", type=click.IntRange(2, 50), default=5, show_default=True,
+              help="Number of folds (whole documents; a story or a contest told twice stays in one fold).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate(gold, corpora, folds: int, as_json: bool) -> None:
+    """Cross-validate extraction on annotated documents.
+
+    Document-level k-fold cross-validation of the whole pipeline: each fold's documents are built
+    with a model trained on the other folds, and the cases they yield are scored against the gold
+    (the scorer's fields: cases, agency, titles, departments, technologies, partners,
+    beneficiaries, awards, grades, contests; precision, recall, F1).
+    """
+    import json
+
+    from .learn import evaluate_files
+    from .scoring import table
+
+    try:
+        ev = evaluate_files(list(gold), list(corpora), folds, progress=_progress("fold"))
+    except AdminKGError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps({k: {"precision": round(v.precision, 4), "recall": round(v.recall, 4),
+                                   "f1": round(v.f1, 4), "tp": v.tp, "pred": v.pred, "gold": v.gold}
+                               for k, v in ev.scores.items()}, indent=1))
+        return
+    click.echo(f"{ev.documents} documents, {ev.folds}-fold document-level cross-validation, {ev.seconds:.0f} s")
+    click.echo(table(ev.scores))
+
+
+def _progress(what: str):
+    tty = sys.stderr.isatty()
+
+    def report(i: int, total: int) -> None:
+        if tty or i == total:  # a log file gets the last line only
+            click.echo(f"\r{what} {i}/{total}", err=True, nl=i == total)
+
+    return report
 
 
 @main.command()

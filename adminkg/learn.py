@@ -276,3 +276,34 @@ def cross_validate(docs: list[AnnotatedDocument], k: int = 5, *, lexicon=None, p
     gold = {ad.doc.path.name: [scoring.case_of(c) for c in ad.gold] for ad in docs}
     scores = scoring.score(gold, scoring.rows_by_doc(rows))
     return Evaluation(scores, rows, k, len(docs), time.perf_counter() - started)
+
+
+def train_files(gold_files: list[Path], corpus: list[Path], out: Path, *, progress=None) -> Model:
+    """Train on the documents *gold_files* annotate and write the model to *out* (atomically)."""
+    import hashlib
+
+    from .graphio import atomic_write_bytes
+    from .loaders.korean import Lexicon
+
+    docs = annotated_documents(gold_files, corpus)
+    lexicon = Lexicon()
+    collect(docs, lexicon, progress)
+    gold_sha = sorted(hashlib.sha256(Path(g).read_bytes()).hexdigest() for g in gold_files)
+    model = train(docs, lexicon=lexicon, meta={"gold_sha256": gold_sha})
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(out, model.dumps().encode("utf-8"))
+    except OSError as exc:
+        raise InputError(out, f"cannot write the model: {exc.strerror or exc}") from exc
+    return model
+
+
+def evaluate_files(gold_files: list[Path], corpus: list[Path], k: int, *, progress=None) -> Evaluation:
+    """:func:`cross_validate` on the documents *gold_files* annotate."""
+    from .loaders.korean import Lexicon
+
+    docs = annotated_documents(gold_files, corpus)
+    lexicon = Lexicon()
+    collect(docs, lexicon)
+    return cross_validate(docs, k, lexicon=lexicon, progress=progress)

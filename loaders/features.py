@@ -178,11 +178,8 @@ def fact_features(kind: str, value: str, *, chosen: bool, spans: list, title_spa
     the rules kept it, ``flags`` what the rules' predicates say of it (negated, about the contest …)."""
     f = [f"chosen={chosen}", f"n={_bin(len(spans), (1, 2, 3, 5))}", f"cases={_bin(n_cases, (2, 3, 6))}",
          f"o={origin}", f"chosen={chosen}|cases={_bin(n_cases, (2, 6))}"]
-    if kind == "technology":
-        f.append(f"value={value}")
-        f.append(f"value={value}|chosen={chosen}")
     for flag in flags:
-        f += [flag, f"{flag}|chosen={chosen}"]
+        f += [flag, f"{flag}|chosen={chosen}", f"{flag}|cases={_bin(n_cases, (2, 6))}"]
     if title_span is not None and spans:
         if any(title_span.start <= s.start < title_span.end for s in spans):
             f.append("in_title")

@@ -2242,12 +2242,13 @@ class KoreanExtractor:
         chosen, flags, item) — item is what goes into the record when the fact is kept."""
         out = []
         tcfg = self.cfg["technology"]
-        own_title = cand.span
         foreign = [(o.start, o.end) for o in self.other_titles(cand, cands)]
         kept_tech = {code for code, _ in rec.technologies}
         hits: dict[str, list] = {}
         flags: dict[str, set] = {}
-        for base, chunk in parts:
+        inside = [(a, a + len(t)) for a, t in parts]
+        # the whole document: a mention outside the case's scope is a candidate too, flagged
+        for base, chunk in [(0, text)]:
             for code, pattern in self.lex.technology_patterns:
                 for m in pattern.finditer(chunk):
                     if not m.group():
@@ -2255,6 +2256,7 @@ class KoreanExtractor:
                     start = base + m.start()
                     hits.setdefault(code, []).append(Span(start, base + m.end(), m.group()))
                     fl = flags.setdefault(code, set())
+                    fl.add("in_scope" if any(a <= start < b for a, b in inside) else "out_of_scope")
                     if any(a <= start < b for a, b in foreign):
                         fl.add("other_title")
                     if re.match(tcfg["negated_after"], chunk[m.end() : m.end() + 12]):
@@ -2272,9 +2274,11 @@ class KoreanExtractor:
         by_label = self.lex.beneficiary_pattern[1]
         generic = self.lex.generic_beneficiaries
         bhits: dict[str, list] = {}
-        for base, chunk in ([(own_title.start, own_title.text)] if own_title is not None else []) + list(parts):
-            for m in self.lex.beneficiary_labels.finditer(chunk):
-                bhits.setdefault(m.group(), []).append(Span(base + m.start(), base + m.end(), m.group()))
+        bflags: dict[str, set] = {}
+        for m in self.lex.beneficiary_labels.finditer(text):
+            bhits.setdefault(m.group(), []).append(Span(m.start(), m.end(), m.group()))
+            inside_scope = any(a <= m.start() < b for a, b in inside)
+            bflags.setdefault(m.group(), set()).add("in_scope" if inside_scope else "out_of_scope")
         rule_ben = {surface: (concept, surface, span) for concept, surface, span in rec.beneficiaries}
         for label in sorted(set(bhits) | kept_ben):
             spans = bhits.get(label, [])
@@ -2282,7 +2286,7 @@ class KoreanExtractor:
             if concept is None and label not in rule_ben:
                 continue
             item = rule_ben.get(label) or (concept, label, spans[0])
-            fl = ["generic"] if concept in generic else []
+            fl = (["generic"] if concept in generic else []) + sorted(bflags.get(label, ()))
             out.append(("beneficiary", label, spans, label in kept_ben, fl, item))
         kept_dep = {name for name, _ in rec.departments}
         dhits: dict[str, list] = {}
