@@ -299,6 +299,10 @@ class Emitter:
                 if m.change:
                     g.add((metric, AKG.changeKind, URIRef(CHANGE + m.change.lower().replace("_", "-"))))
                 self.evidence(metric, SCHEMA.value, None, doc_node, m.span, confidence=conf("metric", str(i)))
+                if m.quantity:  # what the metric measures, as written, with its own span
+                    g.add((metric, AKG.measuredQuantity, Literal(m.quantity, lang="ko")))
+                    self.evidence(metric, AKG.measuredQuantity, m.quantity, doc_node, m.quantity_span,
+                                  confidence=conf("metric", str(i)))
             if (outcome, AKG.metric, None) not in g:
                 g.remove((case, AKG.outcome, outcome))
                 g.remove((outcome, RDF.type, AKG.Outcome))

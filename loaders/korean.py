@@ -1710,45 +1710,9 @@ class KoreanExtractor:
         return org.cls == "InternationalOrganization" and bool(re.match(orgs_cfg["modifier_after"], after))
 
     def metrics(self, parts) -> list[MetricRecord]:
-        mc = self.cfg["metrics"]
-        units = "|".join(mc["units"])
-        num = mc["number"]
-        before_after = re.compile(mc["before_after"].replace("{n}", num).replace("{u}", units))
-        single = re.compile(f"({num})\\s?({units})(?:\\s?\\(({num})\\s?({units})\\))?")
-        out = []
-        for base, chunk in parts:
-            used = []
-            for m in before_after.finditer(chunk):
-                tail = chunk[m.end() : m.end() + 6]
-                change = next((v for k, v in mc["change"].items() if k in tail), None)
-                out.append(
-                    MetricRecord(
-                        Span(base + m.start(), base + m.end(), m.group()),
-                        value=_dec(m.group(3)),
-                        unit=m.group(4),
-                        before=_dec(m.group(1)),
-                        after=_dec(m.group(3)),
-                        change=change,
-                    )
-                )
-                used.append((m.start(), m.end()))
-            for m in single.finditer(chunk):
-                if any(a <= m.start() < b for a, b in used):
-                    continue
-                tail = chunk[m.end() : m.end() + 8]
-                change = next((v for k, v in mc["change"].items() if k in tail), None)
-                unit = m.group(2)
-                if unit in mc["date_units"] and change is None:
-                    continue  # dates, not quantities
-                out.append(
-                    MetricRecord(
-                        Span(base + m.start(), base + m.end(), m.group()),
-                        value=_dec(m.group(1)),
-                        unit=unit,
-                        change=change,
-                    )
-                )
-        return out[:8]
+        from .metrics import find_metrics  # the metrics pass (loaders/metrics.py, its own lexicon)
+
+        return find_metrics(parts)
 
     def statements(self, parts) -> tuple[list[tuple[Span, URIRef | None]], list[Span]]:
         pattern, by_label = self.lex.domain_pattern

@@ -56,6 +56,8 @@ class MetricRecord:
     before: Decimal | None = None
     after: Decimal | None = None
     change: str | None = None            # notation of a change concept
+    quantity: str = ""                   # what the metric measures (민원 처리기간), as written
+    quantity_span: Span | None = None
 
 
 @dataclass

@@ -262,11 +262,14 @@ def test_queries_read_the_confidences_of_a_build(confident_build):
 
 
 def test_cli_threshold_keeps_everything_when_no_record_has_a_confidence(tmp_path):
-    """Today's extractor and tables give no confidences: --min-confidence changes nothing."""
+    """The rules alone (a model with no decisions) and tables give no confidences: --min-confidence
+    changes nothing."""
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"format": "adminkg-logistic/1", "meta": {}, "decisions": {}}), encoding="utf-8")
     outs = {}
     for p in ("0", "0.99"):
         args = ["build", "--corpus", str(EXAMPLES), "--table", str(ROOT / "examples" / "cases.csv"),
-                "--out", str(tmp_path / p), "--no-store"]
+                "--out", str(tmp_path / p), "--no-store", "--model", str(rules)]
         done = run_cli(*args, *(["--min-confidence", p] if p != "0" else []))
         assert done.returncode == 0, done.stderr
         outs[p] = done
@@ -274,6 +277,21 @@ def test_cli_threshold_keeps_everything_when_no_record_has_a_confidence(tmp_path
     report = json.loads((tmp_path / "0.99" / "report.json").read_text(encoding="utf-8"))
     assert report["min_confidence"] == 0.99 and report["dropped_below_min_confidence"] == {}
     assert "left out below confidence 0.99: none" in outs["0.99"].stdout
+
+
+def test_cli_threshold_leaves_out_what_the_model_doubts(tmp_path):
+    """With the model that ships, a high threshold leaves out facts (counted in the report) and keeps
+    the curated table's cases, which carry no confidence."""
+    outs = {}
+    for p in ("0", "0.9"):
+        done = run_cli("build", "--corpus", str(EXAMPLES), "--table", str(ROOT / "examples" / "cases.csv"),
+                       "--out", str(tmp_path / p), "--no-store", *(["--min-confidence", p] if p != "0" else []))
+        assert done.returncode == 0, done.stderr
+        outs[p] = done
+    report = json.loads((tmp_path / "0.9" / "report.json").read_text(encoding="utf-8"))
+    assert sum(report["dropped_below_min_confidence"].values()) > 0
+    assert len((tmp_path / "0.9" / "cases.ttl").read_bytes()) < len((tmp_path / "0" / "cases.ttl").read_bytes())
+    assert "left out below confidence 0.9: " in outs["0.9"].stdout
 
 
 @pytest.mark.parametrize("value", ["-1", "2", "x", "nan", ""])
