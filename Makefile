@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP_DEMO := $(VENV)/.stamp-demo
 STAMP_TEST := $(VENV)/.stamp-test
 
-.PHONY: demo data test lint gazetteer sysdeps clean
+.PHONY: demo data model evaluate test lint gazetteer sysdeps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ demo: $(STAMP_DEMO)
 # Rebuild the published graph data/ttl/cases.ttl from the shared corpus.
 data: $(STAMP_DEMO)
 	$(BIN)/adminkg build --corpus $(SHARED)/corpus --out data/ttl --no-store
+
+# Retrain the extraction model that ships (loaders/models/extraction.json) from the shared gold,
+# and cross-validate the whole extraction (5 folds of whole documents).
+model: $(STAMP_DEMO)
+	$(BIN)/adminkg train --gold $(SHARED)/corpus/gold.json --corpus $(SHARED)/corpus --out loaders/models/extraction.json
+
+evaluate: $(STAMP_DEMO)
+	$(BIN)/adminkg evaluate --gold $(SHARED)/corpus/gold.json --corpus $(SHARED)/corpus --folds 5
 
 # System tools some tests use, best effort (tests skip without them): an independent Turtle parser
 # (rapper) and OpenLink Virtuoso 7 (virtuoso-t, isql-vt), which tests start privately on free ports

@@ -500,6 +500,12 @@ def write_outputs(graph: Graph, out: Path, *, base: str, store: bool, report: Bu
         from .store import build_store, with_reference
 
         report.outputs["store"] = str(build_store(out / STORE_DIR, with_reference([ttl])))
+    elif (out / STORE_DIR).is_dir():
+        # a store from an earlier build would be read instead of the new Turtle (query, serve)
+        import shutil
+
+        shutil.rmtree(out / STORE_DIR)
+        report.notes.append((str(out / STORE_DIR), "removed the store of an earlier build (--no-store)"))
     report.outputs["report"] = str(out / REPORT_JSON)
 
 

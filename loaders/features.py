@@ -51,7 +51,8 @@ def case_features(ex, text: str, cand, *, n_rule: int, rule: bool, overlaps: boo
     markers = c["markers"]
     title = cand.title or ""
     span = cand.span
-    f = [f"o={cand.origin}", f"rule={rule}", f"nrule={_bin(n_rule, (1, 2, 5, 10))}"]
+    f = [f"o={cand.origin}", f"rule={rule}", f"nrule={_bin(n_rule, (1, 2, 5, 10))}",
+         f"o={cand.origin}|nrule={_bin(n_rule, (1, 2, 5))}"]
     if overlaps:
         f += ["overlaps_rule", f"o={cand.origin}|overlaps_rule"]
     if not title:
@@ -191,7 +192,7 @@ def fact_features(kind: str, value: str, *, chosen: bool, spans: list, title_spa
 
 
 def body_features(ex, text: str, body, mentions: list, *, main: bool, n_kept: int, n_bodies: int,
-                  best_title: float) -> list[str]:
+                  best_title: float, n_rule: int = 0) -> list[str]:
     """Does ``body`` lead a case of the document that no kept candidate tells? (A body awarded by
     name, or one whose practice the text describes without a name the candidates caught.)
     ``n_kept`` is the number of cases kept so far, ``n_bodies`` of bodies that can lead one,
@@ -204,7 +205,8 @@ def body_features(ex, text: str, body, mentions: list, *, main: bool, n_kept: in
         kind = body.cls
     f = [f"kind={kind}", f"main={main}", f"kept={_bin(n_kept, (1, 2, 4, 8))}", f"bodies={_bin(n_bodies, (2, 3, 5, 9))}",
          f"mentions={_bin(len(mentions), (2, 3, 5))}", f"title={_bin(int(best_title * 10), (1, 2, 4, 6))}",
-         f"main={main}|kept={_bin(n_kept, (1, 3))}"]
+         f"main={main}|kept={_bin(n_kept, (1, 3))}", f"nrule={_bin(n_rule, (1, 2, 5))}",
+         f"graded_doc={bool(ex.lex.grade_pattern.search(text))}"]
     headline_end = text.find("\n") if "\n" in text else len(text)
     cues = cfg["cases"]["cues"]
     for m in mentions:
@@ -231,3 +233,29 @@ def body_features(ex, text: str, body, mentions: list, *, main: bool, n_kept: in
         if not ex.is_actor(OrgLike(m.span), text):
             f.append("place_phrase")
     return sorted(set(f), key=f.index)
+
+
+def award_features(award, *, on_year: int | None, origin: str, n_cases: int, n_awards: int) -> list[str]:
+    """Is this award (contest, year, rank, grade) the case's? ``on_year`` is the document's year."""
+    f = [f"o={origin}", f"cases={_bin(n_cases, (2, 3, 6))}", f"awards={_bin(n_awards, (2, 3))}",
+         f"contest={bool(award.contest)}", f"grade={award.grade or 'none'}", f"rank={award.rank or 'none'}",
+         f"organizer={award.organizer is not None}", f"o={origin}|grade={bool(award.grade)}"]
+    if award.year is None:
+        f.append("year=none")
+    elif on_year is not None:
+        f.append(f"year={_bin(on_year - award.year, (0, 1, 2, 5))}")
+    if award.contest:
+        f.append(f"contest_len={_bin(len(award.contest), (8, 15, 30))}")
+    if award.rank is not None and award.grade is None:
+        f.append("rank_without_grade")
+    return f
+
+
+def metric_features(metric, *, origin: str, n_cases: int, title_span) -> list[str]:
+    """Is this number an outcome of the case, as the annotation would keep it?"""
+    f = [f"o={origin}", f"cases={_bin(n_cases, (2, 3, 6))}", f"unit={metric.unit or 'none'}",
+         f"quantity={bool(metric.quantity)}", f"change={metric.change or 'none'}",
+         f"before_after={metric.before is not None and metric.after is not None}"]
+    if title_span is not None:
+        f.append(f"gap={_bin(abs(metric.span.start - title_span.start), (60, 200, 600, 1500))}")
+    return f

@@ -69,6 +69,7 @@ def propose(text: str, cfg: dict, bodies: list[tuple[int, int]] = ()) -> list[Pr
             head = re.match(r"\s*(?:\d{1,2}[.)]\s|" + markers + r")?", body)
             add(base + head.end(), base + len(body), "gen-line")
     head = re.compile(cfg["after_body"])
+    quote_marks = set(cfg["quotes"]) | set(cfg["quotes"].values())
     ends = re.compile(cfg["phrase_end"])
     for _a, b in bodies:
         m = head.match(text, b)
@@ -82,6 +83,8 @@ def propose(text: str, cfg: dict, bodies: list[tuple[int, int]] = ()) -> list[Pr
             if n >= cfg["phrase_ends"]:
                 break
             word_end = start + e.start()
+            if any(q in text[start:word_end] for q in quote_marks):
+                break  # a quoted name is proposed on its own; a phrase around it is no name
             particle = ends.search(text, start, word_end)
             add(start, particle.start() if particle else word_end, "gen-phrase")
     return sorted(out.values(), key=lambda p: (p.start, p.end))

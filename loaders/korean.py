@@ -35,7 +35,14 @@ from adminkg.namespaces import AKG, ORG
 from adminkg.resolve import Gazetteer, normalise
 
 from .documents import Document
-from .features import agency_features, body_features, case_features, fact_features
+from .features import (
+    agency_features,
+    award_features,
+    body_features,
+    case_features,
+    fact_features,
+    metric_features,
+)
 from .generate import propose
 from .model import Model
 from .records import AwardRecord, CaseRecord, MetricRecord, OrgRef, Span
@@ -1950,7 +1957,7 @@ class KoreanExtractor:
         cands = [c for c in cands if c.agency is not None]
         cands = self.decide_cases(doc, cands, n_rule)
         self.decide_agencies(doc, cands, orgs, main)
-        cands += self.decide_bodies(doc, cands, orgs, main, sents)
+        cands += self.decide_bodies(doc, cands, orgs, main, sents, n_rule)
         cands = self.merge(sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start), main)
         if not cands and main is not None and self.worth_a_case(text):
             cand = self.document_case(text, sents, main)
@@ -2115,7 +2122,8 @@ class KoreanExtractor:
         return kept
 
     def decide_bodies(
-        self, doc: Document, cands: list[Candidate], orgs: list[OrgRef], main: OrgRef | None, sents: list[Sentence]
+        self, doc: Document, cands: list[Candidate], orgs: list[OrgRef], main: OrgRef | None, sents: list[Sentence],
+        n_rule: int = 0,
     ) -> list[Candidate]:
         """Bodies leading a case no kept candidate tells (awarded by name, or described without a
         name the candidates caught): the model decides per body of the document that leads none yet;
@@ -2146,12 +2154,18 @@ class KoreanExtractor:
             )
             best = titles[0].confidence or 0.0 if titles else 0.0
             feats = body_features(self, doc.text, body, mentions, main=k == main_key, n_kept=len(cands),
-                                  n_bodies=len(bodies), best_title=best)
+                                  n_bodies=len(bodies), best_title=best, n_rule=n_rule)
             first = mentions[0]
             sentence = next((x for x in sents if x.start <= first.span.start < x.end), None)
             if sentence is None:
                 continue
             new = Candidate("", None, sentence, agency=body, origin="body")
+            # the grade given right after it (…, 나주시가 최우수기관으로 …)
+            stop = min(sentence.end, first.span.end + self.cfg["decide"]["body_grade_reach"])
+            reach = doc.text[first.span.end : stop]
+            m = next(iter(self.grade_mentions(Sentence(first.span.end, first.span.end + len(reach), reach, 0))), None)
+            if m is not None:
+                new.grade, new.grade_span = self.grade_in(m.group(), first.span.end + m.start())
             if titles and best >= self.cfg["decide"]["body_title_floor"]:
                 new.title, new.span, new.sentence = titles[0].title, titles[0].span, titles[0].sentence
             if self.observe is not None:
@@ -2308,13 +2322,32 @@ class KoreanExtractor:
                 if chosen:
                     kept[kind].append(item)
                 continue
-            if self.model.accepts(kind, p):
+            if self.model.accepts(kind, p) if self.model.decides(kind) else chosen:
                 kept[kind].append(item)
                 rec.confidence[f"{kind}:{value}"] = round(p, 4)
         rec.technologies = kept["technology"]
         rec.beneficiaries = kept["beneficiary"][:4]
         rec.departments = kept["department"][:4]
         rec.partners = kept["partner"]
+        on = self.document_date(doc)
+        for kind, items, features in (
+            ("award", rec.awards, lambda a: award_features(a, on_year=on.year if on else None, origin=cand.origin,
+                                                           n_cases=n_cases, n_awards=len(rec.awards))),
+            ("metric", rec.metrics, lambda m: metric_features(m, origin=cand.origin, n_cases=n_cases,
+                                                              title_span=cand.span)),
+        ):
+            kept_items = []
+            for item in items:
+                feats = features(item)
+                if self.observe is not None:
+                    self.observe(kind, doc, (cand, item), feats)
+                p = self.model.probability(kind, feats)
+                if p is None:
+                    kept_items.append(item)
+                elif self.model.accepts(kind, p):
+                    rec.confidence[f"{kind}:{len(kept_items)}"] = round(p, 4)
+                    kept_items.append(item)
+            items[:] = kept_items
 
     def document_case(self, text: str, sents: list[Sentence], main: OrgRef) -> Candidate | None:
         """A document about one practice that no list or award phrase names: its first quoted

@@ -55,6 +55,12 @@ class Model:
         m = self.decisions.get(decision)
         return None if m is None else m.probability(features)
 
+    def decides(self, decision: str) -> bool:
+        """Whether the model makes this decision; a decision with threshold 0 only scores (its
+        probability is the confidence of what the rules chose)."""
+        m = self.decisions.get(decision)
+        return m is not None and m.threshold > 0
+
     def accepts(self, decision: str, p: float) -> bool:
         m = self.decisions.get(decision)
         return m is None or p >= m.threshold
@@ -70,8 +76,9 @@ class Model:
     @classmethod
     def loads(cls, text: str, *, source: str = "model") -> Model:
         data = json.loads(text)
-        if data.get("format") != FORMAT:
-            raise ValueError(f"{source}: not an adminkg model (format {data.get('format')!r}, expected {FORMAT!r})")
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        if found != FORMAT:
+            raise ValueError(f"{source}: not an adminkg model (format {found!r}, expected {FORMAT!r})")
         return cls({k: Logistic.from_dict(v) for k, v in data["decisions"].items()}, data.get("meta", {}))
 
     @classmethod
@@ -80,7 +87,7 @@ class Model:
         return cls.loads(path.read_text(encoding="utf-8"), source=str(path))
 
 
-def fit(examples: list[tuple[list[str], int]], *, l2: float = 1.0, epochs: int = 60, rate: float = 0.2,
+def fit(examples: list[tuple[list[str], int]], *, l2: float = 5.0, epochs: int = 30, rate: float = 0.2,
         min_count: int = 2) -> Logistic:
     """L2-regularised logistic regression by AdaGrad over the examples in their given order.
 

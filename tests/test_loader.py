@@ -238,3 +238,14 @@ def test_unreadable_file(tmp_path):
     path.chmod(0)
     with pytest.raises(InputError, match="cannot read"):
         read_document(path)
+
+
+def test_a_build_without_store_removes_an_earlier_store(tmp_path):
+    """A store left by an earlier build would answer queries instead of the new Turtle."""
+    out = tmp_path / "kg"
+    corpus = ROOT / "examples" / "corpus"
+    assert run_cli("build", "--corpus", str(corpus), "--out", str(out)).returncode == 0
+    assert (out / "store").is_dir()
+    done = run_cli("build", "--corpus", str(corpus / "news"), "--out", str(out), "--no-store")
+    assert done.returncode == 0, done.stderr
+    assert not (out / "store").exists() and "removed the store" in done.stderr
