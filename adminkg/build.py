@@ -362,10 +362,10 @@ class Emitter:
         grade = self.grades.get(normalise(award.grade or ""))
         if grade is not None:
             g.add((node, AKG.grade, grade))
-            self.evidence(node, AKG.grade, grade, doc_node, award.grade_span)
+            self.evidence(node, AKG.grade, grade, doc_node, award.grade_span, confidence=confidence)
         if award.prize_money is not None:
             g.add((node, AKG.prizeMoney, Literal(award.prize_money, datatype=XSD.decimal)))
-        self.evidence(contest, SCHEMA.name, award.contest, doc_node, award.contest_span)
+        self.evidence(contest, SCHEMA.name, award.contest, doc_node, award.contest_span, confidence=confidence)
         if confidence is not None:  # the award as a whole: the grade's span, else the contest's
             self.evidence(case, AKG.award, node, doc_node, award.grade_span or award.contest_span,
                           confidence=confidence, written=award.contest)

@@ -1,5 +1,6 @@
 """Benchmark (not a test): characters per second of `adminkg build` on a corpus repeated to at
-least 5 MB, next to Kiwi's (kiwipiepy) tokenize on the same text, in the same run.
+least 5 MB, with its model and with the rules alone, next to Kiwi's (kiwipiepy) tokenize on the
+same text, in the same run.
 
     .venv/bin/pip install kiwipiepy      # brings its model package; nothing is downloaded at run time
     .venv/bin/python benchmarks/build_throughput.py [--corpus ../shared/corpus] [--mb 5]
@@ -38,7 +39,12 @@ def main() -> None:
         started = time.perf_counter()
         report = build([corpus], Path(tmp) / "out", store=args.store)
         build_s = time.perf_counter() - started
+        started = time.perf_counter()
+        rules = build([corpus], Path(tmp) / "rules", store=args.store, model=False)
+        rules_s = time.perf_counter() - started
     print(f"adminkg build: {build_s:.1f} s, {chars / build_s:,.0f} characters/s ({report.cases} cases)")
+    print(f"adminkg build, rules alone (no model): {rules_s:.1f} s, {chars / rules_s:,.0f} characters/s "
+          f"({rules.cases} cases); the model costs {build_s / rules_s:.2f}x")
     try:
         from kiwipiepy import Kiwi
     except ImportError:

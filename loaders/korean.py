@@ -316,6 +316,8 @@ class KoreanExtractor:
         self.cfg = self.lex.data
         self.grammar = {k: set(v) if isinstance(v, str) else v for k, v in self.cfg["grammar"].items()}
         self._fullest: dict[URIRef, str] = {}  # fullest_forms of the document being read
+        self._tech_hits = None  # (text, technology matches) of the document being read
+        self._leads: dict[URIRef, bool] = {}  # is_agency of gazetteer bodies
 
     # -- pass 5: sentences --------------------------------------------------------------
     def sentences(self, text: str) -> list[Sentence]:
@@ -346,10 +348,10 @@ class KoreanExtractor:
         found: list[OrgRef] = []
         taken = [False] * (len(text) + 1)
         # a body named after its place (여수시도시관리공단, 경기도교육청): the whole name, not the place
-        named_after = {}
-        for pattern, _cls, _sector in self.lex.form_patterns:
-            for m in pattern.finditer(text):
-                named_after.setdefault(m.start(), m.end())
+        forms = [(m, cls, sector) for pattern, cls, sector in self.lex.form_patterns for m in pattern.finditer(text)]
+        named_after: dict[int, int] = {}
+        for m, _cls, _sector in forms:
+            named_after.setdefault(m.start(), m.end())
         for m in self.lex.org_pattern.finditer(text):
             label = m.group()
             if named_after.get(m.start(), 0) > m.end() and not self.lex.gazetteer.lookup(
@@ -375,18 +377,15 @@ class KoreanExtractor:
             org = OrgRef(name=label, span=Span(m.start(), m.end(), label))
             org.candidates = hits  # type: ignore[attr-defined]
             found.append(org)
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-        for pattern, cls, sector in self.lex.form_patterns:
-            for m in pattern.finditer(text):
-                if any(taken[m.start() : m.end()]):
-                    continue
-                name = m.group()
-                org = OrgRef(name=name, cls=cls, sector=sector, span=Span(m.start(), m.end(), name))
-                org.candidates = []  # type: ignore[attr-defined]
-                found.append(org)
-                for i in range(m.start(), m.end()):
-                    taken[i] = True
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+        for m, cls, sector in forms:
+            if any(taken[m.start() : m.end()]):
+                continue
+            name = m.group()
+            org = OrgRef(name=name, cls=cls, sector=sector, span=Span(m.start(), m.end(), name))
+            org.candidates = []  # type: ignore[attr-defined]
+            found.append(org)
+            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
         found.sort(key=lambda o: o.span.start)
         return found
 
@@ -444,8 +443,11 @@ class KoreanExtractor:
         """A body that can lead a case (not a unit such as an 일반구)."""
         if org.iri is None:
             return org.cls in ("PublicInstitution", "CentralGovernmentBody")  # a "Unit" is not
-        g = self.lex.gaz_graph
-        return not any((org.iri, RDF.type, cls) in g for cls in (AKG.GeneralDistrict, ORG.OrganizationalUnit))
+        if org.iri not in self._leads:
+            g = self.lex.gaz_graph
+            units = (AKG.GeneralDistrict, ORG.OrganizationalUnit)
+            self._leads[org.iri] = not any((org.iri, RDF.type, cls) in g for cls in units)
+        return self._leads[org.iri]
 
     def is_actor(self, org: OrgRef, text: str) -> bool:
         """Not a place phrase (인천 최초, 충남 유일, 서울시 전역): such a mention names where, not who."""
@@ -546,8 +548,8 @@ class KoreanExtractor:
         return sorted(out, key=lambda s: s.start)
 
     def is_title_like(self, text: str) -> bool:
-        c = self.cfg["cases"]
         t = text.strip()
+        c = self.cfg["cases"]
         if not (c["min_title"] <= len(t) <= c["max_title"]):
             return False
         if any(re.search(p, t) for p in c["not_titles"]):
@@ -1963,6 +1965,9 @@ class KoreanExtractor:
             cand = self.document_case(text, sents, main)
             if cand is not None:
                 cands = [cand]
+                if self.model is not None and self.model.decides("case"):  # the rules' last word, scored
+                    p = self.model.probability("case", case_features(self, text, cand, n_rule=0, rule=True))
+                    cand.confidence = cand.agency_confidence = p
         if len(cands) == 1:
             cands[0].scope = [(0, len(text))]
         else:
@@ -2063,6 +2068,9 @@ class KoreanExtractor:
                 rec.confidence["case"] = round(cand.confidence, 4)
             if cand.agency_confidence is not None:
                 rec.confidence["agency"] = round(cand.agency_confidence, 4)
+            elif cand.confidence is not None and not cand.title:
+                # a body awarded by name: the case decision was about that body
+                rec.confidence["agency"] = round(cand.confidence, 4)
             if rec.awards and rec.awards[0].year:
                 rec.year = rec.awards[0].year
             elif on is not None:
@@ -2215,34 +2223,44 @@ class KoreanExtractor:
                     cand.agency = OrgRef(name=body.name, iri=body.iri, cls=body.cls, sector=body.sector, span=body.span)
                 cand.agency_confidence = p
 
+    def technology_mentions(self, text: str) -> list[tuple[str, Span, set[str]]]:
+        """Every technology word of the document, with what the rules say of it wherever it stands:
+        negated (앱 설치 없이), or in a sentence about the contest rather than the practice."""
+        tcfg = self.cfg["technology"]
+        out = []
+        for code, pattern in self.lex.technology_patterns:
+            for m in pattern.finditer(text):
+                if not m.group():
+                    continue
+                flags = set()
+                if re.match(tcfg["negated_after"], text[m.end() : m.end() + 12]):
+                    flags.add("negated")
+                head = max(text.rfind(c, 0, m.start()) for c in ".\n") + 1
+                tails = [i for i in (text.find(c, m.end()) for c in ".\n") if i >= 0]
+                if re.search(tcfg["meta_sentence"], text[head : min(tails, default=len(text))]):
+                    flags.add("meta_sentence")
+                out.append((code, Span(m.start(), m.end(), m.group()), flags))
+        return out
+
     def fact_candidates(self, text: str, cand: Candidate, rec: CaseRecord, parts, orgs, sents, cands) -> list:
         """Every fact the case's scope could hold, whatever the rules decided: (kind, value, spans,
         chosen, flags, item) — item is what goes into the record when the fact is kept."""
         out = []
-        tcfg = self.cfg["technology"]
         foreign = [(o.start, o.end) for o in self.other_titles(cand, cands)]
         kept_tech = {code for code, _ in rec.technologies}
         hits: dict[str, list] = {}
         flags: dict[str, set] = {}
         inside = [(a, a + len(t)) for a, t in parts]
         # the whole document: a mention outside the case's scope is a candidate too, flagged
-        for base, chunk in [(0, text)]:
-            for code, pattern in self.lex.technology_patterns:
-                for m in pattern.finditer(chunk):
-                    if not m.group():
-                        continue
-                    start = base + m.start()
-                    hits.setdefault(code, []).append(Span(start, base + m.end(), m.group()))
-                    fl = flags.setdefault(code, set())
-                    fl.add("in_scope" if any(a <= start < b for a, b in inside) else "out_of_scope")
-                    if any(a <= start < b for a, b in foreign):
-                        fl.add("other_title")
-                    if re.match(tcfg["negated_after"], chunk[m.end() : m.end() + 12]):
-                        fl.add("negated")
-                    head = max(chunk.rfind(c, 0, m.start()) for c in ".\n") + 1
-                    tails = [i for i in (chunk.find(c, m.end()) for c in ".\n") if i >= 0]
-                    if re.search(tcfg["meta_sentence"], chunk[head : min(tails, default=len(chunk))]):
-                        fl.add("meta_sentence")
+        if self._tech_hits is None or self._tech_hits[0] is not text:
+            self._tech_hits = (text, self.technology_mentions(text))
+        for code, span, static in self._tech_hits[1]:
+            hits.setdefault(code, []).append(span)
+            fl = flags.setdefault(code, set())
+            fl.update(static)
+            fl.add("in_scope" if any(a <= span.start < b for a, b in inside) else "out_of_scope")
+            if any(a <= span.start < b for a, b in foreign):
+                fl.add("other_title")
         rule_spans = dict(rec.technologies)
         for code in sorted(set(hits) | kept_tech):
             spans = hits.get(code, [])

@@ -166,8 +166,9 @@ def test_every_kind_of_fact_carries_its_confidence(doc, vocab):
     metrics = {str(g.value(m, SCHEMA.value)): confidences(g, m, SCHEMA.value)
                for m in g.subjects(RDF.type, AKG.Metric)}
     assert metrics == {"18": dec("0.200"), "25": dec("0.600")}
-    assert not confidences(g, award, AKG.grade)                            # the grade's own evidence: none
-    assert len(list(g.objects(None, AKG.confidence))) == 13                # one per confidence of the records
+    assert confidences(g, award, AKG.grade) == dec("0.700")               # the grade: the award's
+    # one per confidence of the records, and an award's on its grade and contest name too
+    assert len(list(g.objects(None, AKG.confidence))) == 16
 
 
 def test_graph_with_confidences_conforms_and_is_deterministic(doc, vocab, tmp_path):

@@ -119,6 +119,20 @@ def _scorer(shared):
     return module
 
 
+def test_every_published_fact_has_a_confidence():
+    """Every fact in data/ttl carries the model's probability on its evidence, but policy domains:
+    the gold does not annotate them, so no model can score them."""
+    graph = Graph().parse(paths.DATA_TTL_DIR / "cases.ttl")
+    without: dict[str, int] = {}
+    for ev in graph.subjects(RDF.type, AKG.Evidence):
+        prop = graph.value(ev, AKG.assertedProperty)
+        if prop != AKG.policyDomain and graph.value(ev, AKG.confidence) is None:
+            without[str(prop)] = without.get(str(prop), 0) + 1
+        conf = graph.value(ev, AKG.confidence)
+        assert conf is None or 0 <= float(conf) <= 1
+    assert not without, f"evidence without akg:confidence: {without}"
+
+
 def test_published_cases_have_agency_source_and_true_spans(shared):
     path = paths.DATA_TTL_DIR / "cases.ttl"
     graph = Graph().parse(path)
