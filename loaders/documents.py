@@ -92,6 +92,7 @@ class _TextExtractor(HTMLParser):
     BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
               "header", "footer", "table", "ul", "ol", "dd", "dt", "blockquote", "title"}
     SKIP = {"script", "style", "noscript", "template"}
+    CELLS = {"td", "th"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -109,6 +110,8 @@ class _TextExtractor(HTMLParser):
             self.skip -= 1
         elif tag in self.BLOCKS:
             self.parts.append("\n")
+        elif tag in self.CELLS:
+            self.parts.append("\t")
 
     def handle_data(self, data):
         if not self.skip:
@@ -116,13 +119,15 @@ class _TextExtractor(HTMLParser):
 
 
 def html_to_text(markup: str) -> str:
-    """The text content of an HTML page: block elements become line breaks, runs of blank lines fold."""
+    """The text content of an HTML page: block elements become line breaks, runs of blank lines fold;
+    a table keeps its rows, one a line, cells joined by a tab (the layout the extractor knows)."""
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
     text = html.unescape("".join(parser.parts))
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    text = re.sub(r" *\n[ \n]*", "\n", text)
+    text = re.sub(r"[ \r\f\v]+", " ", text)
+    text = re.sub(r" ?\t[ \t]*", "\t", text)
+    text = re.sub(r"[ \t]*\n[ \t\n]*", "\n", text)
     return text.strip() + "\n"
 
 

@@ -249,3 +249,12 @@ def test_a_build_without_store_removes_an_earlier_store(tmp_path):
     done = run_cli("build", "--corpus", str(corpus / "news"), "--out", str(out), "--no-store")
     assert done.returncode == 0, done.stderr
     assert not (out / "store").exists() and "removed the store" in done.stderr
+
+
+def test_an_html_table_keeps_its_rows_and_cells():
+    """Rows a line each, cells joined by a tab: the table layout the extractor reads in text."""
+    from adminkg.loaders.documents import html_to_text
+
+    page = ("<html><body><table><caption>심사 결과</caption><tr><th>순위</th><th>기관</th></tr>"
+            "<tr><td>1</td><td> 청주시 </td><td>빈 공장 창업 공간 전환</td></tr></table><p>끝  문장</p></body></html>")
+    assert html_to_text(page) == "심사 결과\n순위\t기관\n1\t청주시\t빈 공장 창업 공간 전환\n끝 문장\n"
