@@ -6,9 +6,9 @@ weigh, not as final decisions. Feature names are data for the model file, so the
 """
 from __future__ import annotations
 
-import re
-
 from rdflib.namespace import RDF
+
+from . import regex as re
 
 HANGUL = re.compile(r"[가-힣]")
 

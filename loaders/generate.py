@@ -8,8 +8,9 @@ rows (tab- or pipe-separated). Whether a span is a case is decided by the traine
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from . import regex as re
 
 
 @dataclass(frozen=True)

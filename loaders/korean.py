@@ -18,7 +18,6 @@ Every word list lives in ``loaders/lexicon/korean.toml`` and the SKOS vocabulari
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +33,7 @@ from adminkg.graphio import load_files
 from adminkg.namespaces import AKG, ORG
 from adminkg.resolve import Gazetteer, normalise
 
+from . import regex as re
 from .documents import Document
 from .features import (
     agency_features,
