@@ -317,6 +317,7 @@ class KoreanExtractor:
         self.grammar = {k: set(v) if isinstance(v, str) else v for k, v in self.cfg["grammar"].items()}
         self._fullest: dict[URIRef, str] = {}  # fullest_forms of the document being read
         self._tech_hits = None  # (text, technology matches) of the document being read
+        self._group_hits = None  # (text, beneficiary-group mentions) of the document being read
         self._leads: dict[URIRef, bool] = {}  # is_agency of gazetteer bodies
 
     # -- pass 5: sentences --------------------------------------------------------------
@@ -2271,10 +2272,13 @@ class KoreanExtractor:
         generic = self.lex.generic_beneficiaries
         bhits: dict[str, list] = {}
         bflags: dict[str, set] = {}
-        for m in self.lex.beneficiary_labels.finditer(text):
-            bhits.setdefault(m.group(), []).append(Span(m.start(), m.end(), m.group()))
-            inside_scope = any(a <= m.start() < b for a, b in inside)
-            bflags.setdefault(m.group(), set()).add("in_scope" if inside_scope else "out_of_scope")
+        if self._group_hits is None or self._group_hits[0] is not text:
+            self._group_hits = (text, [Span(m.start(), m.end(), m.group())
+                                       for m in self.lex.beneficiary_labels.finditer(text)])
+        for span in self._group_hits[1]:
+            bhits.setdefault(span.text, []).append(span)
+            inside_scope = any(a <= span.start < b for a, b in inside)
+            bflags.setdefault(span.text, set()).add("in_scope" if inside_scope else "out_of_scope")
         rule_ben = {surface: (concept, surface, span) for concept, surface, span in rec.beneficiaries}
         for label in sorted(set(bhits) | kept_ben):
             spans = bhits.get(label, [])
