@@ -8,7 +8,6 @@ story (a shared case) or the same contest stay in one fold, so nothing leaks bet
 """
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
@@ -47,14 +46,9 @@ def annotated_documents(gold_files: list[Path | str], corpus: list[Path | str]) 
 
     :class:`InputError` when a gold file cannot be read, or names a document the corpus lacks."""
     from .build import load_corpus
+    from .scoring import read_gold
 
-    gold: dict[str, list[dict]] = {}
-    for path in gold_files:
-        try:
-            for d in json.loads(Path(path).read_text(encoding="utf-8")):
-                gold[os.path.basename(d["doc"])] = d["cases"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(path, f"not a gold file (a JSON list of {{'doc', 'cases'}}): {exc}") from exc
+    gold = read_gold(gold_files)
     docs = {}
     for doc, _error in load_corpus([Path(c) for c in corpus]):
         if doc is not None and doc.path.name in gold:

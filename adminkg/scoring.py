@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import InputError
 from .loaders.align import agency_key, contest_equal, dice, grade_equal, loose_equal, title_equal
 
 FIELDS = ("cases", "agency", "titles", "departments", "technologies", "partners", "beneficiaries", "awards",
@@ -55,13 +56,22 @@ def case_of(c: dict) -> dict:
     }
 
 
-def load_gold(paths: list[Path | str]) -> dict[str, list[dict]]:
-    """Gold files (JSON lists of {"doc", "cases"}) by the document's file name."""
+def read_gold(paths: list[Path | str]) -> dict[str, list[dict]]:
+    """The cases of gold files (JSON lists of {"doc", "cases"}) as annotated, by the document's
+    file name; :class:`InputError` names a file that is not one."""
     out: dict[str, list[dict]] = {}
     for path in paths:
-        for d in json.loads(Path(path).read_text(encoding="utf-8")):
-            out[os.path.basename(d["doc"])] = [case_of(c) for c in d["cases"]]
+        try:
+            for d in json.loads(Path(path).read_text(encoding="utf-8")):
+                out[os.path.basename(d["doc"])] = d["cases"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(path, f"not a gold file (a JSON list of {{'doc', 'cases'}}): {exc}") from exc
     return out
+
+
+def load_gold(paths: list[Path | str]) -> dict[str, list[dict]]:
+    """Gold files by the document's file name, each case in the scorer's shape (:func:`case_of`)."""
+    return {doc: [case_of(c) for c in cases] for doc, cases in read_gold(paths).items()}
 
 
 def rows_by_doc(rows: list[dict]) -> dict[str, list[dict]]:

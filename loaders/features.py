@@ -42,6 +42,14 @@ def _char_class(ch: str, quotes: str, markers: str) -> str:
     return "other"
 
 
+def _body_kind(ex, body) -> str:
+    """The most specific class of a body: its gazetteer type, else the class its name's form gave."""
+    if body.iri is None:
+        return body.cls
+    kinds = [str(t).rsplit("#", 1)[-1] for t in ex.lex.gaz_graph.objects(body.iri, RDF.type)]
+    return next((k for k in sorted(kinds) if k not in ("PublicAgency", "FormalOrganization")), "gaz")
+
+
 def case_features(ex, text: str, cand, *, n_rule: int, rule: bool, overlaps: bool = False) -> list[str]:
     """Is this candidate a case (with this title)? ``ex`` is the KoreanExtractor (its lexicon and
     rule predicates), ``n_rule`` the number of candidates the rules proposed in the document,
@@ -88,7 +96,7 @@ def case_features(ex, text: str, cand, *, n_rule: int, rule: bool, overlaps: boo
             f.append("not_title_after")
         if text.count(title) > 1:
             f.append("repeated")
-    if re.search(r"(?:다|니다|했다|였다)\.?$", title):
+    if re.search(ex.cfg["features"]["sentence_end"], title):
         f.append("sentence_end")
     if re.search(r"\d", title):
         f.append("digits")
@@ -113,11 +121,7 @@ def agency_features(ex, text: str, cand, body, mentions: list, *, chosen: bool, 
     at = cand.span.start if cand.span is not None else cand.sentence.start
     end = cand.span.end if cand.span is not None else cand.sentence.end
     f = [f"chosen={chosen}", f"main={main}", f"o={cand.origin}|chosen={chosen}", f"o={cand.origin}|main={main}"]
-    if body.iri is not None:
-        kinds = [str(t).rsplit("#", 1)[-1] for t in ex.lex.gaz_graph.objects(body.iri, RDF.type)]
-        kind = next((k for k in sorted(kinds) if k not in ("PublicAgency", "FormalOrganization")), "gaz")
-    else:
-        kind = body.cls
+    kind = _body_kind(ex, body)
     f.append(f"kind={kind}")
     f.append(f"mentions={_bin(len(mentions), (2, 3, 5, 9))}")
     spans = [m.span for m in mentions if m.span is not None]
@@ -153,23 +157,16 @@ def agency_features(ex, text: str, cand, body, mentions: list, *, chosen: bool, 
             nearest = (d, s)
     s = nearest[1]
     follow = text[s.end : s.end + 2]
-    f.append(f"follow={follow[:1] if follow[:1] in '의은는이가과와(' else 'x'}")
+    f.append(f"follow={follow[:1] if follow[:1] in cfg['features']['follow_marks'] else 'x'}")
     prev = text[max(0, s.start - 1) : s.start]
-    f.append(f"prev={prev if prev in '(▲△◇○■-' else 'x'}")
+    f.append(f"prev={prev if prev in cfg['features']['lead_marks'] else 'x'}")
     if re.match(cfg["agency"]["dateline"], text[max(0, s.start - 1) : s.end + 12]):
         f.append("dateline")
     if any(w in text[s.end : s.end + 12] for w in cfg["orgs"]["organiser_words"]):
         f.append("organiser")
-    if not ex.is_actor(OrgLike(s), text):
+    if ex.names_a_place(s.end, text):
         f.append("place_phrase")
     return f
-
-
-class OrgLike:
-    """A span standing for an OrgRef where a rule predicate asks for one."""
-
-    def __init__(self, span):
-        self.span = span
 
 
 def fact_features(kind: str, value: str, *, chosen: bool, spans: list, title_span, n_cases: int, origin: str,
@@ -198,11 +195,7 @@ def body_features(ex, text: str, body, mentions: list, *, main: bool, n_kept: in
     ``n_kept`` is the number of cases kept so far, ``n_bodies`` of bodies that can lead one,
     ``best_title`` the highest case probability of a candidate title of this body."""
     cfg = ex.cfg
-    if body.iri is not None:
-        kinds = [str(t).rsplit("#", 1)[-1] for t in ex.lex.gaz_graph.objects(body.iri, RDF.type)]
-        kind = next((k for k in sorted(kinds) if k not in ("PublicAgency", "FormalOrganization")), "gaz")
-    else:
-        kind = body.cls
+    kind = _body_kind(ex, body)
     f = [f"kind={kind}", f"main={main}", f"kept={_bin(n_kept, (1, 2, 4, 8))}", f"bodies={_bin(n_bodies, (2, 3, 5, 9))}",
          f"mentions={_bin(len(mentions), (2, 3, 5))}", f"title={_bin(int(best_title * 10), (1, 2, 4, 6))}",
          f"main={main}|kept={_bin(n_kept, (1, 3))}", f"nrule={_bin(n_rule, (1, 2, 5))}",
@@ -224,13 +217,13 @@ def body_features(ex, text: str, body, mentions: list, *, main: bool, n_kept: in
             f.append("grade_after")
         if any(w in text[m.span.end : m.span.end + 12] for w in cfg["orgs"]["organiser_words"]):
             f.append("organiser")
-        if re.match(r"\s?[,·ㆍ]", after):
+        if re.match(cfg["features"]["listed_after"], after):
             f.append("listed")
         if m.span.start < headline_end:
             f.append("headline")
         if re.match(cfg["agency"]["dateline"], text[max(0, m.span.start - 1) : m.span.end + 12]):
             f.append("dateline")
-        if not ex.is_actor(OrgLike(m.span), text):
+        if ex.names_a_place(m.span.end, text):
             f.append("place_phrase")
     return sorted(set(f), key=f.index)
 

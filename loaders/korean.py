@@ -34,6 +34,7 @@ from adminkg.namespaces import AKG, ORG
 from adminkg.resolve import Gazetteer, normalise
 
 from . import regex as re
+from .align import dice
 from .documents import Document
 from .features import (
     agency_features,
@@ -55,11 +56,6 @@ GRADE_SCHEME = URIRef("https://w3id.org/adminkg/vocab/grade")
 HANGUL = re.compile(r"[가-힣]")
 
 
-def _bigrams(s: str) -> set[str]:
-    s = re.sub(r"[\s·ㆍ()\[\]'\"‘’“”]", "", s)
-    return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
-
-
 def strip_conjunction(title: str, conjunctions: list[str], syllable: dict[str, str]) -> str:
     """A list item that joins the next one ("A 운영과 ▲B", "A 확충 및 ▲B") without its joining word.
     *syllable* says after which kind of syllable a conjunction can stand (과 after a closed one)."""
@@ -70,11 +66,6 @@ def strip_conjunction(title: str, conjunctions: list[str], syllable: dict[str, s
     if syllable.get(m.group(2), "closed" if closed else "open") != ("closed" if closed else "open"):
         return title
     return title[: m.start(2)].rstrip(" ,")
-
-
-def similar(a: str, b: str) -> float:
-    x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
 
 
 @dataclass
@@ -316,8 +307,6 @@ class KoreanExtractor:
         self.cfg = self.lex.data
         self.grammar = {k: set(v) if isinstance(v, str) else v for k, v in self.cfg["grammar"].items()}
         self._fullest: dict[URIRef, str] = {}  # fullest_forms of the document being read
-        self._tech_hits = None  # (text, technology matches) of the document being read
-        self._group_hits = None  # (text, beneficiary-group mentions) of the document being read
         self._leads: dict[URIRef, bool] = {}  # is_agency of gazetteer bodies
 
     # -- pass 5: sentences --------------------------------------------------------------
@@ -452,9 +441,11 @@ class KoreanExtractor:
 
     def is_actor(self, org: OrgRef, text: str) -> bool:
         """Not a place phrase (인천 최초, 충남 유일, 서울시 전역): such a mention names where, not who."""
-        if org.span is None:
-            return True
-        return not re.match(self.cfg["orgs"]["place_phrase"], text[org.span.end : org.span.end + 12])
+        return org.span is None or not self.names_a_place(org.span.end, text)
+
+    def names_a_place(self, end: int, text: str) -> bool:
+        """The words after a name ending at *end* make it a place phrase (인천 최초, 서울시 전역)."""
+        return bool(re.match(self.cfg["orgs"]["place_phrase"], text[end : end + 12]))
 
     # -- document facts --------------------------------------------------------------------
     def document_date(self, doc: Document) -> date | None:
@@ -1176,7 +1167,7 @@ class KoreanExtractor:
                         twin = k
                         break
                     continue  # untitled cases (bodies or units awarded by name) are told apart by who
-                if same_agency and (similar(a, b) >= 0.6 or (min(len(a), len(b)) >= 5 and (a in b or b in a))):
+                if same_agency and (dice(a, b) >= 0.6 or (min(len(a), len(b)) >= 5 and (a in b or b in a))):
                     twin = k
                     break
             if twin is None:
@@ -1958,9 +1949,9 @@ class KoreanExtractor:
             if pm and cand.origin != "card" and not re.search(self.cfg["awards"]["place_not_after"] + pm.group(), near):
                 cand.place = int(pm.group(1))
         cands = [c for c in cands if c.agency is not None]
-        cands = self.decide_cases(doc, cands, n_rule)
+        cands, dropped = self.decide_cases(doc, cands, n_rule)
         self.decide_agencies(doc, cands, orgs, main)
-        cands += self.decide_bodies(doc, cands, orgs, main, sents, n_rule)
+        cands += self.decide_bodies(doc, cands, dropped, orgs, main, sents, n_rule)
         cands = self.merge(sorted(cands, key=lambda c: c.span.start if c.span else c.sentence.start), main)
         if not cands and main is not None and self.worth_a_case(text):
             cand = self.document_case(text, sents, main)
@@ -2014,6 +2005,7 @@ class KoreanExtractor:
         subject_unit = self.subject_unit(orgs, text, main)
         mods = self.title_modifiers(text, cands)
         records = []
+        mentions = self.fact_mentions(text) if self.decides_facts else None
         # a unit named with the case itself ("…(재무과)", "위생과의 ‘…’") is its department, and not a
         # neighbouring case's; units inside a case's title are part of its name
         own = {id(c): list(c.departments) or self.adjacent_units(text, c) for c in cands}
@@ -2043,6 +2035,7 @@ class KoreanExtractor:
             if subject_unit and cand.agency is not None and cand.agency.iri == main.iri:
                 depts = [subject_unit] + [d for d in depts if d[0] != subject_unit[0]]
             problems, interventions = self.statements(parts)
+            pscope = self.partner_scope(text, cand, cands, sents, orgs)
             rec = CaseRecord(
                 source=doc,
                 title=cand.title,
@@ -2050,9 +2043,7 @@ class KoreanExtractor:
                 agency=cand.agency,
                 departments=depts[:4],
                 technologies=self.technologies(parts, programme_tech, self.other_titles(cand, cands)),
-                partners=self.partners(
-                    self.partner_scope(text, cand, cands, sents, orgs), orgs, cand.agency, organisers, leaders
-                ),
+                partners=self.partners(pscope, orgs, cand.agency, organisers, leaders),
                 beneficiaries=self.beneficiaries(
                     parts,
                     cand.span,
@@ -2064,7 +2055,7 @@ class KoreanExtractor:
                 interventions=interventions,
                 awards=self.awards(doc, sents, cand, tiers, contest, organizer, on),
             )
-            self.decide_facts(doc, cand, rec, parts, len(cands), orgs, sents, cands)
+            self.decide_facts(doc, cand, rec, parts, pscope, on, len(cands), orgs, cands, mentions)
             if cand.confidence is not None:
                 rec.confidence["case"] = round(cand.confidence, 4)
             if cand.agency_confidence is not None:
@@ -2099,13 +2090,16 @@ class KoreanExtractor:
                 out.append(Candidate(title, Span(p.start, p.end, p.text(text)), sentence, origin=p.origin))
         return out
 
-    def decide_cases(self, doc: Document, cands: list[Candidate], n_rule: int) -> list[Candidate]:
+    def decide_cases(
+        self, doc: Document, cands: list[Candidate], n_rule: int
+    ) -> tuple[list[Candidate], list[Candidate]]:
         """Which candidates are cases: the model's decision (its probability kept), or the rules'
-        (every candidate they proposed) when there is no model."""
+        (every candidate they proposed) when there is no model. Returns the kept candidates and those
+        the model turned down (scored: :meth:`decide_bodies` takes titles from them)."""
         if self.model is None and self.observe is None:
-            return cands
+            return cands, []
         deciding = self.model is not None and "case" in self.model.decisions
-        self._dropped: list[Candidate] = []  # candidates the model turned down, for decide_bodies
+        dropped: list[Candidate] = []
         kept = []
         ruled = [(c.span.start, c.span.end) for c in cands[:n_rule] if c.span is not None]
         for i, cand in enumerate(cands):
@@ -2127,12 +2121,30 @@ class KoreanExtractor:
             if self.model.accepts("case", p):
                 kept.append(cand)
             else:
-                self._dropped.append(cand)
-        return kept
+                dropped.append(cand)
+        return kept, dropped
+
+    @staticmethod
+    def body_key(org: OrgRef) -> str:
+        """One key per body: its gazetteer IRI, else its name."""
+        return str(org.iri) if org.iri is not None else org.name
+
+    def leading_bodies(
+        self, orgs: list[OrgRef], text: str, *, actors_only: bool = False
+    ) -> dict[str, tuple[OrgRef, list[OrgRef]]]:
+        """The bodies of the document that can lead a case (a unit stands for its parent), by
+        :meth:`body_key`, each with its mentions; with *actors_only*, mentions that name a place
+        (인천 최초) are left out."""
+        bodies: dict[str, tuple[OrgRef, list[OrgRef]]] = {}
+        for o in orgs:
+            a = self.as_agency(o)
+            if self.is_agency(a) and (not actors_only or self.is_actor(o, text)):
+                bodies.setdefault(self.body_key(a), (a, []))[1].append(o)
+        return bodies
 
     def decide_bodies(
-        self, doc: Document, cands: list[Candidate], orgs: list[OrgRef], main: OrgRef | None, sents: list[Sentence],
-        n_rule: int = 0,
+        self, doc: Document, cands: list[Candidate], dropped: list[Candidate], orgs: list[OrgRef],
+        main: OrgRef | None, sents: list[Sentence], n_rule: int = 0,
     ) -> list[Candidate]:
         """Bodies leading a case no kept candidate tells (awarded by name, or described without a
         name the candidates caught): the model decides per body of the document that leads none yet;
@@ -2142,15 +2154,8 @@ class KoreanExtractor:
         deciding = "body" in self.model.decisions
         if not deciding and self.observe is None:
             return []
-        bodies: dict[str, tuple[OrgRef, list[OrgRef]]] = {}
-        for o in orgs:
-            a = self.as_agency(o)
-            if self.is_agency(a) and self.is_actor(o, doc.text):
-                bodies.setdefault(str(a.iri) if a.iri is not None else a.name, (a, []))[1].append(o)
-
-        def key(org: OrgRef) -> str:
-            return str(org.iri) if org.iri is not None else org.name
-
+        bodies = self.leading_bodies(orgs, doc.text, actors_only=True)
+        key = self.body_key
         leading = {key(c.agency) for c in cands if c.agency is not None}
         main_key = key(main) if main is not None else None
         out = []
@@ -2158,7 +2163,7 @@ class KoreanExtractor:
             if k in leading:
                 continue
             titles = sorted(
-                (c for c in self._dropped if c.agency is not None and key(c.agency) == k and c.title),
+                (c for c in dropped if c.agency is not None and key(c.agency) == k and c.title),
                 key=lambda c: (-(c.confidence or 0.0), c.span.start if c.span else 0),
             )
             best = titles[0].confidence or 0.0 if titles else 0.0
@@ -2194,18 +2199,12 @@ class KoreanExtractor:
         deciding = self.model is not None and "agency" in self.model.decisions
         if not deciding and self.observe is None:
             return
-        bodies: dict[str, tuple[OrgRef, list[OrgRef]]] = {}
-        for o in orgs:
-            a = self.as_agency(o)
-            if not self.is_agency(a):
-                continue
-            key = str(a.iri) if a.iri is not None else a.name
-            bodies.setdefault(key, (a, []))[1].append(o)
-        main_key = (str(main.iri) if main.iri is not None else main.name) if main is not None else None
+        bodies = self.leading_bodies(orgs, doc.text)
+        main_key = self.body_key(main) if main is not None else None
         for cand in cands:
             if not cand.title or cand.agency is None:
                 continue
-            chosen = str(cand.agency.iri) if cand.agency.iri is not None else cand.agency.name
+            chosen = self.body_key(cand.agency)
             options = dict(bodies)
             options.setdefault(chosen, (cand.agency, []))
             scored = []
@@ -2223,6 +2222,18 @@ class KoreanExtractor:
                 if key != chosen:
                     cand.agency = OrgRef(name=body.name, iri=body.iri, cls=body.cls, sector=body.sector, span=body.span)
                 cand.agency_confidence = p
+
+    @property
+    def decides_facts(self) -> bool:
+        """Facts are decided (and learned) once cases are: a model with a case decision."""
+        return self.model is not None and "case" in self.model.decisions
+
+    def fact_mentions(self, text: str) -> tuple[list, list[Span]]:
+        """The document's technology mentions (:meth:`technology_mentions`) and beneficiary-group
+        mentions, read once for all its cases."""
+        return self.technology_mentions(text), [
+            Span(m.start(), m.end(), m.group()) for m in self.lex.beneficiary_labels.finditer(text)
+        ]
 
     def technology_mentions(self, text: str) -> list[tuple[str, Span, set[str]]]:
         """Every technology word of the document, with what the rules say of it wherever it stands:
@@ -2243,7 +2254,9 @@ class KoreanExtractor:
                 out.append((code, Span(m.start(), m.end(), m.group()), flags))
         return out
 
-    def fact_candidates(self, text: str, cand: Candidate, rec: CaseRecord, parts, orgs, sents, cands) -> list:
+    def fact_candidates(
+        self, text: str, cand: Candidate, rec: CaseRecord, parts, pscope, mentions, orgs, cands
+    ) -> list:
         """Every fact the case's scope could hold, whatever the rules decided: (kind, value, spans,
         chosen, flags, item) — item is what goes into the record when the fact is kept."""
         out = []
@@ -2253,9 +2266,8 @@ class KoreanExtractor:
         flags: dict[str, set] = {}
         inside = [(a, a + len(t)) for a, t in parts]
         # the whole document: a mention outside the case's scope is a candidate too, flagged
-        if self._tech_hits is None or self._tech_hits[0] is not text:
-            self._tech_hits = (text, self.technology_mentions(text))
-        for code, span, static in self._tech_hits[1]:
+        tech_mentions, group_mentions = mentions
+        for code, span, static in tech_mentions:
             hits.setdefault(code, []).append(span)
             fl = flags.setdefault(code, set())
             fl.update(static)
@@ -2272,10 +2284,7 @@ class KoreanExtractor:
         generic = self.lex.generic_beneficiaries
         bhits: dict[str, list] = {}
         bflags: dict[str, set] = {}
-        if self._group_hits is None or self._group_hits[0] is not text:
-            self._group_hits = (text, [Span(m.start(), m.end(), m.group())
-                                       for m in self.lex.beneficiary_labels.finditer(text)])
-        for span in self._group_hits[1]:
+        for span in group_mentions:
             bhits.setdefault(span.text, []).append(span)
             inside_scope = any(a <= span.start < b for a, b in inside)
             bflags.setdefault(span.text, set()).add("in_scope" if inside_scope else "out_of_scope")
@@ -2300,7 +2309,7 @@ class KoreanExtractor:
             out.append(("department", name, spans, name in kept_dep, [], item))
         kept_par = {o.name for o, _k in rec.partners}
         rule_par = {o.name: (o, k) for o, k in rec.partners}
-        lo_hi = [(a, a + len(t)) for a, t in self.partner_scope(text, cand, cands, sents, orgs)]
+        lo_hi = [(a, a + len(t)) for a, t in pscope]
         phits: dict[str, list] = {}
         pref: dict[str, OrgRef] = {}
         for o in orgs:
@@ -2324,16 +2333,17 @@ class KoreanExtractor:
             out.append(("partner", name, spans, name in kept_par, fl, item))
         return out
 
-    def decide_facts(self, doc: Document, cand: Candidate, rec: CaseRecord, parts, n_cases, orgs, sents, cands):
+    def decide_facts(self, doc: Document, cand: Candidate, rec: CaseRecord, parts, pscope, on: date | None, n_cases,
+                     orgs, cands, mentions):
         """Which facts belong to the case: the model decides each fact the scope could hold (its
         probability kept on the record); without a model the rules' facts stand."""
-        if self.model is None or "case" not in self.model.decisions:
+        if not self.decides_facts:
             return  # facts are decided (and learned) once cases are
         if self.observe is None and "technology" not in self.model.decisions:
             return
         kept: dict[str, list] = {"technology": [], "beneficiary": [], "department": [], "partner": []}
         for kind, value, spans, chosen, flags, item in self.fact_candidates(
-            doc.text, cand, rec, parts, orgs, sents, cands
+            doc.text, cand, rec, parts, pscope, mentions, orgs, cands
         ):
             feats = fact_features(kind, value, chosen=chosen, spans=spans, title_span=cand.span,
                                   n_cases=n_cases, origin=cand.origin, flags=flags)
@@ -2351,7 +2361,6 @@ class KoreanExtractor:
         rec.beneficiaries = kept["beneficiary"][:4]
         rec.departments = kept["department"][:4]
         rec.partners = kept["partner"]
-        on = self.document_date(doc)
         for kind, items, features in (
             ("award", rec.awards, lambda a: award_features(a, on_year=on.year if on else None, origin=cand.origin,
                                                            n_cases=n_cases, n_awards=len(rec.awards))),
