@@ -33,6 +33,7 @@ class AnalysisReport:
     summary: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    font: dict = field(default_factory=dict)  # the pictures' font: family and file
 
     @property
     def report(self) -> Path:
@@ -63,6 +64,10 @@ def analyze(kg, *, out: Path, min_confidence: float = 0.0, seed: int | None = No
             source: str = "") -> AnalysisReport:
     """Read *kg* (:func:`adminkg.open_graph`) through the ``analysis-*`` queries and analyse it
     into *out*; with *into*, add the measures' named graph to that build folder's store."""
+    if into is not None and not (Path(into) / "store").is_dir():
+        from .errors import InputError
+
+        raise InputError(into, "no store in this folder (adminkg build writes one; --into needs a build folder)")
     started = time.perf_counter()
     data = load_data(kg, min_confidence=min_confidence, progress=progress)
     queried = round(time.perf_counter() - started, 3)
@@ -244,7 +249,7 @@ def analyze_data(data: AnalysisData, *, out: Path, seed: int | None = None, font
                         for r in sorted(tables["agency-agency"], key=lambda r: -r["betweenness"])[:10]],
         "neighbour_effect": neighbour_rows[-1] if neighbour_rows else None,
         "event_history_rows": len(history), "regions": len(regions.shapes) if regions else 0,
-        "coverage": {r["table"]: r["coverage"] for r in coverage_rows}, "explain": explain,
+        "coverage": {r["table"]: r["coverage"] for r in coverage_rows}, "explain": explain, "font": report.font,
         "settings": {"measures": settings, "diffusion": cfg["diffusion"]}, "notes": report.notes,
     }
     files["report"] = out / "report.html"
@@ -270,7 +275,7 @@ def _pictures(cfg, out, nets, curves, data, regions, cases_per_region, by_region
 
     pcfg = cfg["pictures"]
     family, font_file = pic.use_hangul_font(pcfg["fonts"], font)
-    report.summary["font"] = {"family": family, "file": font_file}
+    report.font = {"family": family, "file": font_file}
     report.notes.append(f"pictures: font {family} ({font_file})")
     size = (pcfg["width_px"], pcfg["height_px"], pcfg["dpi"])
     groups = cfg["type_groups"]

@@ -49,8 +49,8 @@ def join_regions(code_rows: list[dict], polygons: list[tuple[str, str, object]],
     and find neighbours: two 시군구 whose shapes are within *tolerance* degrees of each other."""
     from shapely import STRtree, unary_union
 
-    current = {r["code"]: r for r in code_rows if not r.get("former")}
-    former = {r["code"]: r for r in code_rows if r.get("former")}
+    current = {r["code"]: r for r in code_rows if r.get("status") != "former"}
+    former = {r["code"]: r for r in code_rows if r.get("status") == "former"}
     has_sigungu = {r["province"] for r in code_rows if r.get("sigungu")}
     parts: dict[str, list] = defaultdict(list)
     province: dict[str, str] = {}

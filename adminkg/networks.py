@@ -115,8 +115,10 @@ class AnalysisData:
                            if kept("partner", r) and r["partner"] != cases[r["case"]].lead})
         technologies = sorted({(r["case"], r["technology"]) for r in rows.get("analysis-case-technologies", [])
                                if kept("technology", r)})
-        labels = {r["technology"]: (r.get("labelKo") or r["technology"], r.get("labelEn") or r["technology"])
-                  for r in rows.get("analysis-case-technologies", [])}
+        labels: dict[str, tuple[str, str]] = {}
+        for r in rows.get("analysis-case-technologies", []):
+            if r.get("labelKo") or r["technology"] not in labels:
+                labels[r["technology"]] = (r.get("labelKo") or r["technology"], r.get("labelEn") or r["technology"])
         concepts = {r["technology"]: r["concept"]
                     for r in rows.get("analysis-case-technologies", []) if r.get("concept")}
         contests = sorted({(r["case"], r["contest"], r.get("name") or "")
