@@ -106,8 +106,12 @@ def analyze_data(data: AnalysisData, *, out: Path, seed: int | None = None, font
         current[:] = [name, now]
 
     step("networks")
-    nets = build_networks(data)
+    nets = build_networks(data, max_leads=settings["projection_max_leads"])
     bodies = data.bodies
+    for hub in nets.hubs:
+        report.notes.append(f"{bodies[hub].ko if hub in bodies else hub}: shared by more than "
+                            f"{settings['projection_max_leads']} lead agencies, links none of them in the "
+                            f"agency-agency network")
     covered = {
         "agency-partner": {c for c, _, _ in data.partners},
         "agency-agency": {c for c, _, _ in data.partners} | {c for c, _, _ in data.contests},

@@ -160,6 +160,7 @@ class Networks:
     agency_technology: nx.Graph
     technology: nx.Graph
     province: nx.Graph
+    hubs: list[str] = field(default_factory=list)  # partners and contests too widely shared to link agencies
 
     def items(self):
         return [("agency-partner", self.agency_partner), ("agency-agency", self.agency_agency),
@@ -199,8 +200,12 @@ def _start_years(graph: nx.Graph) -> None:
         graph.nodes[node]["start"] = min(years) if years else None
 
 
-def build_networks(data: AnalysisData) -> Networks:
-    """The five networks of *data* (see the module's docstring)."""
+def build_networks(data: AnalysisData, *, max_leads: int | None = None) -> Networks:
+    """The five networks of *data* (see the module's docstring). A partner or contest shared by more
+    than *max_leads* lead agencies (default: analysis.toml's ``projection_max_leads``) links none of
+    them (its clique would be the network): such hubs are listed in ``Networks.hubs``."""
+    if max_leads is None:
+        max_leads = load_config()["measures"]["projection_max_leads"]
     bodies, cases = data.bodies, data.cases
     ap = nx.Graph(name="agency-partner")
     for case_iri, partner, kind in data.partners:
@@ -217,18 +222,22 @@ def build_networks(data: AnalysisData) -> Networks:
             _node(aa, bodies[case.lead])
             _node(aa, bodies[partner])
             _add_case(aa, case.lead, partner, case, "joint case", joint_cases=1)
-    by_partner = defaultdict(list)
+    by_partner: dict[str, dict[str, list[Case]]] = defaultdict(lambda: defaultdict(list))
     for case_iri, partner, _kind in data.partners:
-        by_partner[partner].append(cases[case_iri])
-    for partner, told in by_partner.items():  # shared partners
-        for c1, c2 in itertools.combinations(sorted(told, key=lambda c: c.iri), 2):
-            if c1.lead != c2.lead and partner not in (c1.lead, c2.lead):
-                for c in (c1, c2):
-                    _node(aa, bodies[c.lead])
-                a, b = sorted((c1.lead, c2.lead))
-                _add_case(aa, a, b, c1, "shared partner")
-                _add_case(aa, a, b, c2, "shared partner")
-                aa.edges[a, b].setdefault("partners", set()).add(partner)
+        case = cases[case_iri]
+        if case.lead != partner:
+            by_partner[partner][case.lead].append(case)
+    hubs = []
+    for partner, cases_of in by_partner.items():  # shared partners
+        if len(cases_of) > max_leads:
+            hubs.append(partner)
+            continue
+        for lead in cases_of:
+            _node(aa, bodies[lead])
+        for a, b in itertools.combinations(sorted(cases_of), 2):
+            for c in cases_of[a] + cases_of[b]:
+                _add_case(aa, a, b, c, "shared partner")
+            aa.edges[a, b].setdefault("partners", set()).add(partner)
     by_contest = defaultdict(list)
     for case_iri, contest, _name in data.contests:
         by_contest[contest].append(cases[case_iri])
@@ -236,6 +245,9 @@ def build_networks(data: AnalysisData) -> Networks:
         cases_of = defaultdict(list)
         for c in told:
             cases_of[c.lead].append(c)
+        if len(cases_of) > max_leads:
+            hubs.append(contest)
+            continue
         for lead in cases_of:
             _node(aa, bodies[lead])
         for a, b in itertools.combinations(sorted(cases_of), 2):
@@ -288,7 +300,7 @@ def build_networks(data: AnalysisData) -> Networks:
         if p in prov:
             prov.nodes[p]["cases"] = n
     _start_years(prov)
-    return Networks(ap, aa, at, tech, prov)
+    return Networks(ap, aa, at, tech, prov, sorted(hubs))
 
 
 def export_graph(graph: nx.Graph) -> nx.Graph:

@@ -72,7 +72,8 @@ class Canvas:
 
 def network_picture(graph, base: Path, *, title: str, footnote: str, colour_by: str, max_nodes: int, labels: int,
                     seed: int, size: tuple[int, int, int], legend: dict[str, str] | None = None) -> list[Path]:
-    """The *max_nodes* nodes of *graph* with the highest weighted degree (the subgraph they make),
+    """The *max_nodes* nodes of *graph* with the highest weighted degree (of its largest component when
+    the graph has more nodes than that; the subgraph they make),
     laid out by a seeded spring layout, coloured by the node attribute *colour_by*, sized by
     weighted degree, the *labels* best connected named in Korean."""
     import networkx as nx
@@ -82,11 +83,16 @@ def network_picture(graph, base: Path, *, title: str, footnote: str, colour_by: 
     ax.set_axis_off()
     canvas.fig.suptitle(title, fontsize=18)
     strength = dict(graph.degree(weight="weight"))
-    keep = sorted(graph, key=lambda n: (-strength[n], str(n)))[:max_nodes]
+    if graph.number_of_edges() and max_nodes < graph.number_of_nodes():
+        # a large network: the best-connected nodes of its largest component (isolated pairs would fill the frame)
+        pool = max(nx.connected_components(graph), key=lambda c: (len(c), sorted(map(str, c))))
+    else:
+        pool = graph
+    keep = sorted(pool, key=lambda n: (-strength[n], str(n)))[:max_nodes]
     sub = graph.subgraph(keep)
     if sub.number_of_nodes():
         pos = nx.spring_layout(sub, seed=seed, k=1.5 / max(1, sub.number_of_nodes()) ** 0.5, iterations=100)
-        values = sorted({str(sub.nodes[n].get(colour_by, "")) for n in sub})
+        values = sorted({str(sub.nodes[n].get(colour_by, "")) for n in sub}, key=lambda v: (len(v), v))
         cmap = canvas.plt.get_cmap("tab20")
         colour = {v: cmap(i % 20) for i, v in enumerate(values)}
         top = max(strength[n] for n in sub) or 1
