@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP_DEMO): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.[analytics]'
 	touch $@
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
@@ -34,6 +34,8 @@ demo: $(STAMP_DEMO)
 	@echo "  .venv/bin/adminkg queries                                        # the query library"
 	@echo "  .venv/bin/adminkg query technology-diffusion --data build/demo"
 	@echo "  .venv/bin/adminkg serve --data build/demo                        # a SPARQL endpoint on 127.0.0.1:7878"
+	$(BIN)/adminkg analyze --data data/ttl --out build/demo/analysis
+	@echo "the analysis of data/ttl: build/demo/analysis/report.html (tables, networks/, pictures/ beside it)"
 
 # Rebuild the published graph data/ttl/cases.ttl from the shared corpus.
 data: $(STAMP_DEMO)
@@ -48,7 +50,8 @@ evaluate: $(STAMP_DEMO)
 	$(BIN)/adminkg evaluate --gold $(SHARED)/corpus/gold.json --corpus $(SHARED)/corpus --folds 5
 
 # System tools some tests use, best effort (tests skip without them): an independent Turtle parser
-# (rapper) and OpenLink Virtuoso 7 (virtuoso-t, isql-vt), which tests start privately on free ports
+# (rapper), a font with Hangul glyphs for the analysis pictures (fonts-nanum: NanumGothic) and
+# OpenLink Virtuoso 7 (virtuoso-t, isql-vt), which tests start privately on free ports
 # (tests/virtuoso.py). The Debian package's own service is kept from starting (policy-rc.d while
 # installing, a blank dba password preseeded so nothing is asked) and from starting at boot.
 VIRTUOSO_INIT := virtuoso-opensource-7
@@ -56,6 +59,7 @@ sysdeps:
 	@missing=; \
 	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
 	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
+	[ -e /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing="$$missing fonts-nanum"; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  if [ ! -e /usr/sbin/policy-rc.d ]; then \
 	    trap 'rm -f /usr/sbin/policy-rc.d' EXIT; printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; \
@@ -77,6 +81,7 @@ sysdeps:
 	fi; \
 	command -v rapper >/dev/null 2>&1 || echo "note: raptor2-utils (rapper) not installed; its test will be skipped"; \
 	command -v virtuoso-t >/dev/null 2>&1 || echo "note: virtuoso-opensource not installed; the Virtuoso tests will be skipped"; \
+	[ -e /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || echo "note: fonts-nanum not installed; the picture tests will be skipped"; \
 	true
 
 test: $(STAMP_TEST) sysdeps

@@ -323,6 +323,62 @@ def serve(data: Path, port: int, timeout: float, writable: bool) -> None:
 
 
 @main.command()
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="A build folder (its store, else its Turtle files) or a folder of Turtle files  [default: data/ttl]")
+@click.option("--endpoint", metavar="URL", help="Read this SPARQL 1.1 endpoint instead of --data.")
+@click.option("--graph", metavar="IRI", help="With --endpoint: the graph to read as the default graph.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build") / "analysis",
+              show_default=True, help="Output folder: CSV tables, networks/, pictures/, report.html, measures.trig.")
+@click.option("--min-confidence", type=float, default=0.0, show_default=True, callback=_probability, metavar="P",
+              help="Leave out facts whose confidence is below P (a case or lead agency below P: the whole case); "
+                   "every table says how many it left out.")
+@click.option("--seed", type=int, default=None, help="Seed of Leiden, sampled betweenness, the permutation test and "
+                                                      "the layouts  [default: analysis.toml's, 42]")
+@click.option("--into", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Also add the measures (their own named graph) to the store of this build folder.")
+@click.option("--font", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="A font file with Hangul glyphs for the pictures  [default: the first of analysis.toml's fonts]")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds to wait for each query's answer.")
+def analyze(data, endpoint, graph, out, min_confidence, seed, into, font, timeout) -> None:
+    """Analyse the graph as networks: collaboration, agency types, technologies and their diffusion.
+
+    Builds networkx graphs from library queries (agency–partner, agency–agency, agency–technology,
+    technology co-occurrence, provinces), measures them (degree, betweenness, Burt's constraint,
+    eigenvector centrality, Leiden communities, components), compares agencies by technology profile,
+    and traces diffusion (first adopters, adoption curves, province spread, a neighbour-effect permutation
+    test on 시군구 boundaries, an event-history table). Writes CSV, GraphML, GEXF (static and dynamic),
+    PNG and SVG pictures, an HTML report and the measures as RDF; prints where the report is.
+    """
+    from .analyze import analyze as run
+    from .api import open_graph
+
+    def progress(step: str) -> None:
+        click.echo(f"analyze: {step}", err=True)
+
+    kg = open_graph(data if data is not None or endpoint else paths.DATA_TTL_DIR, endpoint=endpoint, graph=graph,
+                    timeout=timeout)
+    try:
+        report = run(kg, out=out, min_confidence=min_confidence, seed=seed, into=into, font=font, progress=progress,
+                     source=endpoint or str(data or paths.DATA_TTL_DIR))
+    except AdminKGError as exc:
+        _fail(exc)
+    for note in report.notes:
+        click.echo(f"adminkg: note: {note}", err=True)
+    s = report.summary
+    click.echo(f"cases: {s['cases_kept']} of {s['cases']} analysed"
+               + (f" (left out: {', '.join(f'{n} {k}' for k, n in s['cases_left_out'].items())})"
+                  if s["cases_left_out"] else ""))
+    for name, net in s["networks"].items():
+        click.echo(f"  {name:<18} {net['nodes']:>6} nodes {net['edges']:>7} edges  {net['communities']:>4} communities "
+                   f"(modularity {net['modularity']:.3f})  betweenness {net['betweenness']}")
+    click.echo(f"seconds: {sum(report.timings.values()):.1f}")
+    if "store" in report.files:
+        click.echo(f"measures added to {report.files['store']}")
+    click.echo(f"report: {report.report}")
+
+
+@main.command()
 @click.option("--endpoint", required=True, metavar="URL",
               help="Graph Store Protocol URL (e.g. http://host/store, Virtuoso: .../sparql-graph-crud-auth), or a "
                    "SPARQL Update URL.")

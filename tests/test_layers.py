@@ -24,6 +24,9 @@ LAYERS = {
     "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.query", "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
                                     "adminkg.tables", "adminkg.learn", "adminkg"],
+    # networks and measures built from library queries, diffusion, boundaries; then what writes them out
+    "analytics": ["adminkg.networks", "adminkg.measures", "adminkg.diffusion", "adminkg.geography"],
+    "analysis outputs": ["adminkg.pictures", "adminkg.writeback", "adminkg.analysis_report", "adminkg.analyze"],
     "commands": ["adminkg.cli", "adminkg.__main__"],
 }
 DEFAULT_LOADERS_LAYER = "extraction"
