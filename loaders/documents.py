@@ -32,7 +32,7 @@ from pathlib import Path
 
 from adminkg.errors import InputError
 
-from .readers import LIMITS, Kind, is_companion, kind_of, read_with
+from .readers import LIMITS, Kind, Limits, is_companion, kind_of, read_with
 
 MAX_BYTES = LIMITS.max_bytes
 # What a file that is no text starts with, to name it when it is given a text suffix.
@@ -104,17 +104,19 @@ BOMS_16 = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _utf16_or_32(data: bytes) -> str | None:
-    """The encoding a BOM-less file of NUL-padded characters looks like (UTF-16 or UTF-32), else None."""
+    """The encoding a BOM-less file with NUL bytes looks like — UTF-32 (every 4-byte unit a code
+    point), UTF-16 (NULs on one side of the 2-byte units only, decoding to printable text) — or None."""
     head = data[:4096]
-    if len(head) < 8:
+    if b"\x00" not in head or len(head) < 8:
         return None
-    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+    units = [head[i:i + 4] for i in range(0, len(head) - len(head) % 4, 4)]
+    if all(u[3] == 0 and u[2] <= 0x10 for u in units) or all(u[0] == 0 and u[1] <= 0x10 for u in units):
         return "UTF-32"
-    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
-        columns = [head[i::width] for i in range(width)]
-        if any(col.count(0) > 0.9 * len(col) for col in columns) and any(col.count(0) < 0.5 * len(col)
-                                                                          for col in columns):
-            return name
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if bool(even) != bool(odd):
+        text = head[:len(head) // 2 * 2].decode("utf-16-be" if even else "utf-16-le", errors="replace")
+        if sum(ch.isprintable() or ch.isspace() for ch in text) >= 0.9 * len(text):
+            return "UTF-16"
     return None
 
 
@@ -207,15 +209,17 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def read_document(path: Path | str, *, max_bytes: int = MAX_BYTES, kind: Kind | None = None) -> Document:
+def read_document(path: Path | str, *, max_bytes: int = MAX_BYTES, kind: Kind | None = None,
+                  limits: Limits | None = None) -> Document:
     """Read one document through every pass; :class:`InputError` names the file and the problem
     (:class:`~.readers.UnknownKind` for a kind no reader knows, :class:`~.readers.Skipped` for a
-    file with no text to extract). *kind* overrides the kind the suffix gives."""
+    file with no text to extract). *kind* overrides the kind the suffix gives; *limits* the caps
+    of readers.toml."""
     path = Path(path)
     kind = kind or kind_of(path)
     data = read_bytes(path, max_bytes, text=kind.module is None)
     if kind.module is not None:
-        extracted = read_with(kind, path, data)
+        extracted = read_with(kind, path, data, limits)
         parts, encoding, notes, name = [_nfc(p) for p in extracted.parts], "", extracted.notes, kind.name
     else:
         text, encoding, notes = decode(path, data)

@@ -14,34 +14,41 @@ NO_TEXT = "no text layer: OCR is not done here"
 
 
 def page_text(textpage, gap_em: float) -> str:
-    """The text of one page, lines as PDFium orders them, cells split by wide gaps."""
+    """The text of one page in PDFium's order. A line is a band of height: a character whose middle
+    lies outside the band of the line so far starts a new line (PDFium does not always break the
+    rows of a table); on a line, a gap wider than *gap_em* font sizes is a tab, a narrower one
+    marked by a space is a space."""
     import pypdfium2.raw as pdfium_c
 
     out: list[str] = []
-    prev_right = None
+    band = None  # (bottom, top) of the current line; None at a line's start
+    right = 0.0
     space = False
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
         if code in (10, 13):
             if out and out[-1] != "\n":
                 out.append("\n")
-            prev_right, space = None, False
+            band, space = None, False
             continue
-        if code == 0 or code == 0xFFFE or code == 0xFFFF or 0xD800 <= code <= 0xDFFF:
+        if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
             continue  # no Unicode value for this glyph, or half a surrogate pair
         ch = chr(code)
         if ch.isspace():
             space = True
             continue
-        left, _bottom, right, _top = textpage.get_charbox(i)
-        if prev_right is not None:
-            size = pdfium_c.FPDFText_GetFontSize(textpage, i) or 10.0
-            if left - prev_right > gap_em * size:
+        left, bottom, new_right, top = textpage.get_charbox(i)
+        if band is not None:
+            if not band[0] <= (bottom + top) / 2 <= band[1]:
+                out.append("\n")
+                band = None
+            elif left - right > gap_em * (pdfium_c.FPDFText_GetFontSize(textpage, i) or 10.0):
                 out.append("\t")
             elif space:
                 out.append(" ")
+        band = (bottom, top) if band is None else (min(band[0], bottom), max(band[1], top))
+        right, space = new_right, False
         out.append(ch)
-        prev_right, space = right, False
     return "".join(out).strip("\n") + "\n"
 
 
