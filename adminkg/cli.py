@@ -292,14 +292,35 @@ def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, 
 
 
 @main.command("queries")
-def list_queries() -> None:
-    """List the query library (queries/*.rq): name, title and parameters with their defaults."""
-    from .queries import library
+@click.argument("name", required=False)
+def list_queries(name: str | None) -> None:
+    """List the query library (queries/*.rq): name, title and parameters with their defaults.
 
-    for q in library():
-        click.echo(f"{q.name}: {q.title}")
+    With NAME, one query: its description and each parameter with its default and the values it
+    accepts (an agency by official name, short form or IRI; a technology or grade by code or by
+    Korean or English label, in any case).
+    """
+    from .params import accepted
+    from .queries import get_query, library
+
+    if name is None:
+        for q in library():
+            click.echo(f"{q.name}: {q.title}")
+            for pname, default in q.params.items():
+                kind = f"; a {q.accepts[pname]}: adminkg queries {q.name}" if pname in q.accepts else ""
+                click.echo(f"    --param {pname}=…   (default: {default or 'any'}{kind})")
+        return
+    try:
+        q = get_query(name)
+        click.echo(f"{q.name}: {q.title}\n\n{q.description}\n")
+        if not q.params:
+            click.echo("no parameters")
         for pname, default in q.params.items():
-            click.echo(f"    --param {pname}=…   (default: {default or 'any'})")
+            click.echo(f"--param {pname}=…   default: {default or '(empty: matches anything)'}")
+            for line in accepted(q, pname):
+                click.echo(f"    {line}")
+    except AdminKGError as exc:
+        _fail(exc)
 
 
 @main.command()

@@ -19,8 +19,8 @@ LOCK_NAME = ".adminkg.lock"
 
 def write_error(path, exc: OSError) -> InputError:
     """An :class:`InputError` naming *path*, what went wrong and what to do."""
-    reason = exc.strerror or str(exc)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    reason = exc.strerror or " ".join(str(exc).split())
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in str(exc):
         advice = "the disk is full: free some space (or choose another --out) and build again"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         advice = "not writable here: choose another --out or change the folder's permissions"

@@ -24,7 +24,8 @@ LAYERS = {
     "extraction": ["adminkg.loaders"],
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
     "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring"],
-    "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.query", "adminkg.endpoint",
+    "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.params", "adminkg.query",
+                                    "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
                                     "adminkg.tables", "adminkg.learn", "adminkg"],
     "commands": ["adminkg.cli", "adminkg.__main__"],
