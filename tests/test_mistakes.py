@@ -186,3 +186,16 @@ def test_an_accepts_header_must_name_a_parameter(tmp_path):
     bad.write_text("# title: t\n# param: a\n# accepts: b technology\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(InputError, match="'# accepts:' names b, which is no parameter"):
         read_query(bad)
+
+
+def test_outputs_follow_the_users_umask(tmp_path):
+    corpus = tmp_path / "c"
+    shutil.copytree(EXAMPLES / "news", corpus)
+    old = os.umask(0o027)
+    try:
+        done = run_cli("build", "--corpus", str(corpus), "--out", str(tmp_path / "o"), "--no-store")
+    finally:
+        os.umask(old)
+    assert done.returncode == 0, done.stderr
+    for name in ("cases.ttl", "report.json"):
+        assert (tmp_path / "o" / name).stat().st_mode & 0o777 == 0o640, name

@@ -295,3 +295,11 @@ def test_other_encodings_are_named_not_called_binary(tmp_path, data, problem):
 def test_the_text_kinds_still_read_as_before(tmp_path):
     shutil.copy(ROOT / "examples" / "corpus" / "notice-pps-cp949.txt", tmp_path / "n.txt")
     assert read_document(tmp_path / "n.txt").encoding == "cp949"
+
+
+def test_the_graph_of_converted_documents_conforms(built):
+    """The text entity, its checksum and a PDF's page selectors pass the shapes."""
+    from adminkg.validate import validate
+
+    report = validate([built[0] / "out-formats" / "cases.ttl"])
+    assert report.conforms and not report.load_errors
