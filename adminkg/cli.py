@@ -129,27 +129,36 @@ def gazetteer(src: Path, out: Path, base: str) -> None:
               help="Extraction model (JSON, from `adminkg train`). Default: the model that ships with adminkg.")
 def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool, min_confidence: float,
           model: Path | None) -> None:
-    """Build the graph from documents (.txt, .md, .html; UTF-8 or CP949) and curated tables.
+    """Build the graph from documents and curated tables.
 
-    Writes OUT/cases.ttl (deterministic), the embedded store OUT/store and OUT/report.json, and
-    prints what was found. Documents that cannot be read are named with the reason; the others
-    are still built, and the exit status is then 2. With --min-confidence, the report counts
-    the facts left out per kind.
+    Reads .txt, .md, .html (UTF-8, UTF-16 with a BOM, CP949), .hwpx, .hwp (HWP 5.0), .pdf (its text
+    layer) and .docx; a table keeps its rows, cells joined by a tab. Writes OUT/cases.ttl
+    (deterministic), the embedded store OUT/store, OUT/report.json and, for documents that are
+    not text, their extracted text in OUT/text/ (the evidence offsets count in it), and prints
+    what was found. Documents that cannot be read are named with the reason, files of other kinds
+    (or scanned PDFs) are named as skipped with a summary; the others are still built, and the
+    exit status is then 2. A --corpus that does not exist or holds no readable document writes
+    nothing (exit 2: an earlier build in OUT is left as it was); a second build into the same OUT
+    while one runs is refused. With --min-confidence, the report counts the facts left out per kind.
     """
+    from .build import NothingToBuild, print_progress
     from .build import build as run
-    from .build import print_progress
 
     roots = list(corpora) or ([] if tables else [paths.ROOT / "examples" / "corpus"])
     try:
         report = run(roots, out, base=base, with_text=with_text, tables=list(tables), store=not no_store,
                      progress=print_progress, min_confidence=min_confidence, model=model)
+    except NothingToBuild as exc:
+        _report_unread(exc.report)
+        _fail(exc)
     except AdminKGError as exc:
         _fail(exc)
-    for name, problem in report.failed:
-        click.echo(f"adminkg: error: {name}: {problem}", err=True)
+    _report_unread(report)
     for name, note in report.notes:
         click.echo(f"adminkg: note: {name}: {note}", err=True)
-    click.echo(f"documents read: {report.documents}, failed: {len(report.failed)}")
+    click.echo(f"documents read: {report.documents}, failed: {len(report.failed)}, skipped: {len(report.skipped)}")
+    if report.skipped:
+        click.echo(f"skipped: {report.skipped_summary()}")
     click.echo(f"cases: {report.cases} ({report.case_rows} case-source pairs)")
     for kind, n in sorted(report.facts.items()):
         click.echo(f"  {kind:<20} {n:>6} evidence spans")
@@ -159,7 +168,16 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     for kind, path in report.outputs.items():
         click.echo(f"{kind}: {path}")
     click.echo(f"{report.characters} characters in {report.seconds:.1f} s")
-    sys.exit(2 if report.failed else 0)
+    sys.exit(2 if report.failed or report.skipped else 0)
+
+
+def _report_unread(report) -> None:
+    for name, problem in report.failed:
+        click.echo(f"adminkg: error: {name}: {problem}", err=True)
+    for name, reason, _kind in report.skipped:
+        click.echo(f"adminkg: skipped: {name}: {reason}", err=True)
+    if report.skipped:
+        click.echo(f"adminkg: skipped: {report.skipped_summary()}", err=True)
 
 
 @main.command()
@@ -274,14 +292,35 @@ def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, 
 
 
 @main.command("queries")
-def list_queries() -> None:
-    """List the query library (queries/*.rq): name, title and parameters with their defaults."""
-    from .queries import library
+@click.argument("name", required=False)
+def list_queries(name: str | None) -> None:
+    """List the query library (queries/*.rq): name, title and parameters with their defaults.
 
-    for q in library():
-        click.echo(f"{q.name}: {q.title}")
+    With NAME, one query: its description and each parameter with its default and the values it
+    accepts (an agency by official name, short form or IRI; a technology or grade by code or by
+    Korean or English label, in any case).
+    """
+    from .params import accepted
+    from .queries import get_query, library
+
+    if name is None:
+        for q in library():
+            click.echo(f"{q.name}: {q.title}")
+            for pname, default in q.params.items():
+                kind = f"; a {q.accepts[pname]}: adminkg queries {q.name}" if pname in q.accepts else ""
+                click.echo(f"    --param {pname}=…   (default: {default or 'any'}{kind})")
+        return
+    try:
+        q = get_query(name)
+        click.echo(f"{q.name}: {q.title}\n\n{q.description}\n")
+        if not q.params:
+            click.echo("no parameters")
         for pname, default in q.params.items():
-            click.echo(f"    --param {pname}=…   (default: {default or 'any'})")
+            click.echo(f"--param {pname}=…   default: {default or '(empty: matches anything)'}")
+            for line in accepted(q, pname):
+                click.echo(f"    {line}")
+    except AdminKGError as exc:
+        _fail(exc)
 
 
 @main.command()
