@@ -1,9 +1,9 @@
 """The output folder of a build: one build at a time (a lock), and one clear message for what the
 file system refuses (a folder that cannot be created or written, a full disk) instead of a traceback.
 
-The lock is an advisory ``flock`` on ``OUT/.adminkg.lock``, held for the whole build: the kernel
-releases it when the process ends, however it ends, so a build that was killed leaves no stale lock.
-The file holds the process id of the build holding it, for the message.
+The lock is an advisory ``flock`` on the output folder itself, held for the whole build: the kernel
+releases it when the process ends, however it ends, so a build that was killed leaves no stale lock,
+and no lock file is left among the outputs (the published data/ttl among them).
 """
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError
-
-LOCK_NAME = ".adminkg.lock"
-
 
 def write_error(path, exc: OSError) -> InputError:
     """An :class:`InputError` naming *path*, what went wrong and what to do."""
@@ -45,25 +42,20 @@ def make_folder(out: Path) -> bool:
 
 @contextmanager
 def locked(out: Path):
-    """Hold the build lock of *out* (created if need be); :class:`InputError` when another build
-    holds it."""
+    """Hold the build lock of the folder *out*; :class:`InputError` when another build holds it."""
     import fcntl
 
     out = Path(out)
-    path = out / LOCK_NAME
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
-        raise write_error(path, exc) from exc
+        raise write_error(out, exc) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            raise InputError(out, f"another build is writing into this folder (process {holder}): wait for it "
-                                  "to finish, or build into another --out") from exc
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        yield path
+            raise InputError(out, "another build is writing into this folder: wait for it to finish, "
+                                  "or build into another --out") from exc
+        yield out
     finally:
         os.close(fd)  # closing releases the lock
