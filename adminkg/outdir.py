@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import InputError
 
+
 def write_error(path, exc: OSError) -> InputError:
     """An :class:`InputError` naming *path*, what went wrong and what to do."""
     reason = exc.strerror or " ".join(str(exc).split())
