@@ -323,6 +323,45 @@ def serve(data: Path, port: int, timeout: float, writable: bool) -> None:
 
 
 @main.command()
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="A build folder or a folder of Turtle to export (default: data/ttl); the ontology, "
+                   "vocabularies and gazetteer are always added.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build") / "site",
+              show_default=True, help="Folder to write (replaced atomically).")
+@click.option("--base", default=None, metavar="IRI",
+              help="Base of the published IRIs: things are BASE id/KIND/REF, their documents BASE doc/KIND/REF. "
+                   "Default: https://w3id.org/adminkg/.")
+@click.option("--scores", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The extractor's measured scores (JSON of `adminkg evaluate --json`) for the DQV precision "
+                   "measurements. Default: site/extraction-scores.json.")
+def export(data: Path | None, out: Path, base: str | None, scores: Path | None) -> None:
+    """Publish the graph as linked open data: dumps, VoID/DCAT descriptions, a static site.
+
+    Writes OUT/dumps (Turtle, N-Triples, JSON-LD, RDF/XML, each also gzipped; the ontology, shapes
+    and vocabularies), OUT/context.jsonld, OUT/void.ttl and OUT/dcat.ttl (checked against their
+    shapes), a page per resource in HTML, Turtle, JSON-LD and N-Triples, class indexes, a label
+    search, the ontology and vocabulary documentation, and OUT/server/{nginx,apache}.conf. The same
+    graph gives the same bytes. Exit 2 when an input file cannot be read (named; the rest is
+    exported), 1 when a description does not conform.
+    """
+    from .export import export as run
+
+    try:
+        report = run(data, out, base=base, scores=scores, progress=lambda msg: click.echo(msg, err=True))
+    except AdminKGError as exc:
+        _fail(exc)
+    for err in report.errors:
+        click.echo(f"adminkg: error: {err}", err=True)
+    click.echo(f"exported {report.triples} triples under {report.base}id/ to {report.out}: {report.pages} pages, "
+               f"{report.files} files, {report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s")
+    for d in report.dumps:
+        if not d.compressed:
+            click.echo(f"  {d.path:<28} {d.size:>12,} bytes  sha256 {d.sha256[:16]}…")
+    click.echo(f"try: adminkg serve --site {report.out}")
+    sys.exit(2 if report.errors else 0)
+
+
+@main.command()
 @click.option("--endpoint", required=True, metavar="URL",
               help="Graph Store Protocol URL (e.g. http://host/store, Virtuoso: .../sparql-graph-crud-auth), or a "
                    "SPARQL Update URL.")
