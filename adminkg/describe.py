@@ -216,17 +216,18 @@ def check(description: Graph):
     return report
 
 
-def service_description_links(graph: Graph, iris: Iris, endpoint: str) -> Graph:
-    """Add to an endpoint's SPARQL 1.1 Service Description its default dataset: the VoID and DCAT
-    dataset, with links to their descriptions (``void.ttl``, ``dcat.ttl``)."""
-    ds = dataset_iri(iris)
+def service_description_links(graph: Graph, endpoint: str, dataset: str | None, see_also: list[str]) -> Graph:
+    """Add to an endpoint's SPARQL 1.1 Service Description (*graph*) its default dataset: the VoID
+    and DCAT dataset *dataset*, with ``rdfs:seeAlso`` links to its descriptions (*see_also*)."""
+    ds = URIRef(dataset) if dataset else URIRef(endpoint + "#dataset")
     for service in set(graph.subjects(RDF.type, SD.Service)):
         graph.set((service, SD.endpoint, URIRef(endpoint)))
         graph.add((service, SD.defaultDataset, ds))
     graph.add((ds, RDF.type, SD.Dataset))
     graph.add((ds, RDF.type, VOID.Dataset))
-    graph.add((ds, RDFS.seeAlso, URIRef(iris.base + "void.ttl")))
-    graph.add((ds, RDFS.seeAlso, URIRef(iris.base + "dcat.ttl")))
+    graph.add((ds, VOID.sparqlEndpoint, URIRef(endpoint)))
+    for link in see_also:
+        graph.add((ds, RDFS.seeAlso, URIRef(link)))
     graph.bind("sd", SD)
     graph.bind("void", VOID)
     return graph

@@ -78,7 +78,8 @@ def read_triples(files: list[Path], errors: list[InputError]) -> list[tuple]:
     for n, path in enumerate(files):
         try:
             with open(path, "rb") as fh:
-                parsed = list(pyoxigraph.parse(fh, format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+                parsed = list(pyoxigraph.parse(fh, format=pyoxigraph.RdfFormat.TURTLE,
+                                               base_iri=path.resolve().as_uri()))
         except (OSError, SyntaxError, ValueError) as exc:
             errors.append(InputError(path, f"cannot read: {' '.join(str(exc).split())[:300]}"))
             continue
@@ -193,7 +194,8 @@ def export(data: Path | None, out: Path, *, base: str | None = None, scores: Pat
             body = serialize(triples, name, prefixes, header=header)
             path = f"dumps/adminkg.{fmt.suffix}"
             report.dumps.append(_distribution(write, path, body, fmt, f"{fmt.label} (all)"))
-            report.dumps.append(_distribution(write, path + ".gz", gzipped(body), fmt, f"{fmt.label} (all, gzip)", True))
+            report.dumps.append(_distribution(write, path + ".gz", gzipped(body), fmt, f"{fmt.label} (all, gzip)",
+                                              True))
         for part, files in (("ontology", [paths.ONTOLOGY_FILE, paths.QUALITY_METRICS_FILE]),
                             ("vocabularies", paths.ontology_files()[1:]),
                             ("shapes", [paths.SHAPES_FILE, paths.DESCRIPTION_SHAPES_FILE])):

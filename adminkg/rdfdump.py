@@ -31,6 +31,13 @@ def prefixes_for(thing_base: str, kinds: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def used_prefixes(triples: Iterable[Triple], prefixes: dict[str, str]) -> dict[str, str]:
+    """The entries of *prefixes* that some IRI of *triples* starts with (a small page needs few)."""
+    iris = {str(t) for triple in triples for t in triple if isinstance(t, URIRef)}
+    iris |= {str(t.datatype) for triple in triples for t in triple if isinstance(t, Literal) and t.datatype}
+    return {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
+
+
 def _sort_key(triple: Triple):
     return tuple((0 if isinstance(t, URIRef) else 1 if isinstance(t, BNode) else 2, str(t),
                   getattr(t, "language", None) or "", str(getattr(t, "datatype", None) or "")) for t in triple)

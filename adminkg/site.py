@@ -23,7 +23,7 @@ from .lod import Iris, config, formats
 from .namespaces import AKG, GEO
 from .queries import library
 from .query import run
-from .rdfdump import node_objects, serialize
+from .rdfdump import canonical, node_objects, serialize, used_prefixes
 
 Write = Callable[[str, bytes], None]  # (site path, bytes)
 
@@ -155,8 +155,9 @@ class Site:
         self.page_count += 1
 
     def jsonld(self, page: Page) -> str:
-        context = {"@vocab": "https://schema.org/", **dict(sorted(self.prefixes.items()))}
-        nodes = node_objects(page.triples, self.prefixes)
+        used = used_prefixes(page.triples, self.prefixes)
+        context = {"@vocab": "https://schema.org/", **dict(sorted(used.items()))}
+        nodes = node_objects(page.triples, used)
         schema = self.schema_node(page)
         if schema:
             nodes.append(schema)
@@ -167,7 +168,7 @@ class Site:
         kinds = sorted({mapped[t] for t in self.types.get(page.iri, []) if t in mapped})
         if not kinds:
             return None
-        node: dict = {"@id": self.curie(page.iri), "@type": kinds,
+        node: dict = {"@id": page.iri, "@type": kinds,
                       "url": self.iris.base + page.path + ".html"}
         names = [{"@value": v, "@language": k} for k, v in sorted(self.labels.get(page.iri, {}).items())]
         if names:
@@ -251,9 +252,15 @@ class Site:
                                           "href": posixpath.basename(path) + "." + f.suffix}
                                          for f in fmts.values() if f.name in ("html", "turtle", "jsonld", "ntriples")],
                         jsonld=self.jsonld(page))
-            rdf = sorted(page.triples, key=lambda t: tuple(str(x) for x in t))
-            for name in ("turtle", "jsonld", "ntriples"):
-                self.write(f"{path}.{fmts[name].suffix}", serialize(rdf, name, self.prefixes))
+            self.write_rdf(path, page)
+
+    def write_rdf(self, path: str, page: Page) -> None:
+        """The page's triples in Turtle, JSON-LD and N-Triples beside its HTML."""
+        fmts = formats()
+        rdf = canonical(page.triples)
+        used = used_prefixes(rdf, self.prefixes)
+        for name in ("turtle", "jsonld", "ntriples"):
+            self.write(f"{path}.{fmts[name].suffix}", serialize(rdf, name, used))
 
     def write_classes(self) -> list[dict]:
         members: dict[str, list[str]] = defaultdict(list)
@@ -307,10 +314,7 @@ class Site:
                               kind_label=self.curie(row["kind"]), **links))
         page = self.pages.get("doc/ontology") or Page("doc/ontology", str(AKG)[:-1])
         self.render(path, "ontology.html", terms=terms, jsonld=self.jsonld(page))
-        rdf = sorted(page.triples, key=lambda t: tuple(str(x) for x in t))
-        fmts = formats()
-        for name in ("turtle", "jsonld", "ntriples"):
-            self.write(f"doc/ontology.{fmts[name].suffix}", serialize(rdf, name, self.prefixes))
+        self.write_rdf("doc/ontology", page)
 
     def write_vocabularies(self) -> None:
         path = "vocabularies.html"
