@@ -16,14 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest layer first. A loaders module not named here is extraction; an adminkg module must be named.
 LAYERS = {
     "reference data and records": ["adminkg.paths", "adminkg.namespaces", "adminkg.errors", "adminkg.graphio",
-                                   "adminkg.resolve", "adminkg.loaders.records"],
+                                   "adminkg.resolve", "adminkg.loaders.records", "adminkg.lod", "adminkg.rdfdump"],
     "sources": ["adminkg.loaders.documents", "adminkg.loaders.tabular"],
     "extraction": ["adminkg.loaders"],
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
     "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring"],
     "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.query", "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
-                                    "adminkg.tables", "adminkg.learn", "adminkg"],
+                                    "adminkg.tables", "adminkg.learn", "adminkg.describe", "adminkg.front",
+                                    "adminkg"],
+    "publishing": ["adminkg.site", "adminkg.export"],  # the static site and the export over the query library
     "commands": ["adminkg.cli", "adminkg.__main__"],
 }
 DEFAULT_LOADERS_LAYER = "extraction"
