@@ -49,15 +49,74 @@ def canonical(triples: Iterable[Triple]) -> list[Triple]:
     triples = set(triples)
     with_bnodes = [t for t in triples if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
     if with_bnodes:
-        from rdflib import Graph
-        from rdflib.compare import to_canonical_graph
-
-        scratch = Graph()
-        for t in with_bnodes:
-            scratch.add(t)
         triples.difference_update(with_bnodes)
-        triples.update(to_canonical_graph(scratch))
+        triples.update(_tree_labels(with_bnodes) or _rdflib_canonical(with_bnodes))
     return sorted(triples, key=_sort_key)
+
+
+def _rdflib_canonical(triples: list[Triple]) -> list[Triple]:
+    from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
+
+    scratch = Graph()
+    for t in triples:
+        scratch.add(t)
+    return list(to_canonical_graph(scratch))
+
+
+def _tree_labels(triples: list[Triple]) -> list[Triple] | None:
+    """Canonical labels for blank nodes that form trees (each referenced once, as SHACL property
+    shapes, OWL restrictions and RDF lists are): a node's label is a hash of the IRI or path above
+    it and of its whole subtree, so it does not depend on the parser's labels. ``None`` when the
+    blank nodes are no forest (a node referenced twice, a cycle): rdflib's general algorithm then."""
+    import hashlib
+
+    out_edges: dict = {}
+    parent: dict = {}
+    for s, p, o in triples:
+        if isinstance(s, BNode):
+            out_edges.setdefault(s, []).append((p, o))
+        if isinstance(o, BNode):
+            if o in parent:
+                return None
+            parent[o] = (s, p)
+    signature: dict = {}
+
+    def sign(node, depth=0) -> str:
+        if depth > 1000 or node in signature and signature[node] is None:
+            raise RecursionError
+        if node not in signature:
+            signature[node] = None
+            parts = sorted(f"{p.n3()} {sign(o, depth + 1) if isinstance(o, BNode) else o.n3()}"
+                           for p, o in out_edges.get(node, []))
+            signature[node] = "[" + " ; ".join(parts) + "]"
+        return signature[node]
+
+    try:
+        roots = [b for b in set(out_edges) | set(parent) if not isinstance(parent.get(b, (None,))[0], BNode)]
+        for b in set(out_edges) | set(parent):
+            sign(b)
+    except RecursionError:
+        return None
+    if any(b not in signature for b in parent):
+        return None
+    labels: dict = {}
+    seen: dict = {}
+
+    def label(node, prefix: str) -> None:
+        key = hashlib.sha1(f"{prefix}|{signature[node]}".encode()).hexdigest()[:16]
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        labels[node] = BNode(f"b{key}{n or ''}")
+        for p, o in sorted(out_edges.get(node, []), key=lambda po: (po[0].n3(), signature.get(po[1], ""))):
+            if isinstance(o, BNode):
+                label(o, f"{labels[node]}|{p.n3()}")
+
+    for root in sorted(roots, key=lambda b: (parent[b][0].n3() if b in parent else "", parent[b][1].n3()
+                                             if b in parent else "", signature[b])):
+        where = f"{parent[root][0].n3()}|{parent[root][1].n3()}" if root in parent else ""
+        label(root, where)
+    return [(labels.get(s, s), p, labels.get(o, o)) for s, p, o in triples]
 
 
 def _ox(term):
