@@ -135,7 +135,7 @@ def dcat_graph(store, iris: Iris, files: list[Distribution], scores: dict | None
     if coverage.get("lastDocument"):
         g.add((ds, DCTERMS.modified, Literal(str(coverage["lastDocument"])[:10], datatype=XSD.date)))
     for d in files:
-        dist = URIRef(iris.thing("dataset", f"{cfg['id']}/{d.path.replace('/', '-')}"))
+        dist = URIRef(iris.thing("dataset", f"{cfg['id']}/{d.path.replace('/', '-').replace('.', '-')}"))
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(d.label or d.path, lang="en")))

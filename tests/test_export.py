@@ -185,3 +185,12 @@ def test_output_is_replaced_atomically(tmp_path, monkeypatch):
 
 def test_a_new_export_replaces_the_old_folder(exported):
     assert not (exported.out / "stale.txt").exists() and (exported.out / "index.html").is_file()
+
+
+def test_no_identifier_has_a_file_extension(exported):
+    suffixes = {f.suffix for f in formats().values()}
+    pages = [p for p in (exported.out / "doc").rglob("*") if p.is_file()]
+    assert len(pages) > 1000
+    for p in pages:
+        stem, _, suffix = p.name.rpartition(".")
+        assert suffix in suffixes and "." not in stem, p.relative_to(exported.out)
