@@ -308,8 +308,8 @@ class Site:
         terms = []
         for row in run("site-ontology-terms", store=self.store).rows:
             term = row["term"]
-            links = {k: [{"text": self.curie(x), "href": self.term_href(path, x)} for x in (row[k] or "").split()]
-                     for k in ("parents", "domain", "range")}
+            links = {k: [{"text": self.curie(x), "href": self.term_href(path, x)}
+                         for x in (row[k] or "").split("|") if x] for k in ("parents", "domain", "range")}
             terms.append(dict(row, anchor=term[len(str(AKG)):], curie=self.curie(term),
                               kind_label=self.curie(row["kind"]), **links))
         page = self.pages.get("doc/ontology") or Page("doc/ontology", str(AKG)[:-1])
