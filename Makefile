@@ -51,7 +51,8 @@ evaluate: $(STAMP_DEMO)
 
 # System tools some tests use, best effort (tests skip without them): an independent Turtle parser
 # (rapper), a font with Hangul glyphs for the analysis pictures and the PDFs the tests write
-# (fonts-nanum: NanumGothic) and OpenLink Virtuoso 7 (virtuoso-t, isql-vt), which tests start privately on free ports
+# (fonts-nanum: NanumGothic), headless Chromium (Debian's chromium: tests/test_site.py looks at the exported
+# site in it) and OpenLink Virtuoso 7 (virtuoso-t, isql-vt), which tests start privately on free ports
 # (tests/virtuoso.py). The Debian package's own service is kept from starting (policy-rc.d while
 # installing, a blank dba password preseeded so nothing is asked) and from starting at boot.
 VIRTUOSO_INIT := virtuoso-opensource-7
@@ -61,6 +62,7 @@ sysdeps:
 	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
 	[ -e $(HANGUL_FONT) ] || missing="$$missing fonts-nanum"; \
 	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  if [ ! -e /usr/sbin/policy-rc.d ]; then \
 	    trap 'rm -f /usr/sbin/policy-rc.d' EXIT; printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; \
@@ -83,6 +85,7 @@ sysdeps:
 	command -v rapper >/dev/null 2>&1 || echo "note: raptor2-utils (rapper) not installed; its test will be skipped"; \
 	[ -e $(HANGUL_FONT) ] || echo "note: fonts-nanum not installed; the picture tests and those that write PDF files will be skipped"; \
 	command -v virtuoso-t >/dev/null 2>&1 || echo "note: virtuoso-opensource not installed; the Virtuoso tests will be skipped"; \
+	command -v chromium >/dev/null 2>&1 || echo "note: chromium not installed; the browser tests of the site will be skipped"; \
 	true
 
 test: $(STAMP_TEST) sysdeps

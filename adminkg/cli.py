@@ -327,37 +327,70 @@ def list_queries(name: str | None) -> None:
 @click.option("--data", type=click.Path(path_type=Path), default=None,
               help="A build folder (its store is served as it is) or a folder of Turtle files such as data/ttl "
                    "(loaded with the ontology and gazetteer into a temporary store)  [default: build; with "
-                   "--writable: an empty store]")
+                   "--writable: an empty store; with --site: the site's dump]")
+@click.option("--site", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="A folder written by `adminkg export`: serve its pages with content negotiation (303 from /id/ "
+                   "to /doc/, Accept or suffix) and the SPARQL endpoint at /sparql (read-only).")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
               help="Seconds a query may run before the server stops it.")
 @click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (default: read-only).")
-def serve(data: Path, port: int, timeout: float, writable: bool) -> None:
-    """Serve the graph as a SPARQL 1.1 endpoint on 127.0.0.1 (the oxigraph server) until Ctrl-C."""
+def serve(data: Path, site: Path | None, port: int, timeout: float, writable: bool) -> None:
+    """Serve the graph as a SPARQL 1.1 endpoint on 127.0.0.1 (and, with --site, an exported site).
+
+    Without --site: the oxigraph server's query endpoint /query. With --site OUT (from `adminkg
+    export`): every resource IRI /id/KIND/REF answers 303 See Other to its document /doc/KIND/REF
+    (Vary: Accept), which answers HTML, Turtle, JSON-LD or N-Triples by the Accept header or a
+    suffix (.html, .ttl, .jsonld, .nt); unknown resources 404; SPARQL at /sparql (read-only; its
+    service description links the VoID and DCAT descriptions); the data is the site's dump unless
+    --data names another. Ctrl-C stops it.
+    """
     from . import serve as serving
 
     def interrupt(_signum, _frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)  # stopped by a service manager: clean up as on Ctrl-C
+    if site is not None and writable:
+        _fail(AdminKGError("--site serves a read-only endpoint: leave out --writable"))
+    reference = True
+    if site is not None and data is None:
+        data, reference = site / "dumps" / "adminkg.ttl", False
     if data is None and not writable:
         data = Path("build")
     try:
-        server = serving.start(data, port=port, timeout=timeout, writable=writable)
+        server = serving.start(data, port=0 if site else port, timeout=timeout, writable=writable,
+                               reference=reference)
     except AdminKGError as exc:
         _fail(exc)
+    front = None
     try:
-        mode = "read-write" if writable else "read-only"
-        click.echo(f"SPARQL endpoint ({mode}): {server.query_url}")
-        if writable:
-            click.echo(f"SPARQL Update: {server.update_url}\nGraph Store: {server.store_url}")
-        click.echo(f"try: adminkg query cases --endpoint {server.query_url}   (Ctrl-C stops the server)")
+        if site is not None:
+            from .front import start_front
+
+            try:
+                front = start_front(site, server.query_url, host=serving.HOST, port=port)
+            except OSError as exc:
+                _fail(AdminKGError(f"cannot listen on {serving.HOST}:{port}: {exc.strerror or exc}"))
+            url = f"http://{serving.HOST}:{front.server_address[1]}"
+            click.echo(f"site: {url}/  (resources: {url}/id/KIND/REF → 303 → {url}/doc/KIND/REF)")
+            click.echo(f"SPARQL endpoint (read-only): {url}/sparql")
+        else:
+            mode = "read-write" if writable else "read-only"
+            click.echo(f"SPARQL endpoint ({mode}): {server.query_url}")
+            if writable:
+                click.echo(f"SPARQL Update: {server.update_url}\nGraph Store: {server.store_url}")
+        endpoint = f"http://{serving.HOST}:{front.server_address[1]}/sparql" if front else server.query_url
+        click.echo(f"try: adminkg query cases --endpoint {endpoint}   (Ctrl-C stops the server)")
         sys.stdout.flush()
         server.process.wait()
     except KeyboardInterrupt:
         pass
     finally:
+        if front is not None:
+            front.shutdown()
+            front.server_close()
         server.stop()
 
 
@@ -415,6 +448,45 @@ def analyze(data, endpoint, graph, out, min_confidence, seed, into, font, timeou
     if "store" in report.files:
         click.echo(f"measures added to {report.files['store']}")
     click.echo(f"report: {report.report}")
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="A build folder or a folder of Turtle to export (default: data/ttl); the ontology, "
+                   "vocabularies and gazetteer are always added.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build") / "site",
+              show_default=True, help="Folder to write (replaced atomically).")
+@click.option("--base", default=None, metavar="IRI",
+              help="Base of the published IRIs: things are BASE id/KIND/REF, their documents BASE doc/KIND/REF. "
+                   "Default: https://w3id.org/adminkg/.")
+@click.option("--scores", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The extractor's measured scores (JSON of `adminkg evaluate --json`) for the DQV precision "
+                   "measurements. Default: site/extraction-scores.json.")
+def export(data: Path | None, out: Path, base: str | None, scores: Path | None) -> None:
+    """Publish the graph as linked open data: dumps, VoID/DCAT descriptions, a static site.
+
+    Writes OUT/dumps (Turtle, N-Triples, JSON-LD, RDF/XML, each also gzipped; the ontology, shapes
+    and vocabularies), OUT/context.jsonld, OUT/void.ttl and OUT/dcat.ttl (checked against their
+    shapes), a page per resource in HTML, Turtle, JSON-LD and N-Triples, class indexes, a label
+    search, the ontology and vocabulary documentation, and OUT/server/{nginx,apache}.conf. The same
+    graph gives the same bytes. Exit 2 when an input file cannot be read (named; the rest is
+    exported), 1 when a description does not conform.
+    """
+    from .export import export as run
+
+    try:
+        report = run(data, out, base=base, scores=scores, progress=lambda msg: click.echo(msg, err=True))
+    except AdminKGError as exc:
+        _fail(exc)
+    for err in report.errors:
+        click.echo(f"adminkg: error: {err}", err=True)
+    click.echo(f"exported {report.triples} triples under {report.base}id/ to {report.out}: {report.pages} pages, "
+               f"{report.files} files, {report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s")
+    for d in report.dumps:
+        if not d.compressed:
+            click.echo(f"  {d.path:<28} {d.size:>12,} bytes  sha256 {d.sha256[:16]}…")
+    click.echo(f"try: adminkg serve --site {report.out}")
+    sys.exit(2 if report.errors else 0)
 
 
 @main.command()

@@ -1,7 +1,8 @@
 """Where the project's declarative assets live.
 
-In a checkout (editable install) they are the top-level folders ``ontology/``, ``queries/`` and
-``data/``; a wheel carries copies under ``adminkg/_assets/``.
+In a checkout (editable install) they are the top-level folders ``ontology/``, ``queries/``,
+``data/`` and ``site/`` (the publishing rules and templates); a wheel carries copies under
+``adminkg/_assets/``.
 """
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ QUERIES_DIR = ROOT / "queries"
 DATA_TTL_DIR = ROOT / "data" / "ttl"
 GAZETTEER_SRC_DIR = ROOT / "data" / "gazetteer"
 GAZETTEER_TTL = DATA_TTL_DIR / "gazetteer.ttl"
+SITE_DIR = ROOT / "site"
+DESCRIPTION_SHAPES_FILE = ONTOLOGY_DIR / "description-shapes.ttl"
+QUALITY_METRICS_FILE = ONTOLOGY_DIR / "quality.ttl"
 
 
 def ontology_files() -> list[Path]:

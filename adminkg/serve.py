@@ -102,12 +102,15 @@ class Server:
         self.stop()
 
 
-def start(data: Path | None = None, *, port: int = 0, timeout: float = 60.0, writable: bool = False) -> Server:
+def start(data: Path | None = None, *, port: int = 0, timeout: float = 60.0, writable: bool = False,
+          reference: bool = True) -> Server:
     """Start the server on 127.0.0.1:*port* (0 = a free port) and wait until it answers.
 
     *data*: a build folder with a ``store/`` (served as it is), a folder of Turtle files or one
     file (loaded with the ontology and gazetteer into a temporary store), or ``None`` for an
     empty store (writable only). *timeout*: seconds a query may run before the server stops it.
+    *reference*: False loads Turtle as it is, without adding the ontology and gazetteer (an
+    export's dump holds them already).
     """
     from .store import build_store, turtle_files, with_reference
 
@@ -118,7 +121,8 @@ def start(data: Path | None = None, *, port: int = 0, timeout: float = 60.0, wri
         else:
             location = Path(tmp.name) / "store"
             if data is not None:
-                build_store(location, with_reference(turtle_files(data)))
+                files = turtle_files(data)
+                build_store(location, with_reference(files) if reference else files)
             elif writable:
                 location.mkdir()
             else:

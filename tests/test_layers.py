@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest layer first. A loaders module not named here is extraction; an adminkg module must be named.
 LAYERS = {
     "reference data and records": ["adminkg.paths", "adminkg.namespaces", "adminkg.errors", "adminkg.graphio",
-                                   "adminkg.outdir", "adminkg.resolve", "adminkg.loaders.records"],
+                                   "adminkg.outdir", "adminkg.resolve", "adminkg.loaders.records", "adminkg.lod",
+                                   "adminkg.rdfdump"],
     # the readers of each file kind (HWPX, HWP, PDF, DOCX) below the documents they make
     "readers": ["adminkg.loaders.readers", "adminkg.loaders.readers.markup", "adminkg.loaders.readers.hwpx",
                 "adminkg.loaders.readers.hwp5", "adminkg.loaders.readers.pdf", "adminkg.loaders.readers.docx"],
@@ -27,10 +28,12 @@ LAYERS = {
     "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.params", "adminkg.query",
                                     "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
-                                    "adminkg.tables", "adminkg.learn", "adminkg"],
+                                    "adminkg.tables", "adminkg.learn", "adminkg.describe", "adminkg.front",
+                                    "adminkg"],
     # networks and measures built from library queries, diffusion, boundaries; then what writes them out
     "analytics": ["adminkg.networks", "adminkg.measures", "adminkg.diffusion", "adminkg.geography"],
     "analysis outputs": ["adminkg.pictures", "adminkg.writeback", "adminkg.analysis_report", "adminkg.analyze"],
+    "publishing": ["adminkg.site", "adminkg.export"],  # the static site and the export over the query library
     "commands": ["adminkg.cli", "adminkg.__main__"],
 }
 DEFAULT_LOADERS_LAYER = "extraction"
