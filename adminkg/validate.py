@@ -8,7 +8,6 @@ reported and do not fail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
