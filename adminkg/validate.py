@@ -110,7 +110,8 @@ def validate_graph(data: Graph, *, shapes: Graph | None = None, ontology: Graph 
 
 
 def validate(files=None) -> Report:
-    """Validate *files* (RDF files, or folders such as a build folder: their Turtle files), or by default the ontology, vocabularies and ``data/ttl``.
+    """Validate *files* (RDF files, or folders such as a build folder: their Turtle files), or by
+    default the ontology, vocabularies and ``data/ttl``.
 
     Given files are validated together with the ontology, vocabularies and gazetteer, so a data
     file may refer to concepts, classes and gazetteer bodies without repeating them. A file that
