@@ -43,7 +43,8 @@ def main() -> None:
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the messages.")
 @click.option("--limit", type=int, default=200, show_default=True, help="Show at most this many results.")
 def validate(files: tuple[Path, ...], lang: str, limit: int) -> None:
-    """Validate RDF FILES (default: ontology, vocabularies and data/ttl) against the SHACL shapes.
+    """Validate RDF FILES or folders (a build folder: its Turtle; default: ontology, vocabularies and
+    data/ttl) against the SHACL shapes, with the ontology, vocabularies and gazetteer beside them.
 
     Prints a human-readable report. Exit status 1 when there is a violation, 2 when a file
     cannot be read (the others are still validated); warnings alone exit 0.
@@ -66,7 +67,8 @@ def validate(files: tuple[Path, ...], lang: str, limit: int) -> None:
 def info(files: tuple[Path, ...]) -> None:
     """Summarise what the graph holds: triples, resources per class, vocabularies, bodies, sources.
 
-    FILES default to the ontology, vocabularies and data/ttl.
+    FILES are RDF files or folders (a build folder: its Turtle files, e.g. `adminkg info build/demo`);
+    they default to the ontology, vocabularies and data/ttl.
     """
     from .info import info as run
     from .tables import format_table
@@ -264,10 +266,13 @@ def _progress(what: str):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True,
               help="json, csv, tsv = SPARQL 1.1 JSON, CSV, TSV results; table for a terminal; md = Markdown.")
+@click.option("--excel", is_flag=True,
+              help="With --format csv or tsv: begin with a UTF-8 byte-order mark, so that Excel opens Korean text "
+                   "correctly.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds to wait for the answer.")
 def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, graph: str | None, fmt: str,
-          timeout: float) -> None:
+          excel: bool, timeout: float) -> None:
     """Run a library query (by NAME, e.g. cases) or a .rq file, on the embedded store or an endpoint.
 
     Exit status 2 for a bad query, parameter or data folder, 3 when the endpoint is unreachable,
@@ -275,6 +280,8 @@ def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, 
     """
     from .query import render, run
 
+    if excel and fmt not in ("csv", "tsv"):
+        _fail(AdminKGError(f"--excel applies to --format csv or tsv, not {fmt}"))
     bound = {}
     for item in params:
         key, sep, value = item.partition("=")
@@ -288,7 +295,7 @@ def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, 
     except (SyntaxError, OSError) as exc:
         _fail(AdminKGError(f"{name}: {exc}"))
     text = render(results, fmt)
-    click.echo(text, nl=not text.endswith("\n"))
+    click.echo(("\ufeff" if excel else "") + text, nl=not text.endswith("\n"))
 
 
 @main.command("queries")

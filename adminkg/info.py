@@ -45,8 +45,9 @@ def summarize(graph: Graph) -> Summary:
 
 
 def info(files=None) -> Summary:
-    """Summarise *files*, or by default the ontology, vocabularies and ``data/ttl``."""
-    graph, errors = load_files(files or paths.ontology_files() + paths.data_files())
+    """Summarise *files* (RDF files, or folders such as a build folder: their Turtle files), or by
+    default the ontology, vocabularies and ``data/ttl``."""
+    graph, errors = load_files(paths.expand_folders(files) if files else paths.ontology_files() + paths.data_files())
     summary = summarize(graph)
     summary.load_errors = errors
     return summary

@@ -30,6 +30,15 @@ def ontology_files() -> list[Path]:
     return [ONTOLOGY_FILE, *sorted(VOCAB_DIR.glob("*.ttl"))]
 
 
+def expand_folders(files) -> list[Path]:
+    """*files* with each folder (a build folder such as ``build/demo``, or ``data/ttl``) replaced by
+    the Turtle files directly in it, in a fixed order."""
+    out: list[Path] = []
+    for f in map(Path, files):
+        out += sorted(f.glob("*.ttl")) if f.is_dir() else [f]
+    return out
+
+
 def data_files() -> list[Path]:
     """The published graph and reference data under ``data/ttl``, in a fixed order."""
     return sorted(DATA_TTL_DIR.glob("*.ttl"))

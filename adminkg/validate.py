@@ -8,7 +8,6 @@ reported and do not fail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
@@ -111,13 +110,14 @@ def validate_graph(data: Graph, *, shapes: Graph | None = None, ontology: Graph 
 
 
 def validate(files=None) -> Report:
-    """Validate *files* (RDF files), or by default the ontology, vocabularies and ``data/ttl``.
+    """Validate *files* (RDF files, or folders such as a build folder: their Turtle files), or by
+    default the ontology, vocabularies and ``data/ttl``.
 
     Given files are validated together with the ontology, vocabularies and gazetteer, so a data
     file may refer to concepts, classes and gazetteer bodies without repeating them. A file that
     cannot be read is reported in ``Report.load_errors``; the others are still validated.
     """
-    files = [Path(f) for f in files] if files else paths.data_files()
+    files = paths.expand_folders(files) if files else paths.data_files()
     given = {x.resolve() for x in files if x.exists()}
     reference = [f for f in [paths.GAZETTEER_TTL] if f.resolve() not in given]
     data, errors = load_files([*files, *reference])

@@ -196,3 +196,24 @@ def test_outputs_follow_the_users_umask(tmp_path):
     assert done.returncode == 0, done.stderr
     for name in ("cases.ttl", "report.json"):
         assert (tmp_path / "o" / name).stat().st_mode & 0o777 == 0o640, name
+
+
+def test_info_and_validate_take_a_build_folder(earlier):
+    """`adminkg info DIR` and `adminkg validate DIR` read the build's own Turtle, nothing else."""
+    from rdflib import Graph
+
+    own = len(Graph().parse(earlier / "cases.ttl"))
+    done = run_cli("info", str(earlier))
+    assert done.returncode == 0, done.stderr
+    assert f"triples: {own}\n" in done.stdout
+    done = run_cli("validate", str(earlier))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_excel_csv_begins_with_a_byte_order_mark(earlier):
+    done = run_cli("query", "cases", "--data", str(earlier), "--format", "csv", "--excel")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("\ufeffcase,")
+    plain = run_cli("query", "cases", "--data", str(earlier), "--format", "csv")
+    assert plain.stdout == done.stdout[1:]
+    _one_message(run_cli("query", "cases", "--data", str(earlier), "--excel"), "--excel applies to --format csv")
