@@ -81,6 +81,7 @@ class BuildReport:
     characters: int = 0
     min_confidence: float = 0.0
     dropped: Counter = field(default_factory=Counter)   # facts left out below min_confidence, per kind
+    curation: object = None                              # adminkg.curation.CurationReport, when curated
 
     def as_dict(self) -> dict:
         return {
@@ -90,6 +91,7 @@ class BuildReport:
             "facts": dict(sorted(self.facts.items())),
             "min_confidence": self.min_confidence,
             "dropped_below_min_confidence": dict(sorted(self.dropped.items())),
+            **({"curation": self.curation.as_dict()} if self.curation is not None else {}),
             "failed": [{"file": f, "error": e} for f, e in self.failed],
             "notes": [{"file": f, "note": n} for f, n in self.notes],
             "outputs": self.outputs,
@@ -429,6 +431,7 @@ def build(
     max_bytes: int | None = None,
     min_confidence: float = 0.0,
     model=None,
+    curation: list[Path | str] = (),
 ) -> BuildReport:
     """Read every document under *roots* (and tabular records in *tables*), write the graph to
     *out* (``cases.ttl``, ``store/``, ``report.json``) and return the report.
@@ -438,6 +441,8 @@ def build(
     others are still built. Facts whose
     confidence is below *min_confidence* (0..1) are left out, and counted per kind in the report;
     facts without a confidence are kept (see :func:`loaders.confidence.keep_confident`).
+    The curators' decisions in *curation* (folders or CSV files, see :mod:`adminkg.curation`)
+    are applied after extraction; stale ones are listed in the report.
     """
     from .loaders.confidence import keep_confident
     from .loaders.korean import KoreanExtractor
@@ -485,6 +490,11 @@ def build(
             continue
         report.documents += 1
         emit_all(records)
+    if curation:
+        from .curation import apply_curation
+
+        report.curation = apply_curation(emitter, list(curation), gazetteer=extractor.lex.gazetteer)
+        report.failed += [(e.path, e.problem) for e in report.curation.errors]
     write_outputs(emitter.g, out, base=base, store=store, report=report)
     report.seconds = time.perf_counter() - started
     atomic_write_bytes(out / REPORT_JSON, json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode("utf-8"))

@@ -127,8 +127,11 @@ def gazetteer(src: Path, out: Path, base: str) -> None:
                    "are kept.")
 @click.option("--model", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Extraction model (JSON, from `adminkg train`). Default: the model that ships with adminkg.")
+@click.option("--curation", "curation", multiple=True, type=click.Path(path_type=Path),
+              help="Folder (or CSV file) of curators' decisions to apply after extraction, such as data/curation; "
+                   "repeatable. Stale decisions (their target is gone) are reported.")
 def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool, min_confidence: float,
-          model: Path | None) -> None:
+          model: Path | None, curation: tuple[Path, ...]) -> None:
     """Build the graph from documents (.txt, .md, .html; UTF-8 or CP949) and curated tables.
 
     Writes OUT/cases.ttl (deterministic), the embedded store OUT/store and OUT/report.json, and
@@ -142,7 +145,8 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     roots = list(corpora) or ([] if tables else [paths.ROOT / "examples" / "corpus"])
     try:
         report = run(roots, out, base=base, with_text=with_text, tables=list(tables), store=not no_store,
-                     progress=print_progress, min_confidence=min_confidence, model=model)
+                     progress=print_progress, min_confidence=min_confidence, model=model,
+                     curation=list(curation))
     except AdminKGError as exc:
         _fail(exc)
     for name, problem in report.failed:
@@ -153,6 +157,12 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     click.echo(f"cases: {report.cases} ({report.case_rows} case-source pairs)")
     for kind, n in sorted(report.facts.items()):
         click.echo(f"  {kind:<20} {n:>6} evidence spans")
+    if report.curation is not None:
+        for o, problem in report.curation.stale:
+            click.echo(f"adminkg: stale override: {o.where}: {o.action} {o.kind}: {problem}", err=True)
+        applied = report.curation.as_dict()["applied"]
+        click.echo(f"curators' decisions applied: {', '.join(f'{a} {n}' for a, n in applied.items()) or 'none'}; "
+                   f"stale: {len(report.curation.stale)}")
     if min_confidence > 0:
         dropped = ", ".join(f"{kind} {n}" for kind, n in sorted(report.dropped.items())) or "none"
         click.echo(f"left out below confidence {min_confidence}: {dropped}")
