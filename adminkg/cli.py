@@ -283,6 +283,62 @@ def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, 
     click.echo(text, nl=not text.endswith("\n"))
 
 
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+              help="A build folder (its store, else its Turtle files) or a folder of Turtle such as data/ttl.")
+@click.option("--max-confidence", type=float, default=0.5, show_default=True, callback=_probability, metavar="P",
+              help="List the facts whose confidence is at most P (conflicts are listed whatever their confidence).")
+@click.option("--kind", type=click.Choice(["case", "agency", "department", "technology", "partner", "beneficiary",
+                                           "award", "metric"]), default=None, help="Only facts of this kind.")
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(path_type=Path),
+              help="The documents' folder, to show each fact's context (the text around its span); repeatable.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the queue to FILE.csv (a curation file to edit: action, correction, curator, date, note) "
+                   "or FILE.jsonl (doccano tasks), most uncertain first, instead of printing it.")
+@click.option("--import", "imported", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Read a doccano JSONL export of the queue and write its decisions as a curation CSV to --out.")
+@click.option("--curator", default=None, help="With --import: who made the decisions.")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="With --import: when (default: today).")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Print at most this many items (0 = all); files always get all of them.")
+def review(data: Path, max_confidence: float, kind: str | None, corpora, out: Path | None, imported: Path | None,
+           curator: str | None, day: str | None, limit: int) -> None:
+    """The review queue: low-confidence facts and conflicts, with their evidence.
+
+    Prints the facts a curator should check (most uncertain first) with the document, the quoted
+    span and, with --corpus, its context; --out FILE.csv writes them as a curation file to edit in
+    a spreadsheet and save under data/curation/ (applied by `adminkg build --curation`), --out
+    FILE.jsonl as doccano tasks; --import FILE.jsonl --curator NAME --out FILE.csv reads the
+    annotated tasks back as a curation file.
+    """
+    from . import review as rv
+    from .tables import format_table
+
+    try:
+        if imported is not None:
+            if out is None or curator is None:
+                raise AdminKGError("--import needs --out FILE.csv and --curator NAME")
+            rows, errors = rv.read_doccano(imported, curator=curator, day=day)
+            rv.write_rows(rows, out)
+            for err in errors:
+                click.echo(f"adminkg: error: {err}", err=True)
+            click.echo(f"{len(rows)} decisions written to {out}")
+            sys.exit(2 if errors else 0)
+        items = rv.review_queue(data, max_confidence=max_confidence, corpus=list(corpora), kind=kind or "")
+    except AdminKGError as exc:
+        _fail(exc)
+    if out is not None:
+        (rv.write_doccano if out.suffix == ".jsonl" else rv.write_csv)(items, out)
+        click.echo(f"{len(items)} items written to {out}")
+        return
+    shown = items if limit == 0 else items[:limit]
+    header = ["confidence", "problem", "kind", "title", "value", "file", "start", "quote", "context"]
+    rows = [[i.confidence, i.problem, i.kind, i.title, i.value_label or i.value.rsplit("/", 1)[-1], i.file, i.start,
+             i.quote, i.marked()] for i in shown]
+    click.echo(format_table(header, rows, max_width=50))
+    click.echo(f"({len(items)} items to review{f', {len(shown)} shown' if len(shown) < len(items) else ''})")
+
+
 @main.command("queries")
 def list_queries() -> None:
     """List the query library (queries/*.rq): name, title and parameters with their defaults."""

@@ -133,12 +133,14 @@ def read_overrides(sources: list[Path | str]) -> tuple[list[Override], list[Inpu
                 if missing:
                     errors.append(InputError(path, f"not a curation file: no column {', '.join(sorted(missing))}"))
                     continue
+                end = reader.line_num
                 for row in reader:
+                    line, end = end + 1, reader.line_num  # the line the row starts on (a cell may hold breaks)
                     cells = {k: (row.get(k) or "").strip() for k in COLUMNS}
                     if not cells["action"]:
                         continue  # a queue row nobody decided
                     try:
-                        overrides.append(_check(Override(str(path), reader.line_num, **cells)))
+                        overrides.append(_check(Override(str(path), line, **cells)))
                     except InputError as exc:
                         errors.append(exc)
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -288,8 +290,10 @@ class Curator:
             if agency is None:
                 return f"no agency {o.correction!r} in the gazetteer (give its official code)"
             for case, old in found:
+                if old == agency:
+                    continue
+                self.update("set-agency.ru", case=case, old=old, agency=agency)
                 self.update("drop-fact.ru", body=case, property=AKG.leadAgency, value=old)
-                self.update("set-agency.ru", case=case, agency=agency)
                 self.record(o, case, old, rank=WIKIBASE.DeprecatedRank, corrected=agency)
         else:
             for case, _ in found:
