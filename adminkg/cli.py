@@ -179,18 +179,36 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
               help="Folder of the annotated documents, read recursively; repeatable.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("build") / "model.json",
               show_default=True, help="Where to write the model (JSON). `make model` writes the committed one.")
-def train(gold, corpora, out: Path) -> None:
+@click.option("--curation", "curation", multiple=True, type=click.Path(path_type=Path),
+              help="Folder (or CSV file) of curators' decisions (data/curation): the documents of the corpus they are "
+                   "about, extracted and curated, are trained on as annotated documents too; repeatable.")
+def train(gold, corpora, out: Path, curation: tuple[Path, ...]) -> None:
     """Train the extraction model from gold annotations.
 
     Reads every annotated document, lets the rules propose candidates (titles, lead bodies, facts),
     labels them by the annotation and fits one logistic model per decision, with its threshold
     chosen on held-out documents. Deterministic: the same annotations and code give the same bytes.
-    Build with it: adminkg build --model OUT.
+    Build with it: adminkg build --model OUT. With --curation, the documents curators decided on
+    (and the gold files do not annotate) count as annotated by the curated graph.
     """
+    import json
+    import tempfile
+
     from .learn import train_files
 
     try:
-        model = train_files(list(gold), list(corpora), out, progress=_progress("reading"))
+        with tempfile.TemporaryDirectory() as tmp:
+            gold = list(gold)
+            if curation:  # the curated documents as one more gold file (adminkg.teaching)
+                from .teaching import write_curated_gold
+
+                curated = Path(tmp) / "curated-gold.json"
+                report = write_curated_gold(list(curation), list(corpora), curated, gold_files=gold)
+                for o, problem in report.stale:
+                    click.echo(f"adminkg: stale override: {o.where}: {o.action} {o.kind}: {problem}", err=True)
+                click.echo(f"curated documents: {len(json.loads(curated.read_text(encoding='utf-8')))}")
+                gold.append(curated)
+            model = train_files(gold, list(corpora), out, progress=_progress("reading"))
     except AdminKGError as exc:
         _fail(exc)
     for name, m in sorted(model.decisions.items()):

@@ -41,7 +41,6 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from . import paths
 from .errors import InputError
 from .namespaces import AKG, OA, SCHEMA, VOCAB, Minter
-from .queries import read_query
 
 WIKIBASE = Namespace("http://wikiba.se/ontology#")
 ACTION = Namespace(VOCAB + "curation-action/")
@@ -196,8 +195,11 @@ class Curator:
 
     # the query library of this step
     def _text(self, name: str) -> str:
-        if name not in self._queries:
-            self._queries[name] = read_query(CURATION_QUERIES / name).text
+        if name not in self._queries:  # header comments are SPARQL comments: the file is the query
+            try:
+                self._queries[name] = (CURATION_QUERIES / name).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise InputError(CURATION_QUERIES / name, f"cannot read: {exc}") from exc
         return self._queries[name]
 
     def select(self, name: str, **bindings) -> list:
@@ -269,6 +271,7 @@ class Curator:
         for subject, value in found:
             case = self._case(subject)
             title = self.g.value(case, DCTERMS.title) if o.kind == "case" else None
+            sources = list(self.g.objects(case, PROV.wasDerivedFrom))  # the case may go: keep where it was told
             if o.kind in ("case", "metric", "award"):
                 node = subject if o.kind in ("case", "metric") else value
                 nodes = [r.node for r in self.select("case-parts.rq", case=node)] if o.kind == "case" else [node]
@@ -278,7 +281,9 @@ class Curator:
                     self.update("drop-node.ru", node=n)
             else:
                 self.update("drop-fact.ru", body=subject, property=PROPERTY[o.kind], value=value)
-            self.record(o, case, value, rank=WIKIBASE.DeprecatedRank, text=title)
+            decision = self.record(o, case, value, rank=WIKIBASE.DeprecatedRank, text=title)
+            for source in sources:
+                self.g.add((decision, PROV.wasDerivedFrom, source))
         return ""
 
     def _correct(self, o: Override) -> str:

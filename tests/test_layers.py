@@ -20,10 +20,11 @@ LAYERS = {
     "sources": ["adminkg.loaders.documents", "adminkg.loaders.tabular"],
     "extraction": ["adminkg.loaders"],
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
-    "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring"],
+    "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring", "adminkg.curation"],
     "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.query", "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
-                                    "adminkg.tables", "adminkg.learn", "adminkg"],
+                                    "adminkg.tables", "adminkg.learn", "adminkg.review", "adminkg.teaching",
+                                    "adminkg.release", "adminkg"],
     "commands": ["adminkg.cli", "adminkg.__main__"],
 }
 DEFAULT_LOADERS_LAYER = "extraction"
