@@ -357,6 +357,54 @@ def review(data: Path, max_confidence: float, kind: str | None, corpora, out: Pa
     click.echo(f"({len(items)} items to review{f', {len(shown)} shown' if len(shown) < len(items) else ''})")
 
 
+@main.command("release")
+@click.argument("version")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="The folder of Turtle to release (default: data/ttl).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("releases"), show_default=True,
+              help="Where releases live: the release is written to OUT/VERSION.")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="The release date (default: today).")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the dataset's IRIs.")
+def release_command(version: str, data: Path | None, out: Path, day: str | None, base: str) -> None:
+    """Freeze the graph as release VERSION: a read-only copy with the ontology, release.ttl (DCAT:
+    owl:versionIRI, dcat:version, dcterms:issued, one distribution per file with its SHA-256),
+    SHA256SUMS, and, since the previous release in OUT, CHANGES.txt and changeset.ru.
+
+    A version that exists is never written again (exit 2).
+    """
+    from .release import KINDS, release
+
+    try:
+        r = release(version, data=data, out=out, day=day, base=base)
+    except AdminKGError as exc:
+        _fail(exc)
+    click.echo(f"release {r.version} ({r.issued}): {r.path}, {len(r.files)} files")
+    if r.changes is not None:
+        counts = ", ".join(f"{plural} +{len(r.changes.of(kind, 'added'))} -{len(r.changes.of(kind, 'removed'))} "
+                           f"~{len(r.changes.of(kind, 'changed'))}" for kind, plural in KINDS.items())
+        click.echo(f"since {r.previous}: {counts} ({r.path / 'CHANGES.txt'})")
+
+
+@main.command("diff")
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", type=click.Path(path_type=Path))
+@click.option("--changeset", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write every triple removed and added: FILE.ru as SPARQL Update, FILE.ttl as an RDF changeset "
+                   "(Talis changeset vocabulary).")
+def diff_command(a: Path, b: Path, changeset: Path | None) -> None:
+    """What changed from release (or Turtle folder) A to B: cases, agencies and awards added,
+    removed and changed, and the number of triples; --changeset writes the triples to apply."""
+    from .release import diff, format_diff, write_changeset
+
+    try:
+        d = diff(a, b)
+        if changeset is not None:
+            write_changeset(d, changeset)
+    except AdminKGError as exc:
+        _fail(exc)
+    click.echo(format_diff(d), nl=False)
+
+
 @main.command("queries")
 def list_queries() -> None:
     """List the query library (queries/*.rq): name, title and parameters with their defaults."""
