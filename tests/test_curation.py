@@ -20,6 +20,7 @@ from adminkg.curation import WIKIBASE, read_overrides
 from adminkg.namespaces import AKG
 from adminkg.query import run
 from adminkg.review import CSV_COLUMNS, read_doccano, review_queue, write_csv, write_doccano
+from adminkg.validate import validate
 
 from .conftest import ROOT, run_cli
 
@@ -91,6 +92,8 @@ def test_corrected_agency_survives_a_rebuild_of_a_changed_corpus(first, tmp_path
     curator = g.value(decision, PROV.wasAttributedTo)
     assert str(g.value(curator, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == "Kim Curator"
     assert str(g.value(decision, DCTERMS.date)) == "2026-12-01"
+    shacl = validate([tmp_path / "out" / "cases.ttl"])      # decisions conform to the shapes, like the rest
+    assert shacl.conforms, [(str(r.focus), r.message("en")) for r in shacl.results[:5]]
     # the corrected fact is no longer in the queue
     assert not [i for i in review_queue(tmp_path / "out", max_confidence=1)
                 if i.case == row["case"] and i.kind == "agency"]
