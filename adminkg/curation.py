@@ -230,14 +230,18 @@ class Curator:
         """(subject, value) of the facts *o* names: a case's facts of its kind, or a metric node."""
         prop = PROPERTY[o.kind]
         case = URIRef(o.case) if o.case else None
-        if o.doc_sha256:
+        if o.doc_sha256 and o.quote:
             rows = self.select("targets.rq", sha256=Literal(o.doc_sha256), quote=Literal(o.quote), property=prop,
                                case=case)
-            return sorted({(r.case if o.kind == "case" else r.body, r.value) for r in rows}, key=str)
+            found = sorted({(r.case if o.kind == "case" else r.body, r.value) for r in rows}, key=str)
+            if found or case is None:
+                return found
+        # by the case (a queue row may quote the case's title for a fact without a span of its own)
         rows = self.select("case-facts.rq", case=case, property=prop)
         if o.kind == "case":  # the case itself
             return [(case, None)] if rows else []
-        return sorted({(r.body, r.value) for r in rows}, key=str)
+        value = URIRef(o.value) if o.value.startswith(("http://", "https://")) else None
+        return sorted({(r.body, r.value) for r in rows if value is None or r.value == value}, key=str)
 
     def apply(self, overrides: list[Override]) -> CurationReport:
         """Apply *overrides* (corrections, additions, merges, rejections, then acceptances)."""

@@ -4,7 +4,8 @@
 most P) and ``review-conflicts`` (two sources disagreeing on a case's agency or an award, a body
 known only by the form of its name, a contest without a name or a year, a title that reads like a
 sentence: the lexicon's ``[features] sentence_end``). A fact named by both is one item with both
-problems. Items come most uncertain first (lowest confidence; a conflict without one first of all).
+problems. Items come most uncertain first: two sources disagreeing, then by confidence, lowest first
+(a fact without one last).
 With the corpus at hand each item also gets its context: the text around the quoted span.
 
 The queue is written as
@@ -89,8 +90,9 @@ def review_queue(data: Path | str | None = None, *, max_confidence: float = LOW_
 
         store = open_store(Path(data))
     rows = _rows(run("review-low-confidence", params=params, store=store))
-    rows += [r for r in _rows(run("review-conflicts", params={"sentenceEnd": sentence_end()}, store=store))
-             if not kind or r["kind"] == kind]
+    conflicts = _rows(run("review-conflicts", params={"sentenceEnd": sentence_end()}, store=store))
+    rows += [{**r, "doc": r.get("document"), "start": r.get("from"), "end": r.get("to"), "exact": r.get("quoted")}
+             for r in conflicts if not kind or r["kind"] == kind]
     items: dict[tuple, Item] = {}
     for r in rows:
         item = Item(**{f.name: _text(r.get(_VARS.get(f.name, f.name))) for f in fields(Item)
@@ -101,7 +103,8 @@ def review_queue(data: Path | str | None = None, *, max_confidence: float = LOW_
                 known.problem += "; " + item.problem
         else:
             items[item.key()] = item
-    queue = sorted(items.values(), key=lambda i: (float(i.confidence) if i.confidence else -1.0, i.problem,
+    queue = sorted(items.values(), key=lambda i: ("disagreement" not in i.problem,
+                                                  float(i.confidence) if i.confidence else 1.0, i.problem,
                                                   i.case, i.kind, i.value, i.doc_sha256, i.start))
     if corpus:
         add_context(queue, corpus)
@@ -115,7 +118,7 @@ def _text(v) -> str:
     return "" if v is None else str(v)
 
 
-def _rows(results) -> list[dict[str, str]]:
+def _rows(results) -> list[dict[str, str | None]]:
     """The rows of *results* as the values are written (1200, not 1200.0)."""
     return [{v: b[v]["value"] for v in results.vars if v in b} for b in results.bindings]
 

@@ -141,7 +141,7 @@ def test_stale_and_bad_decisions_are_reported_by_file_and_line(first, tmp_path):
     (tmp_path / "curation").mkdir()
     path = write_decisions(tmp_path / "curation" / "mixed.csv", [
         {**row, "action": "accept"},                                             # line 2: applies
-        {**row, "action": "reject", "quote": "이 문장은 어느 문서에도 없다"},      # line 3: stale (quote gone)
+        {**row, "action": "reject", "case": "", "quote": "이 문장은 어느 문서에도 없다"},  # line 3: stale (quote gone)
         {**row, "action": "reject", "case": "", "doc_sha256": "0" * 64},          # line 4: stale (document gone)
         {**row, "action": "throw away"},                                          # line 5: not an action
         {**row, "action": "correct", "date": "yesterday"},                        # line 6: bad date
