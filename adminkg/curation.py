@@ -265,7 +265,7 @@ class Curator:
         if not found:
             return self._stale(o)
         for subject, value in found:
-            self.record(o, self._case(subject), value, rank=WIKIBASE.PreferredRank)
+            self.record(o, self._case(subject), subject if o.kind == "metric" else value, rank=WIKIBASE.PreferredRank)
         return ""
 
     def _reject(self, o: Override) -> str:
@@ -285,7 +285,8 @@ class Curator:
                     self.update("drop-node.ru", node=n)
             else:
                 self.update("drop-fact.ru", body=subject, property=PROPERTY[o.kind], value=value)
-            decision = self.record(o, case, value, rank=WIKIBASE.DeprecatedRank, text=title)
+            decision = self.record(o, case, subject if o.kind == "metric" else value, rank=WIKIBASE.DeprecatedRank,
+                                   text=title)
             for source in sources:
                 self.g.add((decision, PROV.wasDerivedFrom, source))
         return ""
@@ -357,7 +358,7 @@ class Curator:
         g.add((node, AKG.assertedProperty, PROPERTY[o.kind] if o.action != "merge" else OWL.sameAs))
         if isinstance(value, URIRef):
             g.add((node, AKG.assertedValue, value))
-        elif o.kind == "metric" or text is not None or o.quote:
+        if o.kind == "metric" or text is not None or (o.quote and not isinstance(value, URIRef)):
             g.add((node, RDF.value, Literal(str(text) if text is not None else o.quote)))
         if corrected is not None:
             g.add((node, AKG.correctedValue, corrected))

@@ -91,7 +91,8 @@ def review_queue(data: Path | str | None = None, *, max_confidence: float = LOW_
         store = open_store(Path(data))
     rows = _rows(run("review-low-confidence", params=params, store=store))
     conflicts = _rows(run("review-conflicts", params={"sentenceEnd": sentence_end()}, store=store))
-    rows += [{**r, "doc": r.get("document"), "start": r.get("from"), "end": r.get("to"), "exact": r.get("quoted")}
+    rows += [{**r, "confidence": r.get("factConfidence"), "doc": r.get("document"), "start": r.get("from"),
+              "end": r.get("to"), "exact": r.get("quoted")}
              for r in conflicts if not kind or r["kind"] == kind]
     items: dict[tuple, Item] = {}
     for r in rows:
