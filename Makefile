@@ -35,9 +35,10 @@ demo: $(STAMP_DEMO)
 	@echo "  .venv/bin/adminkg query technology-diffusion --data build/demo"
 	@echo "  .venv/bin/adminkg serve --data build/demo                        # a SPARQL endpoint on 127.0.0.1:7878"
 
-# Rebuild the published graph data/ttl/cases.ttl from the shared corpus.
+# Rebuild the published graph data/ttl/cases.ttl from the shared corpus, with the curators'
+# decisions of data/curation applied after extraction.
 data: $(STAMP_DEMO)
-	$(BIN)/adminkg build --corpus $(SHARED)/corpus --out data/ttl --no-store
+	$(BIN)/adminkg build --corpus $(SHARED)/corpus --out data/ttl --no-store --curation data/curation
 
 # Retrain the extraction model that ships (loaders/models/extraction.json) from the shared gold,
 # and cross-validate the whole extraction (5 folds of whole documents).
