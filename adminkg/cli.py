@@ -11,6 +11,7 @@ import click
 from . import __version__, paths
 from .endpoint import DEFAULT_TIMEOUT
 from .errors import AdminKGError
+from .loaders.confidence import KINDS
 from .namespaces import DEFAULT_BASE
 from .publish import DEFAULT_CHUNK, DEFAULT_GRAPH, PROTOCOLS
 from .query import FORMATS
@@ -306,8 +307,7 @@ def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, 
               help="A build folder (its store, else its Turtle files) or a folder of Turtle such as data/ttl.")
 @click.option("--max-confidence", type=float, default=0.5, show_default=True, callback=_probability, metavar="P",
               help="List the facts whose confidence is at most P (conflicts are listed whatever their confidence).")
-@click.option("--kind", type=click.Choice(["case", "agency", "department", "technology", "partner", "beneficiary",
-                                           "award", "metric"]), default=None, help="Only facts of this kind.")
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="Only facts of this kind.")
 @click.option("--corpus", "corpora", multiple=True, type=click.Path(path_type=Path),
               help="The documents' folder, to show each fact's context (the text around its span); repeatable.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -372,7 +372,8 @@ def release_command(version: str, data: Path | None, out: Path, day: str | None,
 
     A version that exists is never written again (exit 2).
     """
-    from .release import KINDS, release
+    from .release import KINDS as CHANGED
+    from .release import release
 
     try:
         r = release(version, data=data, out=out, day=day, base=base)
@@ -381,7 +382,7 @@ def release_command(version: str, data: Path | None, out: Path, day: str | None,
     click.echo(f"release {r.version} ({r.issued}): {r.path}, {len(r.files)} files")
     if r.changes is not None:
         counts = ", ".join(f"{plural} +{len(r.changes.of(kind, 'added'))} -{len(r.changes.of(kind, 'removed'))} "
-                           f"~{len(r.changes.of(kind, 'changed'))}" for kind, plural in KINDS.items())
+                           f"~{len(r.changes.of(kind, 'changed'))}" for kind, plural in CHANGED.items())
         click.echo(f"since {r.previous}: {counts} ({r.path / 'CHANGES.txt'})")
 
 

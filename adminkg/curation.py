@@ -333,7 +333,9 @@ class Curator:
         agency = self.agency(o.correction)
         if agency is None:
             return f"no agency {o.correction!r} in the gazetteer (give its official code)"
-        body = self.gazetteer.bodies[agency]
+        body = self.gazetteer.bodies.get(agency)
+        if body is None:
+            return f"{o.correction!r} is no agency of the gazetteer (give its official code)"
         rec = CaseRecord(SimpleNamespace(sha256=o.doc_sha256), o.title, OrgRef(body.name, iri=agency))
         case = self.emitter.emit(rec, 0)
         self.record(o, case, None, rank=WIKIBASE.PreferredRank, text=Literal(o.title, lang="ko"))
