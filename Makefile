@@ -6,14 +6,14 @@ BIN    := $(VENV)/bin
 STAMP_DEMO := $(VENV)/.stamp-demo
 STAMP_TEST := $(VENV)/.stamp-test
 
-.PHONY: demo data model evaluate test lint gazetteer sysdeps clean
+.PHONY: demo data model evaluate test fuzz lint gazetteer sysdeps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP_DEMO): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.[analytics]'
 	touch $@
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
@@ -34,6 +34,8 @@ demo: $(STAMP_DEMO)
 	@echo "  .venv/bin/adminkg queries                                        # the query library"
 	@echo "  .venv/bin/adminkg query technology-diffusion --data build/demo"
 	@echo "  .venv/bin/adminkg serve --data build/demo                        # a SPARQL endpoint on 127.0.0.1:7878"
+	$(BIN)/adminkg analyze --data data/ttl --out build/demo/analysis
+	@echo "the analysis of data/ttl: build/demo/analysis/report.html (tables, networks/, pictures/ beside it)"
 
 # Rebuild the published graph data/ttl/cases.ttl from the shared corpus, with the curators'
 # decisions of data/curation applied after extraction.
@@ -49,13 +51,16 @@ evaluate: $(STAMP_DEMO)
 	$(BIN)/adminkg evaluate --gold $(SHARED)/corpus/gold.json --corpus $(SHARED)/corpus --folds 5
 
 # System tools some tests use, best effort (tests skip without them): an independent Turtle parser
-# (rapper) and OpenLink Virtuoso 7 (virtuoso-t, isql-vt), which tests start privately on free ports
+# (rapper), a font with Hangul glyphs for the analysis pictures and the PDFs the tests write
+# (fonts-nanum: NanumGothic) and OpenLink Virtuoso 7 (virtuoso-t, isql-vt), which tests start privately on free ports
 # (tests/virtuoso.py). The Debian package's own service is kept from starting (policy-rc.d while
 # installing, a blank dba password preseeded so nothing is asked) and from starting at boot.
 VIRTUOSO_INIT := virtuoso-opensource-7
+HANGUL_FONT := /usr/share/fonts/truetype/nanum/NanumGothic.ttf
 sysdeps:
 	@missing=; \
 	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
+	[ -e $(HANGUL_FONT) ] || missing="$$missing fonts-nanum"; \
 	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  if [ ! -e /usr/sbin/policy-rc.d ]; then \
@@ -77,11 +82,17 @@ sysdeps:
 	  done; \
 	fi; \
 	command -v rapper >/dev/null 2>&1 || echo "note: raptor2-utils (rapper) not installed; its test will be skipped"; \
+	[ -e $(HANGUL_FONT) ] || echo "note: fonts-nanum not installed; the picture tests and those that write PDF files will be skipped"; \
 	command -v virtuoso-t >/dev/null 2>&1 || echo "note: virtuoso-opensource not installed; the Virtuoso tests will be skipped"; \
 	true
 
 test: $(STAMP_TEST) sysdeps
 	$(BIN)/python -m pytest -q
+
+# Every document reader on 10,000 generated inputs (random bytes, damaged and truncated files, zip
+# bombs, malformed XML and entities, very long lines, mixed encodings); the suite runs a few hundred.
+fuzz: $(STAMP_TEST) sysdeps
+	$(BIN)/python -m pytest -q tests/test_fuzz.py --hypothesis-profile=fuzz --hypothesis-show-statistics
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check adminkg loaders tests benchmarks scripts

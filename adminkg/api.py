@@ -42,9 +42,13 @@ class KnowledgeGraph:
         return self._store
 
     def query(self, name_or_file: str, /, **params) -> Results:
-        """Run a library query (by name) or a ``.rq`` file with *params* bound safely."""
+        """Run a library query (by name) or a ``.rq`` file with *params* bound safely (an agency by
+        any of its names, a technology or grade by code or label: :mod:`adminkg.params`)."""
+        from .params import resolve
+
         values = {k: str(v) for k, v in params.items() if v is not None}
-        return self.sparql(bind(get_query(name_or_file), values))
+        query = get_query(name_or_file)
+        return self.sparql(bind(query, resolve(query, values)))
 
     def sparql(self, text: str) -> Results:
         """Run the SELECT query *text* as it is (:meth:`query` binds a library query first)."""

@@ -14,14 +14,24 @@ Emission rules:
   fact's evidence carries it as ``akg:confidence`` (an ``xsd:decimal`` rounded to 3 places): the
   case's own on the evidence of its title, the lead agency's on that of ``akg:leadAgency``, an
   award's on an evidence of ``akg:award`` (written only then), a metric's on that of its value.
-  ``build(min_confidence=P)`` leaves out the facts below P first (:mod:`loaders.confidence`).
+  ``build(min_confidence=P)`` leaves out the facts below P first (:mod:`loaders.confidence`);
+* a document that is not text (HWPX, HWP, PDF, DOCX) has its NFC text kept in ``OUT/text/`` (the
+  offsets count in it): the document's ``dcterms:hasFormat`` is that text, a ``prov:Entity`` derived
+  from it with its own sha256; an evidence in a PDF also names its page (``oa:FragmentSelector``,
+  ``page=N`` after RFC 3778).
+
+Nothing is lost through a mistake: a ``--corpus`` that does not exist or holds no readable document
+writes nothing (the earlier build in OUT stays); two builds into one folder are refused (a lock);
+outputs are written beside the old ones and renamed over them only when all are written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 import sys
 import time
 from collections import Counter
@@ -36,11 +46,15 @@ from . import paths
 from .errors import InputError
 from .graphio import atomic_write_bytes, load_files, serialize_turtle
 from .namespaces import AKG, ATYPE, DEFAULT_BASE, OA, ORG, SCHEMA, SPDX, VOCAB, Minter, bind_prefixes
+from .outdir import locked, make_folder, write_error
 from .resolve import normalise
 
 CASES_TTL = "cases.ttl"
 STORE_DIR = "store"
 REPORT_JSON = "report.json"
+TEXT_DIR = "text"
+TEXT_INDEX = "index.tsv"
+PDF_FRAGMENT = URIRef("http://tools.ietf.org/rfc/rfc3778")  # PDF fragment identifiers: page=N
 GRADE_SCHEME = URIRef(VOCAB + "grade")
 TECH = VOCAB + "technology/"
 CHANGE = VOCAB + "change/"
@@ -75,7 +89,9 @@ class BuildReport:
     case_rows: int = 0
     facts: Counter = field(default_factory=Counter)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # file, reason, what it counts as
     notes: list[tuple[str, str]] = field(default_factory=list)
+    texts: list[dict] = field(default_factory=list)  # the text kept of each document that is not text
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     characters: int = 0
@@ -93,11 +109,19 @@ class BuildReport:
             "dropped_below_min_confidence": dict(sorted(self.dropped.items())),
             **({"curation": self.curation.as_dict()} if self.curation is not None else {}),
             "failed": [{"file": f, "error": e} for f, e in self.failed],
+            "skipped": [{"file": f, "reason": r, "kind": k} for f, r, k in self.skipped],
+            "skipped_summary": self.skipped_summary(),
+            "texts": self.texts,
             "notes": [{"file": f, "note": n} for f, n in self.notes],
             "outputs": self.outputs,
             "seconds": round(self.seconds, 2),
             "characters": self.characters,
         }
+
+    def skipped_summary(self) -> str:
+        """``3 .xlsx, 1 scanned PDF``: the skipped files counted by what they are, most first."""
+        counts = Counter(kind for _, _, kind in self.skipped)
+        return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 class Emitter:
@@ -110,6 +134,7 @@ class Emitter:
         self.vocab = vocab if vocab is not None else load_files(paths.ontology_files())[0]
         self.cases_by_agency: dict[str, list[tuple[str, URIRef]]] = {}
         self.docs: dict[str, URIRef] = {}
+        self.sources: dict[URIRef, object] = {}  # document node → Document (a PDF's pages for the evidence)
         self.report = BuildReport()
         self.grades = self._grade_index()
 
@@ -134,7 +159,22 @@ class Emitter:
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(doc.sha256)))
-        g.add((node, DCTERMS.format, Literal("text/html" if doc.kind == "html" else "text/plain")))
+        self.sources[node] = doc
+        is_text = getattr(doc, "is_text", True)  # a record from a table has a stand-in document
+        g.add((node, DCTERMS.format, Literal(("text/html" if doc.kind == "html" else "text/plain") if is_text
+                                             else doc.media_type)))
+        if not is_text:  # the extracted text the evidence counts in, kept in OUT/text/
+            text = URIRef(f"{node}#text")
+            g.add((node, DCTERMS.hasFormat, text))
+            g.add((text, RDF.type, PROV.Entity))
+            g.add((text, PROV.wasDerivedFrom, node))
+            g.add((text, DCTERMS.format, Literal("text/plain; charset=utf-8")))
+            g.add((text, AKG.fileName, Literal(text_file(doc))))
+            text_sum = URIRef(f"{text}-sha256")
+            g.add((text, SPDX.checksum, text_sum))
+            g.add((text_sum, RDF.type, SPDX.Checksum))
+            g.add((text_sum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((text_sum, SPDX.checksumValue, Literal(doc.text_sha256)))
         if doc.title:
             g.add((node, DCTERMS.title, Literal(doc.title, lang="ko")))
         if doc.publisher:
@@ -174,6 +214,14 @@ class Emitter:
             g.add((pos, RDF.type, OA.TextPositionSelector))
             g.add((pos, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
             g.add((pos, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+            source = self.sources.get(doc_node)
+            page = source.page_at(span.start) if hasattr(source, "page_at") else None
+            if page is not None:  # the page of the original PDF (RFC 3778 fragment)
+                frag = URIRef(f"{ev}#page")
+                g.add((target, OA.hasSelector, frag))
+                g.add((frag, RDF.type, OA.FragmentSelector))
+                g.add((frag, DCTERMS.conformsTo, PDF_FRAGMENT))
+                g.add((frag, RDF.value, Literal(f"page={page}")))
         if quote or self.with_text or span is None:
             q = URIRef(f"{ev}#quote")
             g.add((target, OA.hasSelector, q))
@@ -379,9 +427,15 @@ def _as_written(ref) -> str:
     return "" if ref.from_gazetteer else ref.name
 
 
+def text_file(doc) -> str:
+    """Where a document's extracted text is kept, relative to the build folder."""
+    return f"{TEXT_DIR}/{doc.sha256[:16]}.txt"
+
+
 def load_corpus(roots: list[Path], *, max_bytes: int | None = None, progress=None):
-    """Yield (Document, None) or (None, InputError) for every document under *roots*, with the
-    manifest's url/title/publisher/date applied."""
+    """Yield (Document, None) or (None, InputError) for every file under *roots*, with the
+    manifest's url/title/publisher/date applied. A file of a kind no reader knows gives a
+    ``readers.UnknownKind`` error, one with no text to extract a ``readers.Skipped`` one."""
     from .loaders.documents import MAX_BYTES, find_documents, read_document, read_manifests
 
     manifests, errors = read_manifests(roots)
@@ -437,23 +491,60 @@ def build(
     *out* (``cases.ttl``, ``store/``, ``report.json``) and return the report.
 
     *model* decides which candidates become cases and facts (see :func:`load_model`; default the
-    model that ships with adminkg). A document that cannot be read is reported and skipped; the
-    others are still built. Facts whose
-    confidence is below *min_confidence* (0..1) are left out, and counted per kind in the report;
-    facts without a confidence are kept (see :func:`loaders.confidence.keep_confident`).
-    The curators' decisions in *curation* (folders or CSV files, see :mod:`adminkg.curation`)
-    are applied after extraction; stale ones are listed in the report.
-    """
-    from .loaders.confidence import keep_confident
-    from .loaders.korean import KoreanExtractor
-    from .loaders.tabular import read_table
+    model that ships with adminkg). A document that cannot be read is reported (``failed``) and a
+    file of a kind no reader knows, or with no text to extract, is named (``skipped``); the others
+    are still built. Facts whose confidence is below *min_confidence* (0..1) are left out, and
+    counted per kind in the report; facts without a confidence are kept (see
+    :func:`loaders.confidence.keep_confident`). The curators' decisions in *curation* (folders or
+    CSV files, see :mod:`adminkg.curation`) are applied after extraction; stale ones are listed in
+    the report.
 
+    :class:`InputError` before anything is written when a root does not exist, when another build
+    holds OUT's lock, and (:class:`NothingToBuild`) when the roots hold no readable document; and
+    when OUT cannot be written (a full disk): then the earlier build in OUT is left whole.
+    """
     if not 0 <= min_confidence <= 1:
         raise InputError("--min-confidence", f"{min_confidence} is not a probability between 0 and 1")
-    started = time.perf_counter()
     roots = [Path(r) for r in roots]
     out = Path(out)
-    missing = [r for r in roots if not r.exists()]
+    for root in roots:
+        if not root.exists():
+            raise InputError(root, f"no such file or folder: nothing was built, and {out} is left as it was")
+    for source in map(Path, curation):
+        if not source.exists():
+            raise InputError(source, f"no such curation file or folder: nothing was built, and {out} is left as it was")
+    created = make_folder(out)
+    try:
+        with locked(out):
+            return _build(roots, out, base=base, with_text=with_text, tables=tables, store=store,
+                          progress=progress, max_bytes=max_bytes, min_confidence=min_confidence, model=model,
+                          curation=list(curation))
+    except InputError:
+        if created:  # a folder this build made and left empty (but for the lock) goes again
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+class NothingToBuild(InputError):
+    """The corpus holds no readable document: nothing is written. Carries the report, whose failed
+    and skipped files say why."""
+
+    def __init__(self, roots, out, report: BuildReport):
+        self.report = report
+        why = ", ".join(part for part in (f"{len(report.failed)} failed" if report.failed else "",
+                                          f"skipped: {report.skipped_summary()}" if report.skipped else "") if part)
+        super().__init__(", ".join(map(str, roots)), f"no readable document ({why or 'no files'}): nothing was "
+                                                     f"built, and {out} is left as it was")
+
+
+def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, min_confidence, model,
+           curation=()) -> BuildReport:
+    from .loaders.confidence import keep_confident
+    from .loaders.korean import KoreanExtractor
+    from .loaders.readers import Skipped, UnknownKind
+    from .loaders.tabular import read_table
+
+    started = time.perf_counter()
     extractor = KoreanExtractor(model=load_model(model))
     emitter = Emitter(base, with_text=with_text, vocab=extractor.lex.vocab)  # parse the vocabularies once
     report = emitter.report
@@ -466,13 +557,20 @@ def build(
             if kept is not None:
                 emitter.emit(kept, i)
 
-    for r in missing:
-        report.failed.append((str(r), "no such file or folder"))
-    for doc, error in load_corpus([r for r in roots if r.exists()], max_bytes=max_bytes, progress=progress):
+    documents = []  # those that are not text: their text is kept beside the graph
+    for doc, error in load_corpus(roots, max_bytes=max_bytes, progress=progress):
+        if isinstance(error, UnknownKind):
+            report.skipped.append((error.path, error.problem, error.suffix or "files without a suffix"))
+            continue
+        if isinstance(error, Skipped):
+            report.skipped.append((error.path, error.problem, error.category))
+            continue
         if error is not None:
             report.failed.append((error.path, error.problem))
             continue
         report.documents += 1
+        if not doc.is_text:
+            documents.append(doc)
         report.characters += len(doc.text)
         for note in doc.notes:
             report.notes.append((str(doc.path), note))
@@ -482,6 +580,8 @@ def build(
             report.failed.append((str(doc.path), f"extraction failed: {type(exc).__name__}: {exc}"))
             continue
         emit_all(records)
+    if roots and report.documents == 0:
+        raise NothingToBuild(roots, out, report)
     for table in tables:
         try:
             records = read_table(Path(table), extractor.lex)
@@ -495,28 +595,74 @@ def build(
 
         report.curation = apply_curation(emitter, list(curation), gazetteer=extractor.lex.gazetteer)
         report.failed += [(e.path, e.problem) for e in report.curation.errors]
-    write_outputs(emitter.g, out, base=base, store=store, report=report)
-    report.seconds = time.perf_counter() - started
-    atomic_write_bytes(out / REPORT_JSON, json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
+    try:
+        write_outputs(emitter.g, out, base=base, store=store, report=report, documents=documents)
+        report.seconds = time.perf_counter() - started
+        atomic_write_bytes(out / REPORT_JSON,
+                           json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
+    except OSError as exc:
+        raise write_error(out, exc) from exc
     return report
 
 
-def write_outputs(graph: Graph, out: Path, *, base: str, store: bool, report: BuildReport) -> None:
+def write_outputs(graph: Graph, out: Path, *, base: str, store: bool, report: BuildReport,
+                  documents=()) -> None:
+    """Write the Turtle, the kept texts and the store beside the old ones, then rename them over
+    the old ones: a failure (a full disk) on the way leaves the earlier build whole."""
     out.mkdir(parents=True, exist_ok=True)
     ttl = out / CASES_TTL
-    atomic_write_bytes(ttl, serialize_turtle(graph, base=base, header=HEADER))
+    staged = out / f".{CASES_TTL}.new"
+    texts = out / f".{TEXT_DIR}.new"
+    try:
+        atomic_write_bytes(staged, serialize_turtle(graph, base=base, header=HEADER))
+        write_texts(texts, documents, report)
+        if store:
+            from .store import build_store, with_reference
+
+            report.outputs["store"] = str(build_store(out / STORE_DIR, with_reference([staged])))
+        os.replace(staged, ttl)
+        swap_folder(texts, out / TEXT_DIR)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        shutil.rmtree(texts, ignore_errors=True)
+        raise
     report.outputs["turtle"] = str(ttl)
-    if store:
-        from .store import build_store, with_reference
-
-        report.outputs["store"] = str(build_store(out / STORE_DIR, with_reference([ttl])))
-    elif (out / STORE_DIR).is_dir():
+    if documents:
+        report.outputs["texts"] = str(out / TEXT_DIR)
+    if not store and (out / STORE_DIR).is_dir():
         # a store from an earlier build would be read instead of the new Turtle (query, serve)
-        import shutil
-
         shutil.rmtree(out / STORE_DIR)
         report.notes.append((str(out / STORE_DIR), "removed the store of an earlier build (--no-store)"))
     report.outputs["report"] = str(out / REPORT_JSON)
+
+
+def write_texts(folder: Path, documents, report: BuildReport) -> None:
+    """The NFC text of each document that is not text, as UTF-8, and ``index.tsv``: file, sha256 of
+    the original, text file, sha256 of the text, page starts (code points, for a PDF)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    if not documents:
+        return
+    folder.mkdir(parents=True)
+    rows = ["file\tsha256\ttext\ttext_sha256\tpages"]
+    for doc in sorted({d.sha256: d for d in documents}.values(), key=lambda d: d.sha256):
+        name = text_file(doc)
+        atomic_write_bytes(folder / Path(name).name, doc.text.encode("utf-8"))
+        pages = ",".join(map(str, doc.pages))
+        rows.append(f"{doc.path}\t{doc.sha256}\t{name}\t{doc.text_sha256}\t{pages}")
+        report.texts.append({"file": str(doc.path), "sha256": doc.sha256, "text": name,
+                             "text_sha256": doc.text_sha256, "pages": doc.pages})
+    atomic_write_bytes(folder / TEXT_INDEX, ("\n".join(rows) + "\n").encode("utf-8"))
+
+
+def swap_folder(new: Path, target: Path) -> None:
+    """Put folder *new* in the place of *target* (removed when *new* does not exist)."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    if new.exists():
+        new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def print_progress(i: int, total: int, path: Path) -> None:
@@ -526,4 +672,4 @@ def print_progress(i: int, total: int, path: Path) -> None:
             print(file=sys.stderr)
 
 
-__all__ = ["BuildReport", "Emitter", "build", "load_corpus", "print_progress"]
+__all__ = ["BuildReport", "Emitter", "NothingToBuild", "build", "load_corpus", "print_progress"]

@@ -133,28 +133,37 @@ def gazetteer(src: Path, out: Path, base: str) -> None:
                    "repeatable. Stale decisions (their target is gone) are reported.")
 def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool, min_confidence: float,
           model: Path | None, curation: tuple[Path, ...]) -> None:
-    """Build the graph from documents (.txt, .md, .html; UTF-8 or CP949) and curated tables.
+    """Build the graph from documents and curated tables.
 
-    Writes OUT/cases.ttl (deterministic), the embedded store OUT/store and OUT/report.json, and
-    prints what was found. Documents that cannot be read are named with the reason; the others
-    are still built, and the exit status is then 2. With --min-confidence, the report counts
-    the facts left out per kind.
+    Reads .txt, .md, .html (UTF-8, UTF-16 with a BOM, CP949), .hwpx, .hwp (HWP 5.0), .pdf (its text
+    layer) and .docx; a table keeps its rows, cells joined by a tab. Writes OUT/cases.ttl
+    (deterministic), the embedded store OUT/store, OUT/report.json and, for documents that are
+    not text, their extracted text in OUT/text/ (the evidence offsets count in it), and prints
+    what was found. Documents that cannot be read are named with the reason, files of other kinds
+    (or scanned PDFs) are named as skipped with a summary; the others are still built, and the
+    exit status is then 2. A --corpus that does not exist or holds no readable document writes
+    nothing (exit 2: an earlier build in OUT is left as it was); a second build into the same OUT
+    while one runs is refused. With --min-confidence, the report counts the facts left out per kind.
     """
+    from .build import NothingToBuild, print_progress
     from .build import build as run
-    from .build import print_progress
 
     roots = list(corpora) or ([] if tables else [paths.ROOT / "examples" / "corpus"])
     try:
         report = run(roots, out, base=base, with_text=with_text, tables=list(tables), store=not no_store,
                      progress=print_progress, min_confidence=min_confidence, model=model,
                      curation=list(curation))
+    except NothingToBuild as exc:
+        _report_unread(exc.report)
+        _fail(exc)
     except AdminKGError as exc:
         _fail(exc)
-    for name, problem in report.failed:
-        click.echo(f"adminkg: error: {name}: {problem}", err=True)
+    _report_unread(report)
     for name, note in report.notes:
         click.echo(f"adminkg: note: {name}: {note}", err=True)
-    click.echo(f"documents read: {report.documents}, failed: {len(report.failed)}")
+    click.echo(f"documents read: {report.documents}, failed: {len(report.failed)}, skipped: {len(report.skipped)}")
+    if report.skipped:
+        click.echo(f"skipped: {report.skipped_summary()}")
     click.echo(f"cases: {report.cases} ({report.case_rows} case-source pairs)")
     for kind, n in sorted(report.facts.items()):
         click.echo(f"  {kind:<20} {n:>6} evidence spans")
@@ -170,7 +179,16 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     for kind, path in report.outputs.items():
         click.echo(f"{kind}: {path}")
     click.echo(f"{report.characters} characters in {report.seconds:.1f} s")
-    sys.exit(2 if report.failed else 0)
+    sys.exit(2 if report.failed or report.skipped else 0)
+
+
+def _report_unread(report) -> None:
+    for name, problem in report.failed:
+        click.echo(f"adminkg: error: {name}: {problem}", err=True)
+    for name, reason, _kind in report.skipped:
+        click.echo(f"adminkg: skipped: {name}: {reason}", err=True)
+    if report.skipped:
+        click.echo(f"adminkg: skipped: {report.skipped_summary()}", err=True)
 
 
 @main.command()
@@ -407,14 +425,35 @@ def diff_command(a: Path, b: Path, changeset: Path | None) -> None:
 
 
 @main.command("queries")
-def list_queries() -> None:
-    """List the query library (queries/*.rq): name, title and parameters with their defaults."""
-    from .queries import library
+@click.argument("name", required=False)
+def list_queries(name: str | None) -> None:
+    """List the query library (queries/*.rq): name, title and parameters with their defaults.
 
-    for q in library():
-        click.echo(f"{q.name}: {q.title}")
+    With NAME, one query: its description and each parameter with its default and the values it
+    accepts (an agency by official name, short form or IRI; a technology or grade by code or by
+    Korean or English label, in any case).
+    """
+    from .params import accepted
+    from .queries import get_query, library
+
+    if name is None:
+        for q in library():
+            click.echo(f"{q.name}: {q.title}")
+            for pname, default in q.params.items():
+                kind = f"; a {q.accepts[pname]}: adminkg queries {q.name}" if pname in q.accepts else ""
+                click.echo(f"    --param {pname}=…   (default: {default or 'any'}{kind})")
+        return
+    try:
+        q = get_query(name)
+        click.echo(f"{q.name}: {q.title}\n\n{q.description}\n")
+        if not q.params:
+            click.echo("no parameters")
         for pname, default in q.params.items():
-            click.echo(f"    --param {pname}=…   (default: {default or 'any'})")
+            click.echo(f"--param {pname}=…   default: {default or '(empty: matches anything)'}")
+            for line in accepted(q, pname):
+                click.echo(f"    {line}")
+    except AdminKGError as exc:
+        _fail(exc)
 
 
 @main.command()
@@ -453,6 +492,62 @@ def serve(data: Path, port: int, timeout: float, writable: bool) -> None:
         pass
     finally:
         server.stop()
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="A build folder (its store, else its Turtle files) or a folder of Turtle files  [default: data/ttl]")
+@click.option("--endpoint", metavar="URL", help="Read this SPARQL 1.1 endpoint instead of --data.")
+@click.option("--graph", metavar="IRI", help="With --endpoint: the graph to read as the default graph.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build") / "analysis",
+              show_default=True, help="Output folder: CSV tables, networks/, pictures/, report.html, measures.trig.")
+@click.option("--min-confidence", type=float, default=0.0, show_default=True, callback=_probability, metavar="P",
+              help="Leave out facts whose confidence is below P (a case or lead agency below P: the whole case); "
+                   "every table says how many it left out.")
+@click.option("--seed", type=int, default=None, help="Seed of Leiden, sampled betweenness, the permutation test and "
+                                                      "the layouts  [default: analysis.toml's, 42]")
+@click.option("--into", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Also add the measures (their own named graph) to the store of this build folder.")
+@click.option("--font", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="A font file with Hangul glyphs for the pictures  [default: the first of analysis.toml's fonts]")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds to wait for each query's answer.")
+def analyze(data, endpoint, graph, out, min_confidence, seed, into, font, timeout) -> None:
+    """Analyse the graph as networks: collaboration, agency types, technologies and their diffusion.
+
+    Builds networkx graphs from library queries (agency–partner, agency–agency, agency–technology,
+    technology co-occurrence, provinces), measures them (degree, betweenness, Burt's constraint,
+    eigenvector centrality, Leiden communities, components), compares agencies by technology profile,
+    and traces diffusion (first adopters, adoption curves, province spread, a neighbour-effect permutation
+    test on 시군구 boundaries, an event-history table). Writes CSV, GraphML, GEXF (static and dynamic),
+    PNG and SVG pictures, an HTML report and the measures as RDF; prints where the report is.
+    """
+    from .analyze import analyze as run
+    from .api import open_graph
+
+    def progress(step: str) -> None:
+        click.echo(f"analyze: {step}", err=True)
+
+    kg = open_graph(data if data is not None or endpoint else paths.DATA_TTL_DIR, endpoint=endpoint, graph=graph,
+                    timeout=timeout)
+    try:
+        report = run(kg, out=out, min_confidence=min_confidence, seed=seed, into=into, font=font, progress=progress,
+                     source=endpoint or str(data or paths.DATA_TTL_DIR))
+    except AdminKGError as exc:
+        _fail(exc)
+    for note in report.notes:
+        click.echo(f"adminkg: note: {note}", err=True)
+    s = report.summary
+    click.echo(f"cases: {s['cases_kept']} of {s['cases']} analysed"
+               + (f" (left out: {', '.join(f'{n} {k}' for k, n in s['cases_left_out'].items())})"
+                  if s["cases_left_out"] else ""))
+    for name, net in s["networks"].items():
+        click.echo(f"  {name:<18} {net['nodes']:>6} nodes {net['edges']:>7} edges  {net['communities']:>4} communities "
+                   f"(modularity {net['modularity']:.3f})  betweenness {net['betweenness']}")
+    click.echo(f"seconds: {sum(report.timings.values()):.1f}")
+    if "store" in report.files:
+        click.echo(f"measures added to {report.files['store']}")
+    click.echo(f"report: {report.report}")
 
 
 @main.command()

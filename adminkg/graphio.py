@@ -48,6 +48,12 @@ def load_files(paths: Iterable[Path | str], *, graph: Graph | None = None) -> tu
     return graph, errors
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     """Write *data* to *path* through a temporary file in the same folder, then rename.
 
@@ -57,6 +63,7 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600: the file follows the user's umask instead
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

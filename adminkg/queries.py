@@ -1,7 +1,9 @@
 """The named SPARQL query library (``queries/*.rq``) and its header comments.
 
 A query file starts with comment lines ``# title: …``, ``# description: …`` and, for
-parameters, ``# param: NAME default``. The file name without ``.rq`` is the query's name.
+parameters, ``# param: NAME default``, and ``# accepts: NAME KIND`` for a parameter a person
+names a thing by (``agency``, or a concept scheme such as ``technology``; see
+:mod:`adminkg.params`). The file name without ``.rq`` is the query's name.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 from . import paths
 from .errors import InputError
 
-_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|accepts)\s*:\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class NamedQuery:
     title: str = ""
     description: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    accepts: dict[str, str] = field(default_factory=dict)  # parameter → what it names (agency, technology …)
 
 
 def read_query(path: Path | str) -> NamedQuery:
@@ -34,6 +37,7 @@ def read_query(path: Path | str) -> NamedQuery:
         raise InputError(path, f"cannot read query: {exc}") from exc
     meta: dict[str, str] = {}
     params: dict[str, str] = {}
+    accepts: dict[str, str] = {}
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -44,9 +48,15 @@ def read_query(path: Path | str) -> NamedQuery:
         if key == "param":
             name, _, default = value.strip().partition(" ")
             params[name] = default.strip()
+        elif key == "accepts":
+            name, _, kind = value.strip().partition(" ")
+            accepts[name] = kind.strip()
         else:
             meta[key] = value.strip()
-    return NamedQuery(path.stem, path, text, meta.get("title", ""), meta.get("description", ""), params)
+    unknown = sorted(set(accepts) - set(params))
+    if unknown:
+        raise InputError(path, f"'# accepts:' names {', '.join(unknown)}, which is no parameter of the query")
+    return NamedQuery(path.stem, path, text, meta.get("title", ""), meta.get("description", ""), params, accepts)
 
 
 def get_query(name_or_path: str) -> NamedQuery:

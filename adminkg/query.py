@@ -121,10 +121,14 @@ def run(name_or_file: str, data: Path | None = None, params: dict[str, str] | No
         endpoint: str | None = None, timeout: float | None = None, default_graph: str | None = None,
         store=None) -> Results:
     """The answer of a library query or ``.rq`` file, its parameters bound to *params* (else
-    their defaults) as escaped SPARQL terms: on the embedded store of *data* (a build folder or
+    their defaults; a name, code or label resolved as the query's ``# accepts:`` header says, see
+    :mod:`adminkg.params`) as escaped SPARQL terms: on the embedded store of *data* (a build folder or
     Turtle files; or an open *store*), or on the SPARQL 1.1 *endpoint* URL when given.
     *timeout* (seconds) bounds the wait for the answer: :class:`EndpointError` past it."""
-    text = bind(get_query(name_or_file), params)
+    from .params import resolve
+
+    query = get_query(name_or_file)
+    text = bind(query, resolve(query, params))
     if endpoint:
         from .endpoint import select
 

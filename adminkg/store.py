@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from .errors import InputError
+from .outdir import write_error
 
 
 def build_store(target: Path, files: list[Path]) -> Path:
@@ -26,7 +27,11 @@ def build_store(target: Path, files: list[Path]) -> Path:
                 store.bulk_load(fh, format=pyoxigraph.RdfFormat.TURTLE)
         store.flush()
         store.optimize()
-    except (OSError, SyntaxError, ValueError) as exc:
+    except OSError as exc:  # the store's own files: a full disk, a folder not writable
+        del store
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise write_error(target, exc) from exc
+    except (SyntaxError, ValueError) as exc:
         del store
         shutil.rmtree(tmp, ignore_errors=True)
         raise InputError(f, f"cannot load into the store: {exc}") from exc
@@ -85,5 +90,9 @@ def open_store(data: Path):
 
     data = Path(data)
     if (data / "store").is_dir():
-        return pyoxigraph.Store.read_only(str(data / "store"))
+        try:
+            return pyoxigraph.Store.read_only(str(data / "store"))
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise InputError(data / "store", f"the store is damaged or unreadable ({' '.join(str(exc).split())[:200]}):"
+                                             f" build it again with `adminkg build --out {data}`") from exc
     return memory_store(with_reference(turtle_files(data)))

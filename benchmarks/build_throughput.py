@@ -15,6 +15,7 @@ from pathlib import Path
 
 from adminkg.build import build
 from adminkg.loaders.documents import find_documents, read_document
+from adminkg.loaders.readers import SUFFIXES
 
 
 def main() -> None:
@@ -23,7 +24,7 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=5.0)
     ap.add_argument("--store", action="store_true", help="also load the embedded store")
     args = ap.parse_args()
-    files = find_documents([args.corpus])
+    files = [f for f in find_documents([args.corpus]) if f.suffix.lower() in SUFFIXES]  # documents, not other files
     texts = [read_document(f).text for f in files]
     size = sum(len(t.encode("utf-8")) for t in texts)
     copies = max(1, int(args.mb * 1e6 // size) + 1)

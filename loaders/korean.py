@@ -178,6 +178,12 @@ class Lexicon:
         return re.compile(f"(?:{alternation})")
 
     @cached_property
+    def owned_forms(self) -> list[tuple[re.Pattern, str]]:
+        """Units known by the form of their name whose owner the lexicon names (…경찰서 → 경찰청)."""
+        return [(re.compile(f"(?:.{{2,14}}){form['suffix']}"), form["owner"])
+                for form in self.data["orgs"]["forms"] if form.get("owner")]
+
+    @cached_property
     def form_patterns(self) -> list[tuple[re.Pattern, str, str]]:
         out = []
         # a name may carry a particle (한국산림복지진흥원과, 도로교통공단이): it ends before it
@@ -397,6 +403,12 @@ class KoreanExtractor:
                 best = scored[0]
                 if sum(context.get(a, 0) for a in self.ancestors(best)) > 0:
                     org.iri = best
+                else:
+                    # no province named: the one top-level body among them (광주시 → 광주광역시,
+                    # not 경기도 광주시, which a document names with its province)
+                    top = [h for h in hits if not self.ancestors(h)]
+                    if len(top) == 1:
+                        org.iri = top[0]
             if org.iri is not None:
                 org.name = self.label(org.iri)
 
@@ -422,7 +434,12 @@ class KoreanExtractor:
         return any(p.fullmatch(name) for p, _cls, _sector in self.lex.form_patterns)
 
     def unit_owner(self, name: str) -> URIRef | None:
-        """The body a unit's name begins with: 전북소방본부 → 전북특별자치도, 서귀포보건소 → 서귀포시."""
+        """The body a unit's name begins with: 전북소방본부 → 전북특별자치도, 서귀포보건소 → 서귀포시;
+        or the owner the lexicon gives its form: 연수경찰서 → 경찰청."""
+        for pattern, owner in self.lex.owned_forms:
+            if pattern.fullmatch(name):
+                hits = self.lex.gazetteer.lookup(owner)
+                return hits[0] if len(hits) == 1 else None
         for cut in range(len(name) - 2, 1, -1):
             hits = [h for h in self.lex.gazetteer.lookup(name[:cut]) if self.is_agency(OrgRef(name="", iri=h))]
             if len(hits) == 1:

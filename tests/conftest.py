@@ -49,3 +49,15 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
     exe = shutil.which("adminkg", path=str(Path(sys.executable).parent)) or "adminkg"
     return subprocess.run([exe, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300,
                           env={**os.environ, **(env or {})})
+
+
+# Generated inputs (tests/test_fuzz.py): a few hundred in the suite; `make fuzz` loads "fuzz" (10,000)
+# with --hypothesis-profile, which pytest's hypothesis plugin applies after this default.
+try:
+    from hypothesis import settings as _hypothesis_settings
+except ImportError:  # pragma: no cover - the test extra installs it
+    pass
+else:
+    _hypothesis_settings.register_profile("suite", max_examples=300, deadline=None, derandomize=True)
+    _hypothesis_settings.register_profile("fuzz", max_examples=10_000, deadline=None)
+    _hypothesis_settings.load_profile("suite")

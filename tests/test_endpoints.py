@@ -17,7 +17,7 @@ import pytest
 
 import adminkg
 from adminkg import paths
-from adminkg.errors import EndpointError
+from adminkg.errors import EndpointError, InputError
 from adminkg.publish import DEFAULT_GRAPH
 from adminkg.queries import library
 from adminkg.query import normalise_term, run
@@ -90,9 +90,12 @@ def test_every_query_gives_the_same_answer_embedded_and_remote(query, published,
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_stay_one_literal_on_the_endpoint(value, published, server, embedded):
-    """The same bound text goes to a writable server: it parses there, matches nothing, changes nothing."""
-    for name, param in (("cases-by-technology", "tech"), ("agency-partners", "agency")):
+    """The same bound text goes to a writable server: it parses there, matches nothing, changes nothing
+    (free-text parameters; one that names a technology or agency refuses it before sending anything)."""
+    for name, param in (("collaboration-kinds", "kind"), ("lowest-confidence", "kind")):
         assert len(run(name, params={param: value}, endpoint=server.query_url, default_graph=DEFAULT_GRAPH)) == 0
+    with pytest.raises(InputError):
+        run("cases-by-technology", params={"tech": value}, endpoint=server.query_url, default_graph=DEFAULT_GRAPH)
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DEFAULT_GRAPH}> {{ ?s ?p ?o }} }}"
     assert adminkg.open_graph(endpoint=server.query_url).sparql(count).rows[0]["n"] == len(embedded)
 

@@ -32,12 +32,12 @@ TARGETS = {"cases": 0.85, "agency": 0.90, "titles": 0.80, "technologies": 0.80, 
 # recorded, minus a little), per set. Fields at their target have no floor here.
 _OPEN = "issue 10: extraction below its target on unseen documents"
 CV_FLOORS: dict[str, float] = {
-    "cases": 0.745, "agency": 0.767, "titles": 0.596, "technologies": 0.582, "departments": 0.605,
-    "awards": 0.583, "grades": 0.636, "contests": 0.488, "partners": 0.361, "beneficiaries": 0.503,
+    "cases": 0.769, "agency": 0.802, "titles": 0.609, "technologies": 0.602, "departments": 0.621,
+    "awards": 0.596, "grades": 0.649, "contests": 0.503, "partners": 0.401, "beneficiaries": 0.516,
 }
 VALIDATION_FLOORS: dict[str, float] = {  # 40 documents, 109 cases: a wider margin (0.03)
-    "cases": 0.61, "agency": 0.68, "titles": 0.34, "technologies": 0.25, "departments": 0.47, "awards": 0.44,
-    "grades": 0.52, "contests": 0.32, "partners": 0.10, "beneficiaries": 0.12,
+    "cases": 0.63, "agency": 0.71, "titles": 0.36, "technologies": 0.22, "departments": 0.47, "awards": 0.47,
+    "grades": 0.51, "contests": 0.32, "partners": 0.18, "beneficiaries": 0.16,
 }
 
 

@@ -131,12 +131,17 @@ def test_gunwi_transfer(gazetteer):
     ("행정안전부", date(2020, 1, 1), "mois"),
     ("국민안전처", date(2015, 1, 1), "mpss"),
     ("국민건강보험공단", None, "nhis"),
+    ("경북교육청", None, "edu-gyeongbuk"),
+    ("서울시교육청", None, "edu-seoul"),
+    ("전북교육청", date(2023, 5, 1), "edu-jeonbuk-2024"),
+    ("전북교육청", date(2025, 5, 1), "edu-jeonbuk"),
+    ("강원도교육청", date(2020, 1, 1), "edu-gangwon-2023"),
 ])
 def test_resolution_by_context_and_date(resolver, name, on, expected):
     assert resolver.resolve(name, on) == URIRef(AGENCY + expected)
 
 
-@pytest.mark.parametrize("name", ["중구", "강서구", "고성군", "동구"])
+@pytest.mark.parametrize("name", ["중구", "강서구", "고성군", "동구", "광주시"])
 def test_bare_homonyms_are_ambiguous(resolver, name):
     assert resolver.resolve(name) is None
     assert len(resolver.lookup(name)) >= 2
@@ -181,3 +186,10 @@ def test_bad_rows_are_reported_with_file_and_line(tmp_path):
     assert any(f"local.csv:{n}" in m and "unknown parent_id '77'" in m for m in messages), messages
     # the other rows are still built
     assert (URIRef(AGENCY + "11680"), RDF.type, AKG.BasicLocalGovernment) in result.graph
+
+
+def test_offices_of_education_are_their_own_kind(gazetteer):
+    """The 17 시·도 교육청 lead cases under their official names, as bodies of their own kind."""
+    offices = current(gazetteer, AKG.EducationOffice)
+    assert len(offices) == 17
+    assert {"경상북도교육청", "전북특별자치도교육청", "세종특별자치시교육청"} <= {ko(gazetteer, o) for o in offices}

@@ -16,15 +16,22 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest layer first. A loaders module not named here is extraction; an adminkg module must be named.
 LAYERS = {
     "reference data and records": ["adminkg.paths", "adminkg.namespaces", "adminkg.errors", "adminkg.graphio",
-                                   "adminkg.resolve", "adminkg.loaders.records"],
+                                   "adminkg.outdir", "adminkg.resolve", "adminkg.loaders.records"],
+    # the readers of each file kind (HWPX, HWP, PDF, DOCX) below the documents they make
+    "readers": ["adminkg.loaders.readers", "adminkg.loaders.readers.markup", "adminkg.loaders.readers.hwpx",
+                "adminkg.loaders.readers.hwp5", "adminkg.loaders.readers.pdf", "adminkg.loaders.readers.docx"],
     "sources": ["adminkg.loaders.documents", "adminkg.loaders.tabular"],
     "extraction": ["adminkg.loaders"],
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
     "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring", "adminkg.curation"],
-    "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.query", "adminkg.endpoint",
+    "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.params", "adminkg.query",
+                                    "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
                                     "adminkg.tables", "adminkg.learn", "adminkg.review", "adminkg.teaching",
                                     "adminkg.release", "adminkg"],
+    # networks and measures built from library queries, diffusion, boundaries; then what writes them out
+    "analytics": ["adminkg.networks", "adminkg.measures", "adminkg.diffusion", "adminkg.geography"],
+    "analysis outputs": ["adminkg.pictures", "adminkg.writeback", "adminkg.analysis_report", "adminkg.analyze"],
     "commands": ["adminkg.cli", "adminkg.__main__"],
 }
 DEFAULT_LOADERS_LAYER = "extraction"
@@ -33,11 +40,16 @@ LAYER_OF = {module: layer for layer, modules in LAYERS.items() for module in mod
 
 
 def _modules() -> dict[str, Path]:
-    """Module name → file, for adminkg/*.py and loaders/*.py (installed as adminkg.loaders)."""
+    """Module name → file, for adminkg/**.py and loaders/**.py (installed as adminkg.loaders); the
+    symlink adminkg/loaders is walked as loaders/."""
     found = {}
     for folder, package in (("adminkg", "adminkg"), ("loaders", "adminkg.loaders")):
-        for path in sorted((ROOT / folder).glob("*.py")):
-            found[package if path.stem == "__init__" else f"{package}.{path.stem}"] = path
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            parts = path.relative_to(ROOT / folder).with_suffix("").parts
+            if parts[0] == "loaders" and folder == "adminkg":
+                continue
+            name = ".".join((package, *parts))
+            found[name.removesuffix(".__init__")] = path
     return found
 
 

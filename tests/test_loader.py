@@ -258,3 +258,22 @@ def test_an_html_table_keeps_its_rows_and_cells():
     page = ("<html><body><table><caption>심사 결과</caption><tr><th>순위</th><th>기관</th></tr>"
             "<tr><td>1</td><td> 청주시 </td><td>빈 공장 창업 공간 전환</td></tr></table><p>끝  문장</p></body></html>")
     assert html_to_text(page) == "심사 결과\n순위\t기관\n1\t청주시\t빈 공장 창업 공간 전환\n끝 문장\n"
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("연수경찰서는 안심스위치를 설치했다.", "경찰청"),              # a police station is a unit of 경찰청
+    ("목포해양경찰서는 드론 순찰을 시작했다.", "해양경찰청"),        # … a coast-guard station of 해양경찰청
+    ("광주시는 감사자료 분석 시스템을 만들었다.", "광주광역시"),      # no province named: the metropolitan city
+    ("경기도 광주시는 감사자료 분석 시스템을 만들었다.", "경기도 광주시"),
+    ("경북교육청은 통학 알림 서비스를 열었다.", "경상북도교육청"),
+])
+def test_bodies_resolve_to_the_body_that_leads(text, lead):
+    """The body a mention stands for as a case's lead: gazetteer homonyms by context, units known by
+    the form of their name by the owner the lexicon gives them."""
+    from adminkg.loaders.korean import KoreanExtractor, Lexicon
+
+    ex = KoreanExtractor(Lexicon())
+    orgs = ex.find_orgs(text, None)
+    ex.resolve(orgs)
+    leads = [ex.as_agency(o).name for o in orgs]
+    assert leads[-1] == lead, leads

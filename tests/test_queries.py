@@ -92,10 +92,14 @@ HOSTILE = ['"} ; DROP ALL #', "'} DROP ALL { '", '\\" ) } INSERT DATA { <a:b> <a
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_stay_one_literal(value):
     """Whatever a value holds, it is one escaped literal: the query parses, matches nothing, and
-    the graph is unchanged."""
+    the graph is unchanged. A parameter that names a technology or an agency refuses it before
+    any query runs (it names none)."""
     before = len(rows_of("awards-by-contest"))
-    assert rows_of("cases-by-technology", tech=value) == []
-    assert rows_of("agency-partners", agency=value) == []
+    assert rows_of("collaboration-kinds", kind=value) == []
+    assert rows_of("lowest-confidence", kind=value) == []
+    for name, param in (("cases-by-technology", "tech"), ("agency-partners", "agency")):
+        with pytest.raises(InputError, match="matches no|names"):
+            rows_of(name, **{param: value})
     assert len(rows_of("awards-by-contest")) == before
     text = bind(get_query("cases-by-technology"), {"tech": value})
     assert "DROP" not in text.replace(sparql_term(value), "")
