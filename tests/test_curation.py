@@ -248,3 +248,10 @@ def test_review_csv_written_atomically_and_help(tmp_path):
     assert done.returncode == 0 and "--max-confidence" in done.stdout and "--import" in done.stdout
     bad = run_cli("review", "--data", str(tmp_path / "absent"))
     assert bad.returncode == 2 and "absent" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_missing_curation_folder_is_named_before_anything_is_built(tmp_path):
+    done = run_cli("build", "--corpus", str(FIXTURES), "--out", str(tmp_path / "out"), "--no-store",
+                   "--curation", str(tmp_path / "no-such-folder"))
+    assert done.returncode == 2 and "no-such-folder" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
