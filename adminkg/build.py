@@ -97,6 +97,7 @@ class BuildReport:
     characters: int = 0
     min_confidence: float = 0.0
     dropped: Counter = field(default_factory=Counter)   # facts left out below min_confidence, per kind
+    curation: object = None                              # adminkg.curation.CurationReport, when curated
 
     def as_dict(self) -> dict:
         return {
@@ -106,6 +107,7 @@ class BuildReport:
             "facts": dict(sorted(self.facts.items())),
             "min_confidence": self.min_confidence,
             "dropped_below_min_confidence": dict(sorted(self.dropped.items())),
+            **({"curation": self.curation.as_dict()} if self.curation is not None else {}),
             "failed": [{"file": f, "error": e} for f, e in self.failed],
             "skipped": [{"file": f, "reason": r, "kind": k} for f, r, k in self.skipped],
             "skipped_summary": self.skipped_summary(),
@@ -483,6 +485,7 @@ def build(
     max_bytes: int | None = None,
     min_confidence: float = 0.0,
     model=None,
+    curation: list[Path | str] = (),
 ) -> BuildReport:
     """Read every document under *roots* (and tabular records in *tables*), write the graph to
     *out* (``cases.ttl``, ``store/``, ``report.json``) and return the report.
@@ -492,7 +495,9 @@ def build(
     file of a kind no reader knows, or with no text to extract, is named (``skipped``); the others
     are still built. Facts whose confidence is below *min_confidence* (0..1) are left out, and
     counted per kind in the report; facts without a confidence are kept (see
-    :func:`loaders.confidence.keep_confident`).
+    :func:`loaders.confidence.keep_confident`). The curators' decisions in *curation* (folders or
+    CSV files, see :mod:`adminkg.curation`) are applied after extraction; stale ones are listed in
+    the report.
 
     :class:`InputError` before anything is written when a root does not exist, when another build
     holds OUT's lock, and (:class:`NothingToBuild`) when the roots hold no readable document; and
@@ -505,11 +510,15 @@ def build(
     for root in roots:
         if not root.exists():
             raise InputError(root, f"no such file or folder: nothing was built, and {out} is left as it was")
+    for source in map(Path, curation):
+        if not source.exists():
+            raise InputError(source, f"no such curation file or folder: nothing was built, and {out} is left as it was")
     created = make_folder(out)
     try:
         with locked(out):
             return _build(roots, out, base=base, with_text=with_text, tables=tables, store=store,
-                          progress=progress, max_bytes=max_bytes, min_confidence=min_confidence, model=model)
+                          progress=progress, max_bytes=max_bytes, min_confidence=min_confidence, model=model,
+                          curation=list(curation))
     except InputError:
         if created:  # a folder this build made and left empty (but for the lock) goes again
             shutil.rmtree(out, ignore_errors=True)
@@ -528,7 +537,8 @@ class NothingToBuild(InputError):
                                                      f"built, and {out} is left as it was")
 
 
-def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, min_confidence, model) -> BuildReport:
+def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, min_confidence, model,
+           curation=()) -> BuildReport:
     from .loaders.confidence import keep_confident
     from .loaders.korean import KoreanExtractor
     from .loaders.readers import Skipped, UnknownKind
@@ -580,6 +590,11 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
             continue
         report.documents += 1
         emit_all(records)
+    if curation:
+        from .curation import apply_curation
+
+        report.curation = apply_curation(emitter, list(curation), gazetteer=extractor.lex.gazetteer)
+        report.failed += [(e.path, e.problem) for e in report.curation.errors]
     try:
         write_outputs(emitter.g, out, base=base, store=store, report=report, documents=documents)
         report.seconds = time.perf_counter() - started

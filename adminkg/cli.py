@@ -11,6 +11,7 @@ import click
 from . import __version__, paths
 from .endpoint import DEFAULT_TIMEOUT
 from .errors import AdminKGError
+from .loaders.confidence import KINDS
 from .namespaces import DEFAULT_BASE
 from .publish import DEFAULT_CHUNK, DEFAULT_GRAPH, PROTOCOLS
 from .query import FORMATS
@@ -129,8 +130,11 @@ def gazetteer(src: Path, out: Path, base: str) -> None:
                    "are kept.")
 @click.option("--model", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Extraction model (JSON, from `adminkg train`). Default: the model that ships with adminkg.")
+@click.option("--curation", "curation", multiple=True, type=click.Path(path_type=Path),
+              help="Folder (or CSV file) of curators' decisions to apply after extraction, such as data/curation; "
+                   "repeatable. Stale decisions (their target is gone) are reported.")
 def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool, min_confidence: float,
-          model: Path | None) -> None:
+          model: Path | None, curation: tuple[Path, ...]) -> None:
     """Build the graph from documents and curated tables.
 
     Reads .txt, .md, .html (UTF-8, UTF-16 with a BOM, CP949), .hwpx, .hwp (HWP 5.0), .pdf (its text
@@ -149,7 +153,8 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     roots = list(corpora) or ([] if tables else [paths.ROOT / "examples" / "corpus"])
     try:
         report = run(roots, out, base=base, with_text=with_text, tables=list(tables), store=not no_store,
-                     progress=print_progress, min_confidence=min_confidence, model=model)
+                     progress=print_progress, min_confidence=min_confidence, model=model,
+                     curation=list(curation))
     except NothingToBuild as exc:
         _report_unread(exc.report)
         _fail(exc)
@@ -164,6 +169,12 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     click.echo(f"cases: {report.cases} ({report.case_rows} case-source pairs)")
     for kind, n in sorted(report.facts.items()):
         click.echo(f"  {kind:<20} {n:>6} evidence spans")
+    if report.curation is not None:
+        for o, problem in report.curation.stale:
+            click.echo(f"adminkg: stale override: {o.where}: {o.action} {o.kind}: {problem}", err=True)
+        applied = report.curation.as_dict()["applied"]
+        click.echo(f"curators' decisions applied: {', '.join(f'{a} {n}' for a, n in applied.items()) or 'none'}; "
+                   f"stale: {len(report.curation.stale)}")
     if min_confidence > 0:
         dropped = ", ".join(f"{kind} {n}" for kind, n in sorted(report.dropped.items())) or "none"
         click.echo(f"left out below confidence {min_confidence}: {dropped}")
@@ -189,18 +200,36 @@ def _report_unread(report) -> None:
               help="Folder of the annotated documents, read recursively; repeatable.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("build") / "model.json",
               show_default=True, help="Where to write the model (JSON). `make model` writes the committed one.")
-def train(gold, corpora, out: Path) -> None:
+@click.option("--curation", "curation", multiple=True, type=click.Path(path_type=Path),
+              help="Folder (or CSV file) of curators' decisions (data/curation): the documents of the corpus they are "
+                   "about, extracted and curated, are trained on as annotated documents too; repeatable.")
+def train(gold, corpora, out: Path, curation: tuple[Path, ...]) -> None:
     """Train the extraction model from gold annotations.
 
     Reads every annotated document, lets the rules propose candidates (titles, lead bodies, facts),
     labels them by the annotation and fits one logistic model per decision, with its threshold
     chosen on held-out documents. Deterministic: the same annotations and code give the same bytes.
-    Build with it: adminkg build --model OUT.
+    Build with it: adminkg build --model OUT. With --curation, the documents curators decided on
+    (and the gold files do not annotate) count as annotated by the curated graph.
     """
+    import json
+    import tempfile
+
     from .learn import train_files
 
     try:
-        model = train_files(list(gold), list(corpora), out, progress=_progress("reading"))
+        with tempfile.TemporaryDirectory() as tmp:
+            gold = list(gold)
+            if curation:  # the curated documents as one more gold file (adminkg.teaching)
+                from .teaching import write_curated_gold
+
+                curated = Path(tmp) / "curated-gold.json"
+                report = write_curated_gold(list(curation), list(corpora), curated, gold_files=gold)
+                for o, problem in report.stale:
+                    click.echo(f"adminkg: stale override: {o.where}: {o.action} {o.kind}: {problem}", err=True)
+                click.echo(f"curated documents: {len(json.loads(curated.read_text(encoding='utf-8')))}")
+                gold.append(curated)
+            model = train_files(gold, list(corpora), out, progress=_progress("reading"))
     except AdminKGError as exc:
         _fail(exc)
     for name, m in sorted(model.decisions.items()):
@@ -296,6 +325,110 @@ def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, 
         _fail(AdminKGError(f"{name}: {exc}"))
     text = render(results, fmt)
     click.echo(("\ufeff" if excel else "") + text, nl=not text.endswith("\n"))
+
+
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+              help="A build folder (its store, else its Turtle files) or a folder of Turtle such as data/ttl.")
+@click.option("--max-confidence", type=float, default=0.5, show_default=True, callback=_probability, metavar="P",
+              help="List the facts whose confidence is at most P (conflicts are listed whatever their confidence).")
+@click.option("--kind", type=click.Choice(KINDS), default=None, help="Only facts of this kind.")
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(path_type=Path),
+              help="The documents' folder, to show each fact's context (the text around its span); repeatable.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the queue to FILE.csv (a curation file to edit: action, correction, curator, date, note) "
+                   "or FILE.jsonl (doccano tasks), most uncertain first, instead of printing it.")
+@click.option("--import", "imported", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Read a doccano JSONL export of the queue and write its decisions as a curation CSV to --out.")
+@click.option("--curator", default=None, help="With --import: who made the decisions.")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="With --import: when (default: today).")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Print at most this many items (0 = all); files always get all of them.")
+def review(data: Path, max_confidence: float, kind: str | None, corpora, out: Path | None, imported: Path | None,
+           curator: str | None, day: str | None, limit: int) -> None:
+    """The review queue: low-confidence facts and conflicts, with their evidence.
+
+    Prints the facts a curator should check (most uncertain first) with the document, the quoted
+    span and, with --corpus, its context; --out FILE.csv writes them as a curation file to edit in
+    a spreadsheet and save under data/curation/ (applied by `adminkg build --curation`), --out
+    FILE.jsonl as doccano tasks; --import FILE.jsonl --curator NAME --out FILE.csv reads the
+    annotated tasks back as a curation file.
+    """
+    from . import review as rv
+    from .tables import format_table
+
+    try:
+        if imported is not None:
+            if out is None or curator is None:
+                raise AdminKGError("--import needs --out FILE.csv and --curator NAME")
+            rows, errors = rv.read_doccano(imported, curator=curator, day=day)
+            rv.write_rows(rows, out)
+            for err in errors:
+                click.echo(f"adminkg: error: {err}", err=True)
+            click.echo(f"{len(rows)} decisions written to {out}")
+            sys.exit(2 if errors else 0)
+        items = rv.review_queue(data, max_confidence=max_confidence, corpus=list(corpora), kind=kind or "")
+    except AdminKGError as exc:
+        _fail(exc)
+    if out is not None:
+        (rv.write_doccano if out.suffix == ".jsonl" else rv.write_csv)(items, out)
+        click.echo(f"{len(items)} items written to {out}")
+        return
+    shown = items if limit == 0 else items[:limit]
+    header = ["confidence", "problem", "kind", "title", "value", "file", "start", "quote", "context"]
+    rows = [[i.confidence, i.problem, i.kind, i.title, i.value_label or i.value.rsplit("/", 1)[-1], i.file, i.start,
+             i.quote, i.marked()] for i in shown]
+    click.echo(format_table(header, rows, max_width=50))
+    click.echo(f"({len(items)} items to review{f', {len(shown)} shown' if len(shown) < len(items) else ''})")
+
+
+@main.command("release")
+@click.argument("version")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="The folder of Turtle to release (default: data/ttl).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("releases"), show_default=True,
+              help="Where releases live: the release is written to OUT/VERSION.")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="The release date (default: today).")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the dataset's IRIs.")
+def release_command(version: str, data: Path | None, out: Path, day: str | None, base: str) -> None:
+    """Freeze the graph as release VERSION: a read-only copy with the ontology, release.ttl (DCAT:
+    owl:versionIRI, dcat:version, dcterms:issued, one distribution per file with its SHA-256),
+    SHA256SUMS, and, since the previous release in OUT, CHANGES.txt and changeset.ru.
+
+    A version that exists is never written again (exit 2).
+    """
+    from .release import KINDS as CHANGED
+    from .release import release
+
+    try:
+        r = release(version, data=data, out=out, day=day, base=base)
+    except AdminKGError as exc:
+        _fail(exc)
+    click.echo(f"release {r.version} ({r.issued}): {r.path}, {len(r.files)} files")
+    if r.changes is not None:
+        counts = ", ".join(f"{plural} +{len(r.changes.of(kind, 'added'))} -{len(r.changes.of(kind, 'removed'))} "
+                           f"~{len(r.changes.of(kind, 'changed'))}" for kind, plural in CHANGED.items())
+        click.echo(f"since {r.previous}: {counts} ({r.path / 'CHANGES.txt'})")
+
+
+@main.command("diff")
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", type=click.Path(path_type=Path))
+@click.option("--changeset", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write every triple removed and added: FILE.ru as SPARQL Update, FILE.ttl as an RDF changeset "
+                   "(Talis changeset vocabulary).")
+def diff_command(a: Path, b: Path, changeset: Path | None) -> None:
+    """What changed from release (or Turtle folder) A to B: cases, agencies and awards added,
+    removed and changed, and the number of triples; --changeset writes the triples to apply."""
+    from .release import diff, format_diff, write_changeset
+
+    try:
+        d = diff(a, b)
+        if changeset is not None:
+            write_changeset(d, changeset)
+    except AdminKGError as exc:
+        _fail(exc)
+    click.echo(format_diff(d), nl=False)
 
 
 @main.command("queries")

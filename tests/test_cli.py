@@ -5,7 +5,8 @@ import pytest
 
 from .conftest import run_cli
 
-COMMANDS = ["validate", "info", "gazetteer", "build", "query", "queries", "serve", "publish"]
+COMMANDS = ["validate", "info", "gazetteer", "build", "query", "queries", "serve", "publish", "review", "release",
+            "diff"]
 
 CASE_WITHOUT_AGENCY = """@prefix akg: <https://w3id.org/adminkg/ontology#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .

@@ -24,12 +24,12 @@ LAYERS = {
     "sources": ["adminkg.loaders.documents", "adminkg.loaders.tabular"],
     "extraction": ["adminkg.loaders"],
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
-    "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring"],
+    "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring", "adminkg.curation"],
     "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.params", "adminkg.query",
                                     "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
                                     "adminkg.tables", "adminkg.learn", "adminkg.describe", "adminkg.front",
-                                    "adminkg"],
+                                    "adminkg.review", "adminkg.teaching", "adminkg.release", "adminkg"],
     # networks and measures built from library queries, diffusion, boundaries; then what writes them out
     "analytics": ["adminkg.networks", "adminkg.measures", "adminkg.diffusion", "adminkg.geography"],
     "analysis outputs": ["adminkg.pictures", "adminkg.writeback", "adminkg.analysis_report", "adminkg.analyze"],
