@@ -6,6 +6,7 @@ import pytest
 from .conftest import run_cli
 
 COMMANDS = ["validate", "info", "gazetteer", "build", "query", "queries", "serve", "publish", "review", "release",
+            "analyze", "export", "train", "evaluate",
             "diff"]
 
 CASE_WITHOUT_AGENCY = """@prefix akg: <https://w3id.org/adminkg/ontology#> .
