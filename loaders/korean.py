@@ -30,10 +30,10 @@ from . import regex as re
 from .documents import Document
 from .model import Model
 from .passes import Candidate, Sentence
-from .passes import candidates as _candidates
 from .passes import layout as _layout
 from .passes import orgs as _orgs
-from .passes.candidates import strip_conjunction
+from .passes import titles as _titles
+from .passes.titles import strip_conjunction
 from .pipeline import Pipeline
 from .records import CaseRecord, OrgRef
 
@@ -300,7 +300,7 @@ class KoreanExtractor:
         return _orgs.names_a_place(self, end, text)
 
     def is_title_like(self, text: str) -> bool:
-        return _candidates.is_title_like(self, text)
+        return _titles.is_title_like(self, text)
 
     def is_speech(self, text: str, quote_end: int) -> bool:
-        return _candidates.is_speech(self, text, quote_end)
+        return _titles.is_speech(self, text, quote_end)

@@ -4,8 +4,9 @@ in (``loaders.pipeline`` runs them in that order). One module per job:
 - ``layout`` — the document's date, lines, sentences, list markers, quotations;
 - ``mentions`` (with ``orgs``) — organisations named, resolved, the body the document is about;
   grade, contest and technology words;
-- ``candidates`` — case titles the rules propose, the model's proposals, the rules' lead bodies,
-  merging a practice told twice;
+- ``candidates`` (with ``titles``) — case titles the rules propose, the model's proposals;
+- ``leads`` — the rules' lead body of each candidate;
+- ``merge`` — a practice told twice is one case;
 - ``decisions`` — the model's decisions: cases, lead bodies, bodies without a case, facts;
 - ``scopes`` — the text each case's facts are read from;
 - ``awards`` — the contest, its organiser, the grades and tiers;
@@ -13,7 +14,7 @@ in (``loaders.pipeline`` runs them in that order). One module per job:
 """
 from __future__ import annotations
 
-from . import assembly, awards, candidates, decisions, layout, mentions, scopes
+from . import assembly, awards, candidates, decisions, layout, leads, mentions, merge, scopes
 from .analysis import Analysis, Candidate, Pass, Sentence
 
 PASSES: dict[str, Pass] = {
@@ -23,11 +24,11 @@ PASSES: dict[str, Pass] = {
         mentions.mentions,
         candidates.candidates,
         candidates.proposals_pass,
-        candidates.leads,
+        leads.leads,
         decisions.decide_cases_pass,
         decisions.decide_agencies_pass,
         decisions.decide_bodies_pass,
-        candidates.merge_pass,
+        merge.merge_pass,
         decisions.document_case_pass,
         scopes.scopes,
         awards.awards_pass,

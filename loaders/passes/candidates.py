@@ -1,24 +1,20 @@
 """Candidates: the case titles the rules propose, each with its scope, grade and the units and body
-written with it; the name-shaped spans proposed for the model (``loaders.generate``); the lead body
-the rules give each; the same practice told twice merged into one. Words and patterns come from
-the lexicon ([cases], [awards], [units], [grammar], [generate])."""
+written with it, and the name-shaped spans proposed for the model (``loaders.generate``). Words and
+patterns come from the lexicon ([cases], [awards], [units], [grammar], [generate])."""
 from __future__ import annotations
 
-from rdflib.namespace import RDF
-
-from adminkg.namespaces import AKG
 from adminkg.resolve import normalise
 
 from .. import regex as re
-from ..align import dice
 from ..documents import Document
 from ..generate import propose
 from ..records import OrgRef, Span
 from .analysis import Analysis, Candidate, Sentence, component
 from .layout import lines, list_markers, quoted
 from .mentions import grade_in, grade_mentions, grade_of_quote, heads
-from .orgs import HANGUL, ancestors, as_agency, bracket_units, is_actor, is_agency, is_unit_word
+from .orgs import bracket_units, is_actor, is_agency, is_unit_word
 from .scopes import clause_scopes
+from .titles import clean_title, criteria_list, is_speech, is_title_like, strip_conjunction
 
 
 @component("candidates", reads=("sents", "orgs"), writes=("cands", "n_rule"))
@@ -33,113 +29,6 @@ def proposals_pass(ex, a: Analysis) -> None:
     """Where a model decides (or one is trained), the name-shaped spans the rules did not propose."""
     if ex.model is not None or ex.observe is not None:
         a.cands += proposals(ex, a.text, a.sents, a.cands, a.orgs)
-
-
-@component("leads", reads=("cands", "orgs", "main"), writes=("cands",))
-def leads(ex, a: Analysis) -> None:
-    """The rules' lead body of each candidate (:func:`assign_agency`) and its place in a ranking
-    written next to its title (3위); a candidate no body leads goes."""
-    text = a.text
-    for cand in a.cands:
-        assign_agency(ex, cand, a.orgs, a.main, text)
-        near_start = cand.span.start - 12 if cand.span else cand.sentence.start
-        near_end = (
-            cand.scope[0][1]
-            if cand.origin == "list" and cand.scope
-            else (cand.span.end + 12 if cand.span else cand.sentence.end)
-        )
-        near = text[max(cand.sentence.start, near_start) : min(cand.sentence.end, near_end)]
-        pm = re.search(ex.cfg["awards"]["place_pattern"], near)
-        if pm and cand.origin != "card" and not re.search(ex.cfg["awards"]["place_not_after"] + pm.group(), near):
-            cand.place = int(pm.group(1))
-    a.cands = [c for c in a.cands if c.agency is not None]
-
-
-@component("merge", reads=("cands", "main"), writes=("cands",))
-def merge_pass(ex, a: Analysis) -> None:
-    """The same practice told twice is one case (:func:`merge`), in text order."""
-    a.cands = merge(ex, sorted(a.cands, key=lambda c: c.span.start if c.span else c.sentence.start), a.main)
-
-
-def strip_conjunction(title: str, conjunctions: list[str], syllable: dict[str, str]) -> str:
-    """A list item that joins the next one ("A 운영과 ▲B", "A 확충 및 ▲B") without its joining word.
-    *syllable* says after which kind of syllable a conjunction can stand (과 after a closed one)."""
-    m = re.search(r"([가-힣])\s?(" + "|".join(map(re.escape, conjunctions)) + r")$", title)
-    if not m:
-        return title
-    closed = (ord(m.group(1)) - 0xAC00) % 28 != 0  # a Hangul syllable with a final consonant
-    if syllable.get(m.group(2), "closed" if closed else "open") != ("closed" if closed else "open"):
-        return title
-    return title[: m.start(2)].rstrip(" ,")
-
-
-def clean_title(ex, title: str) -> str:
-    title = title.strip(" ,.·ㆍ-–—:;\t" + ex.cfg["cases"]["markers"])
-    title = re.sub(ex.cfg["cases"]["title_tail"], "", title)
-    title = re.sub(ex.cfg["cases"]["title_head"], "", title)
-    for opening, closing in ex.cfg["cases"]["quotes"].items():
-        if title.startswith(opening) and title.endswith(closing) and len(title) > 2:
-            title = title[1:-1]
-        elif title.startswith(opening) and closing not in title[1:]:
-            title = title[1:]  # a quote cut off by the end of the item
-    return title.strip(" ,.")
-
-
-def is_title_like(ex, text: str) -> bool:
-    t = text.strip()
-    c = ex.cfg["cases"]
-    if not (c["min_title"] <= len(t) <= c["max_title"]):
-        return False
-    if any(re.search(p, t) for p in c["not_titles"]):
-        return False
-    rest = ex.lex.grade_pattern.sub("", t)
-    if not (HANGUL.search(rest) or re.search(r"[A-Za-z]{3,}", rest)):
-        return False  # grade and prize words only: 대상(대통령상)
-    contest_like = any(w in t for w in c["contest_words"]) or (
-        any(w in t for w in c["contest_words_with_year"]) and re.search(r"(?:19|20)\d\d", t)
-    )
-    if contest_like and not re.search(c["practice_words"], t):
-        return False
-    if re.search(c["contest_ending"], t) or re.search(c["programme_title"], t):
-        return False  # …개선 우수사례 경진대회: a contest, whatever its words
-    if ex.lex.group_title_pattern.search(t):
-        return False  # ‘알코올 의존도가 높은 초고령 독거노인’: a group served, not a practice
-    if len(HANGUL.findall(re.sub(r"\d+\s?[년월일]", "", t))) < 2 and not re.search(r"[A-Za-z]{3,}", t):
-        return False  # 2025년( …: a date or a fragment
-    if re.search(c["period_only"], t) and len(t) < 20:
-        return False
-    if any(t.endswith(e) for e in c["speech_endings"]) and len(t) > 25:
-        return False
-    if ex.lex.gazetteer.lookup(t):
-        return False
-    return bool(HANGUL.search(t) or re.search(r"[A-Za-z]{3,}", t))
-
-
-def criteria_list(ex, sentence: str, markers: list) -> bool:
-    """A list of evaluation criteria or steps (심사항목은 △체감도 △적극성), not of practices."""
-    c = ex.cfg["cases"]
-    lead = sentence[: markers[0].start()]
-    if any(w in lead for w in c["list_skip_lead"]):
-        return True
-    body = sentence[markers[0].start() :]
-    items = [body[m.end() - markers[0].start() :] for m in markers]
-    hits = sum(any(w in item[:20] for w in c["list_skip_items"]) for item in items)
-    if len(markers) >= 2 and hits * 2 > len(markers):
-        return True
-    tail = sentence[markers[-1].end() :]
-    return any(w in tail for w in c["list_skip_after"]) and len(tail) < 60
-
-
-def is_speech(ex, text: str, quote_end: int) -> bool:
-    """A quotation followed by a reporting verb (“…”라며, “…”고 말했다) is speech; one followed by a
-    topic marker (‘…’는 …) is speech unless the rest of its sentence awards it."""
-    after = text[quote_end + 1 : quote_end + 6]
-    if not any(after.startswith(w) for w in ex.cfg["cases"]["speech_after"]):
-        return False
-    if after.startswith(tuple(ex.cfg["cases"]["topic_after"])):
-        rest = re.split(r"(?<=다)\.\s|\n", text[quote_end + 1 : quote_end + 200])[0]
-        return not (ex.lex.grade_pattern.search(rest) or re.search(ex.cfg["cases"]["award_verbs"], rest))
-    return True
 
 
 def bracketed_agency(ex, text: str, start: int, end: int, orgs: list[OrgRef]) -> OrgRef | None:
@@ -568,130 +457,6 @@ def proposals(
     return out
 
 
-def assign_agency(ex, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None, text: str) -> None:
-    if cand.agency is not None:
-        return
-    start = cand.span.start if cand.span else cand.sentence.start
-    before = [
-        o
-        for o in orgs
-        if cand.sentence.start <= o.span.end <= start
-        and (is_agency(ex, o) or o.iri is not None or o.cls == "Unit")  # a unit stands for its body
-        and start - o.span.end <= 12
-        and is_actor(ex, o, text)
-    ]
-    if before:
-        cand.agency = before[-1]
-    elif cand.origin == "list":
-        # "▲경기도 김포시 ‘…’": an agency at the head of the item
-        head = [
-            o
-            for o in orgs
-            if cand.scope
-            and cand.scope[0][0] <= o.span.start < (cand.span.start if cand.span else 0)
-            and is_agency(ex, o)
-            and is_actor(ex, o, text)
-        ]
-        cand.agency = head[0] if head else other_body(ex, cand, orgs, main, text)
-    else:
-        cand.agency = other_body(ex, cand, orgs, main, text)
-    if cand.agency is not None and not is_agency(ex, cand.agency):
-        unit = cand.agency
-        owner = as_agency(ex, unit)
-        if owner is not unit:
-            if unit.span is not None:
-                cand.departments.append((unit.span.text, unit.span))
-            cand.agency = owner
-        elif unit.iri is not None or unit.cls == "Unit":
-            cand.agency = main
-
-
-def other_body(ex, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None, text: str) -> OrgRef | None:
-    """When the document's subject is a central or metropolitan body (often the contest's
-    organiser), a case whose sentence names another gazetteer body belongs to that body."""
-    if main is None or main.iri is None:
-        return main
-    g = ex.lex.gaz_graph
-    if not any((main.iri, RDF.type, cls) in g for cls in (AKG.CentralGovernmentBody, AKG.MetropolitanGovernment)):
-        return main
-    start = cand.span.start if cand.span else cand.sentence.start
-    lo, hi = cand.scope[0] if cand.origin == "list" and cand.scope else (cand.sentence.start, cand.sentence.end)
-    others = [
-        o
-        for o in orgs
-        if lo <= o.span.start < hi
-        and o.iri is not None
-        and o.iri != main.iri
-        and is_agency(ex, o)
-        and o.iri not in ancestors(ex, main.iri)
-        and is_actor(ex, o, text)
-        # a body joined to the next by 과/와 is listed, not acting (통계청과 인천시 데이터를 …)
-        and not re.match("(?:" + "|".join(ex.grammar["conjunctions"]) + r")\s", text[o.span.end : o.span.end + 2])
-    ]
-    if not others:
-        return main
-    before = [o for o in others if o.span.end <= start]
-    return as_agency(ex, before[-1] if before else others[0])
-
-
-def merge(ex, cands: list[Candidate], main: OrgRef | None = None) -> list[Candidate]:
-    """The same practice mentioned twice (a list, then its description) is one case. Told once
-    under the document's subject and once under another body (도 … ‘가’ / 서귀포시 서홍동 ‘가’),
-    it is the other body's."""
-    kept: list[Candidate] = []
-    main_iri = main.iri if main is not None else None
-    for cand in cands:
-        twin = None
-        for k in kept:
-            same_agency = (k.agency.iri == cand.agency.iri) if (k.agency and cand.agency) else True
-            if not same_agency and main_iri is not None and main_iri in (k.agency.iri, cand.agency.iri):
-                a, b = normalise(k.title), normalise(cand.title)
-                other = cand.agency if k.agency.iri == main_iri else k.agency
-                if a and a == b and other.iri is not None and main_iri in ancestors(ex, other.iri):
-                    k.agency = other  # 서귀포시 under 제주특별자치도
-                    same_agency = True
-            a, b = normalise(k.title), normalise(cand.title)
-            if not a or not b:
-                if (
-                    same_agency
-                    and k.agency is not None
-                    and "awarded" in (k.origin, cand.origin)
-                    and (a or b)
-                    and (
-                        k.sentence.start == cand.sentence.start
-                        or ex.lex.canonical_grade(k.grade) == ex.lex.canonical_grade(cand.grade)
-                        or (k.grade if a else cand.grade) is None
-                    )
-                ):
-                    # "공단은 ‘…’로 대상을 받았다", or a headline "공단, … 대상 수상": the body awarded
-                    # by name is the titled case of the same body and grade (or of no grade yet)
-                    twin = k
-                    break
-                continue  # untitled cases (bodies or units awarded by name) are told apart by who
-            if same_agency and (dice(a, b) >= 0.6 or (min(len(a), len(b)) >= 5 and (a in b or b in a))):
-                twin = k
-                break
-        if twin is None:
-            kept.append(cand)
-        else:
-            if not normalise(twin.title) and normalise(cand.title):
-                cand.scope += twin.scope  # the titled telling stands for the case
-                cand.grade, cand.grade_span = cand.grade or twin.grade, cand.grade_span or twin.grade_span
-                kept[kept.index(twin)] = twin = cand
-                continue
-            twin.scope += cand.scope
-            if cand.confidence is not None:
-                twin.confidence = max(twin.confidence or 0.0, cand.confidence)
-            twin.departments += [d for d in cand.departments if d not in twin.departments]
-            twin.place = twin.place if twin.place is not None else cand.place  # a table row's place
-            generic = twin.grade_span is not None and re.fullmatch(
-                ex.cfg["awards"]["generic_phrase"], twin.grade_span.text
-            )
-            if cand.grade and (twin.grade is None or generic):  # "우수사례는 ▲…" says less than "최우수상으로"
-                twin.grade, twin.grade_span = cand.grade, cand.grade_span
-    return kept
-
-
 def document_case(ex, text: str, sents: list[Sentence], main: OrgRef) -> Candidate | None:
     """A document about one practice that no list or award phrase names: its first quoted
     title, else its headline."""
@@ -720,4 +485,5 @@ def document_case(ex, text: str, sents: list[Sentence], main: OrgRef) -> Candida
 
 
 def worth_a_case(ex, text: str) -> bool:
+    """The document speaks of a prize or a technology, so it may tell a practice of its own."""
     return bool(ex.lex.grade_pattern.search(text) or any(p.search(text) for _, p in ex.lex.technology_patterns))

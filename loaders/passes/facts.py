@@ -89,6 +89,8 @@ def beneficiaries(
 def departments(
     ex, parts, agency: OrgRef | None, text: str | None = None, orgs: list[OrgRef] | None = None
 ) -> list[tuple[str, Span]]:
+    """Units named in the scope (the lexicon's unit forms), not stop words, not a unit of another
+    body named before it, not a gazetteer body, not "X과" meaning "X and"."""
     stop = set(ex.cfg["units"]["stopwords"])
     out, seen = [], set()
     for base, chunk in parts:
@@ -396,6 +398,8 @@ def metrics(parts) -> list[MetricRecord]:
 
 
 def statements(ex, parts) -> tuple[list[tuple[Span, URIRef | None]], list[Span]]:
+    """Sentences of the scope stating a problem (with its policy domain, if named) and an
+    intervention, at most three of each."""
     pattern, by_label = ex.lex.domain_pattern
     problems, interventions = [], []
     for base, chunk in parts:

@@ -24,6 +24,8 @@ def lines(text: str) -> list[tuple[int, int, str]]:
 
 
 def sentences(ex, text: str) -> list[Sentence]:
+    """The lines of *text* cut into sentences at their ends (다. 요. …; outside a list line also . ? !
+    before a new sentence), never inside a quotation; offsets into *text*, each with its line."""
     out = []
     for line_no, m in enumerate(re.finditer(r"[^\n]+", text)):
         line, base = m.group(), m.start()
@@ -48,6 +50,7 @@ def sentences(ex, text: str) -> list[Sentence]:
 
 
 def quoted(ex, sentence: Sentence) -> list[Span]:
+    """The quotations of a sentence (the lexicon's pairs of marks), their text without the marks."""
     out = []
     for pattern in ex.lex.quote_patterns:
         for m in pattern.finditer(sentence.text):
@@ -56,6 +59,7 @@ def quoted(ex, sentence: Sentence) -> list[Span]:
 
 
 def document_date(ex, doc: Document) -> date | None:
+    """The document's date: its manifest's, else the first the lexicon's patterns find in its opening."""
     for value in (doc.date, doc.text[:600]):
         for pattern in ex.cfg["document"]["date_patterns"]:
             m = re.search(pattern, value or "")

@@ -73,6 +73,8 @@ def contest(ex, doc: Document, sents: list[Sentence]) -> tuple[str, Span] | None
 
 
 def contest_by(ex, doc: Document, sents: list[Sentence], regex: str) -> tuple[str, Span] | None:
+    """The first contest *regex* finds: a quoted contest name first (not a quoted title that goes on
+    past it), else one in running text, neither told aside as an earlier prize."""
     pattern = re.compile(regex)
     aside = re.compile(ex.cfg["awards"]["contest_aside"])
     dated = document_date(ex, doc) is not None

@@ -97,6 +97,7 @@ def resolve(ex, orgs: list[OrgRef]) -> None:
 
 
 def ancestors(ex, iri: URIRef) -> list[URIRef]:
+    """The bodies *iri* belongs to, nearest first (org:subOrganizationOf, org:unitOf)."""
     out, seen = [], set()
     g = ex.lex.gaz_graph
     cur = g.value(iri, ORG.subOrganizationOf) or g.value(iri, ORG.unitOf)
@@ -108,6 +109,7 @@ def ancestors(ex, iri: URIRef) -> list[URIRef]:
 
 
 def label(ex, iri: URIRef) -> str:
+    """The Korean preferred label of a gazetteer body."""
     for lab in ex.lex.gaz_graph.objects(iri, SKOS.prefLabel):
         if lab.language == "ko":
             return str(lab)
@@ -115,6 +117,7 @@ def label(ex, iri: URIRef) -> str:
 
 
 def is_org_name(ex, name: str) -> bool:
+    """A name the gazetteer knows or that has the form of a body's name."""
     if ex.lex.gazetteer.lookup(name):
         return True
     return any(p.fullmatch(name) for p, _cls, _sector in ex.lex.form_patterns)
@@ -223,6 +226,7 @@ def as_agency(ex, org: OrgRef) -> OrgRef:
 
 
 def same_body(ex, org: OrgRef, agency: OrgRef) -> bool:
+    """The mention names the lead *agency* itself, or a unit of it."""
     if org.name == agency.name:
         return True
     return agency.iri is not None and agency.iri in (org.iri, as_agency(ex, org).iri)
