@@ -214,3 +214,12 @@ def test_the_readme_lists_the_passes_in_their_order(lexicon):
     table = readme.split("| pass | module | what it does |", 1)[1].split("\n\n", 1)[0]
     listed = [name for row in table.splitlines()[2:] for name in re.findall(r"`(\w+)`", row.split(" | ")[0])]
     assert listed == lexicon.data["pipeline"]["passes"]
+
+
+def test_every_window_the_passes_read_is_in_the_lexicon_and_read(lexicon):
+    """The passes' windows are configuration ([windows] of the lexicon): each one they read is there,
+    and each one there is read (the code read as text: ``ex.cfg["windows"][…]`` or ``win[…]``)."""
+    folder = Path(__file__).resolve().parent.parent / "loaders" / "passes"
+    code = "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py")))
+    read = set(re.findall(r'(?:ex\.cfg\["windows"\]|\bwin)\["(\w+)"\]', code))
+    assert read and read == set(lexicon.data["windows"])

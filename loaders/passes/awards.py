@@ -24,6 +24,7 @@ def awards_pass(ex, a: Analysis) -> None:
     its opening says it runs one; a central body's own cases then give way to the other bodies');
     each case's grade by the name the document equates with a tier; grades the text counts but does
     not give; the tiers that rank."""
+    win = ex.cfg["windows"]
     text, sents, main, cands = a.text, a.sents, a.main, a.cands
     named = contest(ex, a.doc, sents)
     organizer = None
@@ -31,7 +32,9 @@ def awards_pass(ex, a: Analysis) -> None:
         before = [
             o
             for o in a.orgs
-            if o.span.end <= named[1].start and named[1].start - o.span.end < 40 and is_agency(ex, o)
+            if o.span.end <= named[1].start
+            and named[1].start - o.span.end < win["organiser_before_contest"]
+            and is_agency(ex, o)
         ]
         organizer = before[-1] if before else None
     if organizer is None and main is not None and main.span is not None:
@@ -213,7 +216,7 @@ def tiers_in(ex, text: str, cands: list[Candidate], sents: list[Sentence]) -> li
         for m in grade_mentions(ex, s):
             if not (named.match(s.text[m.end() :]) or heads(ex, s, m)):
                 continue
-            near = s.text[m.end() : m.end() + 24]
+            near = s.text[m.end() : m.end() + ex.cfg["windows"]["heading_grade_near"]]
             if any(len(c.title) >= 6 and c.title[:6] in near for c in cands):
                 continue  # it heads a case of the document: that case's own grade, named another way
             word = ex.lex.canonical_grade(m.group())

@@ -61,6 +61,7 @@ def rule_candidates(ex, doc: Document, sents: list[Sentence], orgs: list[OrgRef]
 def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], out: list[Candidate]) -> None:
     """List items of a sentence that lists practices (a cue or a grade near it; not a list of criteria):
     each item's title, grade, units and the body heading it."""
+    win = ex.cfg["windows"]
     c = ex.cfg["cases"]
     selfref = "|".join(ex.grammar["self_reference"])
     head_units = re.compile(r"\s*(?:(?:" + selfref + r")\s+|(" + ex.lex.unit_pattern.pattern + r")\s+)")
@@ -70,7 +71,7 @@ def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
         real = list_markers(ex, s.text)
         if not real:
             continue
-        window = text[max(0, s.start - 200) : s.end]
+        window = text[max(0, s.start - win["list_cue_before"]) : s.end]
         cued = any(re.search(p, window) for p in c["list_cues"]) or ex.lex.grade_pattern.search(s.text)
         if criteria_list(ex, s.text, real) or not cued:
             continue
@@ -102,7 +103,7 @@ def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
                     if body_start <= o.span.start <= body_start + 1
                     and o.iri is not None
                     and is_actor(ex, o, text)
-                    and not re.match(c["partner_after"], text[o.span.end : o.span.end + 12])
+                    and not re.match(c["partner_after"], text[o.span.end : o.span.end + win["list_partner_after"]])
                     and (not quotes or o.span.end <= quotes[0].start)
                 ),
                 None,
@@ -138,11 +139,11 @@ def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
                     item_agency = owner
                     raw = text[seg_start : owner.span.start - 1]
             prev_end = real[i - 1].end() if i else 0
-            lead = s.text[prev_end : m.start()][-10:]
+            lead = s.text[prev_end : m.start()][-win["list_grade_before"] :]
             grade, gspan = grade_in(ex, lead, s.start + m.start() - len(lead))
             if grade is None and i:
                 grade, gspan = sentence_grade
-            seg_grade, seg_gspan = grade_in(ex, seg[:12], seg_start)
+            seg_grade, seg_gspan = grade_in(ex, seg[: win["list_grade_head"]], seg_start)
             if (
                 seg_grade
                 and seg_gspan.start - seg_start <= 1
@@ -188,6 +189,7 @@ def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
 def quote_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], out: list[Candidate]) -> None:
     """Quoted titles in sentences that select or award (or follow one that does), not speech,
     categories or means; each quote's scope narrowed to its own clause."""
+    win = ex.cfg["windows"]
     c = ex.cfg["cases"]
     lines_seen = set()
     for s0 in sents:
@@ -214,9 +216,9 @@ def quote_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], o
                 continue
             if re.search(c["speech_inside"], q.text):
                 continue
-            if re.match(c["category_after"], text[q.end + 1 : q.end + 8]):
+            if re.match(c["category_after"], text[q.end + 1 : q.end + win["quote_category_after"]]):
                 continue  # ‘적극행정’ 분야에서: a contest category, not a practice
-            if re.match(c["not_title_after"], text[q.end + 1 : q.end + 12]):
+            if re.match(c["not_title_after"], text[q.end + 1 : q.end + win["quote_not_title_after"]]):
                 continue  # ‘…’을 활용한, ‘…’를 실현하기 위해: a means or a goal, not a practice
             if any(a < q.start and q.end < b and is_speech(ex, text, b - 1) for a, b in speeches):
                 continue  # “… ‘사람과 자연이 행복한 제주’를 만들겠다”며: inside someone's words
@@ -228,11 +230,10 @@ def quote_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], o
                 grade, gspan = grade_in(ex, own.group(1), q.start + own.start(1))
                 title = clean_title(ex, q.text[: own.start()])
             if grade is None:
-                grade, gspan = grade_in(ex, text[q.end : s.end][:40], q.end)
+                grade, gspan = grade_in(ex, text[q.end : s.end][: win["quote_grade_after"]], q.end)
             if grade is None:
-                grade, gspan = grade_in(
-                    ex, text[s.start : q.start][-25:], q.start - len(text[s.start : q.start][-25:])
-                )
+                before = text[s.start : q.start][-win["quote_grade_before"] :]
+                grade, gspan = grade_in(ex, before, q.start - len(before))
             if grade is None and awarded_before and not cued:
                 grade, gspan = grade_in(ex, prev[-1].text, prev[-1].start)  # the grade the sentence before gives
             cand = Candidate(title, Span(q.start, q.end, q.text), s, grade=grade, grade_span=gspan, origin="quote")
@@ -352,7 +353,9 @@ def awarded_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef],
             if any(a <= o.span.start < b for a, b in inside):
                 continue
             # the owner of a quoted title next to it ("X의 ‘…’", "‘…’를 발표한 X") is that case's agency
-            if any(-2 <= c.span.start - o.span.end <= 12 or -2 <= o.span.start - c.span.end <= 12 for c in titled):
+            reach = ex.cfg["windows"]["quote_owner"]
+            if any(-2 <= c.span.start - o.span.end <= reach or -2 <= o.span.start - c.span.end <= reach
+                   for c in titled):
                 continue
             grade_m = None
             after = [m for m in mentions if s.start + m.start() >= o.span.end]
@@ -474,7 +477,7 @@ def document_case(ex, text: str, sents: list[Sentence], main: OrgRef) -> Candida
         if headline is None:
             return None
         title = re.sub(r"\s*[(\[][^()\[\]]*[)\]]\s*$", "", headline.text.strip())
-        if len(title) > 60 or re.search(r"다\.?$", title):
+        if len(title) > ex.cfg["windows"]["headline_title"] or re.search(r"다\.?$", title):
             title = ""  # a sentence, not a name: the case stays untitled rather than quote it
         start = text.find(title, headline.start) if title else -1
         span = Span(start, start + len(title), title) if start >= 0 else None

@@ -185,6 +185,7 @@ def fact_candidates(
 ) -> list:
     """Every fact the case's scope could hold, whatever the rules decided: (kind, value, spans,
     chosen, flags, item) — item is what goes into the record when the fact is kept."""
+    win = ex.cfg["windows"]
     out = []
     foreign = [(o.start, o.end) for o in other_titles(cand, cands)]
     kept_tech = {code for code, _ in rec.technologies}
@@ -253,7 +254,8 @@ def fact_candidates(
         fl = [f"class={org.cls if org.iri is None else 'gaz'}"]
         if any(w in text[max(0, s.start - reach) : s.end + reach] for s in spans for w in collab):
             fl.append("collab_cue")
-        if any(w in text[s.end : s.end + 12] for s in spans for w in ex.cfg["orgs"]["organiser_words"]):
+        after = win["organiser_after"]
+        if any(w in text[s.end : s.end + after] for s in spans for w in ex.cfg["orgs"]["organiser_words"]):
             fl.append("organiser")
         item = rule_par.get(name) or (org, None)
         out.append(("partner", name, spans, name in kept_par, fl, item))

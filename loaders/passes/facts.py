@@ -33,7 +33,7 @@ def technologies(
                 start, end = base + m.start(), base + m.end()
                 if not m.group() or any(a <= start < b for a, b in foreign):
                     continue
-                if re.match(cfg["negated_after"], chunk[m.end() : m.end() + 12]):
+                if re.match(cfg["negated_after"], chunk[m.end() : m.end() + ex.cfg["windows"]["technology_negation"]]):
                     continue
                 head = max(chunk.rfind(c, 0, m.start()) for c in ".\n") + 1
                 tails = [i for i in (chunk.find(c, m.end()) for c in ".\n") if i >= 0]
@@ -91,6 +91,7 @@ def departments(
 ) -> list[tuple[str, Span]]:
     """Units named in the scope (the lexicon's unit forms), not stop words, not a unit of another
     body named before it, not a gazetteer body, not "X과" meaning "X and"."""
+    win = ex.cfg["windows"]
     stop = set(ex.cfg["units"]["stopwords"])
     out, seen = [], set()
     for base, chunk in parts:
@@ -101,7 +102,8 @@ def departments(
             if other_bodys_unit(ex, base + m.start(), agency, orgs or []):
                 continue
             # what follows in the text, not in the scope (a scope may end right after "…운영과")
-            follows = text[base + m.end() : base + m.end() + 60] if text is not None else chunk[m.end() :]
+            end = base + m.end()
+            follows = text[end : end + win["unit_follows"]] if text is not None else chunk[m.end() :]
             joined = name[-1] in ex.grammar["conjunctions"] and body_and(ex, name[:-1], follows)
             if ex.lex.gazetteer.lookup(name) or joined:
                 continue
@@ -154,12 +156,14 @@ def other_bodys_unit(ex, at: int, agency: OrgRef | None, orgs: list[OrgRef]) -> 
 def adjacent_units(ex, text: str, cand: Candidate) -> list[tuple[str, Span]]:
     """Units written right next to the case's title: before it ("건축과 홍길동 주무관은 ‘…’",
     "위생과의 ‘…’"), or after it ("‘…’(관광과)", "‘…’의 토지정보과 홍길동 팀장", "‘…’를 기획한 X")."""
+    win = ex.cfg["windows"]
     if cand.span is None:
         if cand.origin != "awarded" or not cand.scope:
             return []
         # a body awarded by name and its unit: "강원도 소방본부가 최우수상을"
         at = cand.scope[0][1]
-        um = re.match(rf"\s?([0-9가-힣]+?){ex.cfg['units']['adjacent_particles']}?(?=[\s,])", text[at : at + 30])
+        after = text[at : at + win["awarded_unit_after"]]
+        um = re.match(rf"\s?([0-9가-힣]+?){ex.cfg['units']['adjacent_particles']}?(?=[\s,])", after)
         if um and is_unit_word(ex, um.group(1)):
             return [(um.group(1), Span(at + um.start(1), at + um.end(1), um.group(1)))]
         return []
@@ -170,7 +174,7 @@ def adjacent_units(ex, text: str, cand: Candidate) -> list[tuple[str, Span]]:
     for start in starts if len(cand.span.text) >= 6 else starts[:1]:
         line_start = text.rfind("\n", 0, start) + 1
         lo = cand.sentence.start if start == cand.span.start else line_start
-        found = units_beside(ex, text, start, start + len(cand.span.text), max(lo, start - 80))
+        found = units_beside(ex, text, start, start + len(cand.span.text), max(lo, start - win["adjacent_before"]))
         if found:
             return found
     return []
@@ -207,7 +211,7 @@ def units_beside(ex, text: str, a: int, b: int, lo: int) -> list[tuple[str, Span
     if not out:
         # after the title: ‘title’(units), ‘title’의 units person, ‘title’를 기획한 units
         base = b + (1 if re.match(rf"[{closes}]", text[b : b + 1]) else 0)
-        rest = text[base : base + 90]
+        rest = text[base : base + ex.cfg["windows"]["adjacent_after"]]
         verbs, owner, obj = u["adjacent_verbs"], u["adjacent_owner"], u["adjacent_object"]
         bm = re.match(r"\s?[(（]([^()（）]{2,40})[)）]", rest)
         am = re.match(
@@ -274,6 +278,7 @@ def partners(
     parents, generic words, nor bodies leading other cases of the document. A collaboration word
     reaches every member of a list (A, B, C 등과 협력), a hyphen pairs two bodies (A시-B군 연합운영),
     and a quoted name followed by 과/와 and an agreement word is an organisation too."""
+    win = ex.cfg["windows"]
     orgs_cfg = ex.cfg["orgs"]
     collab, not_partner, reach = orgs_cfg["collaboration"], orgs_cfg["not_partner"], orgs_cfg["cue_reach"]
     out, seen = [], set()
@@ -293,7 +298,8 @@ def partners(
             ):
                 cue = "PUBLIC_PRIVATE"  # a well-known company listed in the case's own scope (야놀자, 여기어때 등)
             if cue is None and (
-                re.search(orgs_cfg["role_before"], chunk[max(0, o.span.start - base - 16) : o.span.start - base])
+                re.search(orgs_cfg["role_before"],
+                          chunk[max(0, o.span.start - base - win["role_before"]) : o.span.start - base])
                 or re.match(orgs_cfg["agent_after"], chunk[o.span.end - base :])
             ):
                 cue = "INTER_AGENCY"  # the body that carried out or built it (수행기관인 …, …가 개발했다)
@@ -353,6 +359,7 @@ def partners(
 def partner_mentions(ex, chunk: str, base: int, inside: list[OrgRef]) -> list[OrgRef]:
     """The scope's organisations as partners see them: adjacent international names are one body
     (UN 세계식량계획), and a quoted name that makes an agreement (‘…’과 협약) is an organisation."""
+    win = ex.cfg["windows"]
     orgs_cfg = ex.cfg["orgs"]
     out: list[OrgRef] = []
     for o in inside:
@@ -369,7 +376,7 @@ def partner_mentions(ex, chunk: str, base: int, inside: list[OrgRef]) -> list[Or
     for pattern in ex.lex.paired_quote_patterns:
         for m in pattern.finditer(chunk):
             name = m.group(1).strip()
-            if not re.match(orgs_cfg["quoted_partner_after"], chunk[m.end() :]) or len(name) > 20:
+            if not re.match(orgs_cfg["quoted_partner_after"], chunk[m.end() :]) or len(name) > win["quoted_partner"]:
                 continue
             if any(o.span.start < base + m.end() and base + m.start() < o.span.end for o in out):
                 continue
@@ -382,12 +389,13 @@ def partner_mentions(ex, chunk: str, base: int, inside: list[OrgRef]) -> list[Or
 def not_a_partner_name(ex, org: OrgRef, after: str) -> bool:
     """Kinds of body (기초자치단체), places named like a body (부곡공단) or named as a place
     (남양주 지역), and an international name used as a modifier (유엔 식품조달시장)."""
+    win = ex.cfg["windows"]
     orgs_cfg = ex.cfg["orgs"]
     if org.name in orgs_cfg["generic"] or any(org.name.endswith(g) for g in orgs_cfg["generic"] if len(g) > 3):
         return True
     if org.iri is None and re.fullmatch(orgs_cfg["place_like"], org.name):
         return True
-    if re.match(orgs_cfg["place_phrase"], after[:12]) or re.match(orgs_cfg["area_after"], after):
+    if re.match(orgs_cfg["place_phrase"], after[: win["place_phrase"]]) or re.match(orgs_cfg["area_after"], after):
         return True  # 남양주 지역 광역상수도, 인천 최초: where, not who
     return org.cls == "InternationalOrganization" and bool(re.match(orgs_cfg["modifier_after"], after))
 

@@ -60,7 +60,7 @@ def quoted(ex, sentence: Sentence) -> list[Span]:
 
 def document_date(ex, doc: Document) -> date | None:
     """The document's date: its manifest's, else the first the lexicon's patterns find in its opening."""
-    for value in (doc.date, doc.text[:600]):
+    for value in (doc.date, doc.text[: ex.cfg["windows"]["date_head"]]):
         for pattern in ex.cfg["document"]["date_patterns"]:
             m = re.search(pattern, value or "")
             if m:

@@ -21,11 +21,11 @@ def leads(ex, a: Analysis) -> None:
     text = a.text
     for cand in a.cands:
         assign_agency(ex, cand, a.orgs, a.main, text)
-        near_start = cand.span.start - 12 if cand.span else cand.sentence.start
+        near_start = cand.span.start - ex.cfg["windows"]["place_near"] if cand.span else cand.sentence.start
         near_end = (
             cand.scope[0][1]
             if cand.origin == "list" and cand.scope
-            else (cand.span.end + 12 if cand.span else cand.sentence.end)
+            else (cand.span.end + ex.cfg["windows"]["place_near"] if cand.span else cand.sentence.end)
         )
         near = text[max(cand.sentence.start, near_start) : min(cand.sentence.end, near_end)]
         pm = re.search(ex.cfg["awards"]["place_pattern"], near)
@@ -46,7 +46,7 @@ def assign_agency(ex, cand: Candidate, orgs: list[OrgRef], main: OrgRef | None, 
         for o in orgs
         if cand.sentence.start <= o.span.end <= start
         and (is_agency(ex, o) or o.iri is not None or o.cls == "Unit")  # a unit stands for its body
-        and start - o.span.end <= 12
+        and start - o.span.end <= ex.cfg["windows"]["lead_before"]
         and is_actor(ex, o, text)
     ]
     if before:

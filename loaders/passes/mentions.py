@@ -85,14 +85,15 @@ def contest_by(ex, doc: Document, sents: list[Sentence], regex: str) -> tuple[st
         s = next((x for x in sents if x.start <= at < x.end), None)
         return dated and s is not None and aside.search(s.text) is not None
 
+    shortest, longest = ex.cfg["windows"]["contest_quote"]
     titles = []  # quotes that go on past the contest word name a practice (‘… 2025년 … 평가 최고 등급 달성’)
     for q in ex.lex.quote_patterns:
         for m in q.finditer(doc.text):
-            hit = pattern.search(m.group(1)) if 4 <= len(m.group(1)) <= 60 else None
+            hit = pattern.search(m.group(1)) if shortest <= len(m.group(1)) <= longest else None
             words = re.finditer(ex.cfg["awards"]["contest_words"], m.group(1))
             last = max((k.end() for k in words if hit and k.start() >= hit.start()), default=0)
             tail = m.group(1)[last:].strip()
-            if hit and len(tail) > 6 and not tail.startswith(("(", "（")):
+            if hit and len(tail) > ex.cfg["windows"]["contest_title_tail"] and not tail.startswith(("(", "（")):
                 titles.append((m.start(1), m.end(1)))
             elif hit and not past(m.start(1)):
                 return m.group(1), Span(m.start(1), m.end(1), m.group(1))
@@ -112,7 +113,7 @@ def technology_mentions(ex, text: str) -> list[tuple[str, Span, set[str]]]:
             if not m.group():
                 continue
             flags = set()
-            if re.match(tcfg["negated_after"], text[m.end() : m.end() + 12]):
+            if re.match(tcfg["negated_after"], text[m.end() : m.end() + ex.cfg["windows"]["technology_negation"]]):
                 flags.add("negated")
             head = max(text.rfind(c, 0, m.start()) for c in ".\n") + 1
             tails = [i for i in (text.find(c, m.end()) for c in ".\n") if i >= 0]
@@ -132,11 +133,13 @@ def fact_mentions(ex, text: str) -> tuple[list, list[Span]]:
 
 def programme_technologies(ex, text: str) -> dict[str, Span]:
     """Technologies a programme of the document is named after (2020년도 블록체인 공공선도 시범사업)."""
+    win = ex.cfg["windows"]
     out: dict[str, Span] = {}
     programme = ex.cfg["technology"]["programme"]
     for code, pattern in ex.lex.technology_patterns:
         for m in pattern.finditer(text):
-            if m.group() and re.match(f"[^.,\n]{{0,12}}?{programme}", text[m.end() : m.end() + 24]):
+            after = text[m.end() : m.end() + win["technology_programme"]]
+            if m.group() and re.match(f"[^.,\n]{{0,12}}?{programme}", after):
                 out.setdefault(code, Span(m.start(), m.end(), m.group()))
                 break
     return out

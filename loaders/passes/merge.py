@@ -21,6 +21,7 @@ def merge(ex, cands: list[Candidate], main: OrgRef | None = None) -> list[Candid
     """The same practice mentioned twice (a list, then its description) is one case. Told once
     under the document's subject and once under another body (도 … ‘가’ / 서귀포시 서홍동 ‘가’),
     it is the other body's."""
+    win = ex.cfg["windows"]
     kept: list[Candidate] = []
     main_iri = main.iri if main is not None else None
     for cand in cands:
@@ -51,7 +52,8 @@ def merge(ex, cands: list[Candidate], main: OrgRef | None = None) -> list[Candid
                     twin = k
                     break
                 continue  # untitled cases (bodies or units awarded by name) are told apart by who
-            if same_agency and (dice(a, b) >= 0.6 or (min(len(a), len(b)) >= 5 and (a in b or b in a))):
+            contained = min(len(a), len(b)) >= win["merge_contained"] and (a in b or b in a)
+            if same_agency and (dice(a, b) >= win["merge_dice"] or contained):
                 twin = k
                 break
         if twin is None:

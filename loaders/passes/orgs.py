@@ -155,7 +155,7 @@ def is_actor(ex, org: OrgRef, text: str) -> bool:
 
 def names_a_place(ex, end: int, text: str) -> bool:
     """The words after a name ending at *end* make it a place phrase (인천 최초, 서울시 전역)."""
-    return bool(re.match(ex.cfg["orgs"]["place_phrase"], text[end : end + 12]))
+    return bool(re.match(ex.cfg["orgs"]["place_phrase"], text[end : end + ex.cfg["windows"]["place_phrase"]]))
 
 
 def main_agency(ex, orgs: list[OrgRef], text: str, doc: Document, on: date | None) -> OrgRef | None:
@@ -172,7 +172,7 @@ def main_agency(ex, orgs: list[OrgRef], text: str, doc: Document, on: date | Non
     if not known:
         return None
     for o in known:
-        if o.span.start < 400 and is_subject(ex, o, text):
+        if o.span.start < ex.cfg["windows"]["opening"] and is_subject(ex, o, text):
             return as_agency(ex, o)
     counts: dict[str, int] = {}
     for o in known:
@@ -190,7 +190,7 @@ def subject_unit(
         return None
     g = ex.lex.gaz_graph
     for o in orgs:
-        if o.span.start >= 400:
+        if o.span.start >= ex.cfg["windows"]["opening"]:
             break
         if o.iri is None or g.value(o.iri, ORG.unitOf) != main.iri:
             continue

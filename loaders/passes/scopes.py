@@ -79,9 +79,10 @@ def clause_scopes(ex, text: str, cands: list[Candidate]) -> None:
 def extend_scopes(ex, cands: list[Candidate], sents: list[Sentence]) -> None:
     """A later sentence that names a case (by its title's first words) belongs to its scope,
     with the rest of that paragraph."""
+    win = ex.cfg["windows"]
     for cand in cands:
-        key = normalise(cand.title)[:8]
-        if len(key) < 4:
+        key = normalise(cand.title)[: win["title_key"]]
+        if len(key) < win["title_key_min"]:
             continue
         for s in sents:
             if (
@@ -94,12 +95,13 @@ def extend_scopes(ex, cands: list[Candidate], sents: list[Sentence]) -> None:
     # or by a quoted shorter or longer form of its title (‘방범용 CCTV 업무방식 개선’은 … for
     # "구민을 중심으로 한 방범용 CCTV 업무방식 개선"), when that form fits one case only
     keys = [(c, normalise(c.title)) for c in cands]
+    shortest = win["short_form_min"]
     # a title's bracketed short name (…규제비용 절감(전자심사24)) is a form of it too
     keys += [(c, normalise(m.group(1))) for c in cands if (m := re.search(r"\(([^()]+)\)\s*$", c.title))]
     for s in sents:
         for q in quoted(ex, s):
             nq = normalise(q.text)
-            fits = {id(c): c for c, k in keys if len(nq) >= 5 and len(k) >= 5 and (nq in k or k in nq)}
+            fits = {id(c): c for c, k in keys if len(nq) >= shortest and len(k) >= shortest and (nq in k or k in nq)}
             hits = list(fits.values())
             if len(hits) != 1:
                 continue
@@ -129,21 +131,21 @@ def extend_scopes(ex, cands: list[Candidate], sents: list[Sentence]) -> None:
             cand.scope.append((x.start, x.end))
     for cand in cands:
         line = cand.sentence.line
-        heading = cand.span is not None and len(text_of[line].strip()) <= len(cand.title) + 30
+        heading = cand.span is not None and len(text_of[line].strip()) <= len(cand.title) + win["heading_line"]
         last = max(n for n in lines if any(a <= lines[n][0] < b for a, b in cand.scope) or n == line)
         nxt = sorted(n for n in lines if n > last)
         # a short later line that names the case (우수 사례로는 ‘…’이 선정됐다.) heads what follows it
-        named = last != line and len(text_of[last].strip()) <= len(cand.title) + 30
+        named = last != line and len(text_of[last].strip()) <= len(cand.title) + win["heading_line"]
         # a heading led by a list marker (◇대상-김포시 ‘…’) heads the lines up to the next such one
         mark = re.match(ex.lex.marker_class, text_of[line].strip()) if heading else None
         if mark:
-            for n in nxt[:8]:
+            for n in nxt[: win["lines_under_marked_heading"]]:
                 if n in owned or text_of[n].strip().startswith(mark.group()):
                     break
                 cand.scope.append(lines[n])
             continue
         heading = heading or named
-        for n in nxt[:3]:
+        for n in nxt[: win["lines_under_heading"]]:
             if n in owned or not (heading or go_on.match(text_of[n].strip())):
                 break
             cand.scope.append(lines[n])
@@ -168,12 +170,13 @@ def other_titles(cand: Candidate, cands: list[Candidate]) -> list[Span]:
 def title_modifiers(ex, text: str, cands: list[Candidate]) -> dict[int, tuple[int, int]]:
     """The words just before each case's title, back to the sentence's start or the previous title
     (…어르신들의 건강한 일상을 위한 ‘스마트 경로당 조성 사업’): they describe that case, not the one before."""
+    win = ex.cfg["windows"]
     ends = sorted(c.span.end for c in cands if c.span is not None)
     out = {}
     for cand in cands:
         if cand.span is None:
             continue
-        start = max([e for e in ends if e <= cand.span.start] + [cand.span.start - 100, 0])
+        start = max([e for e in ends if e <= cand.span.start] + [cand.span.start - win["modifier_before"], 0])
         # a sentence end or a list marker (△, ▲ …) closes what came before
         cut = [m.end() for m in re.finditer(f"[.!?\n]|{ex.lex.marker_class}", text[start : cand.span.start])]
         start += max(cut, default=0)

@@ -56,9 +56,9 @@ def is_title_like(ex, text: str) -> bool:
         return False  # ‘알코올 의존도가 높은 초고령 독거노인’: a group served, not a practice
     if len(HANGUL.findall(re.sub(r"\d+\s?[년월일]", "", t))) < 2 and not re.search(r"[A-Za-z]{3,}", t):
         return False  # 2025년( …: a date or a fragment
-    if re.search(c["period_only"], t) and len(t) < 20:
+    if re.search(c["period_only"], t) and len(t) < ex.cfg["windows"]["title_period_only"]:
         return False
-    if any(t.endswith(e) for e in c["speech_endings"]) and len(t) > 25:
+    if any(t.endswith(e) for e in c["speech_endings"]) and len(t) > ex.cfg["windows"]["title_speech"]:
         return False
     if ex.lex.gazetteer.lookup(t):
         return False
@@ -73,21 +73,22 @@ def criteria_list(ex, sentence: str, markers: list) -> bool:
         return True
     body = sentence[markers[0].start() :]
     items = [body[m.end() - markers[0].start() :] for m in markers]
-    hits = sum(any(w in item[:20] for w in c["list_skip_items"]) for item in items)
+    head = ex.cfg["windows"]["criteria_item_head"]
+    hits = sum(any(w in item[:head] for w in c["list_skip_items"]) for item in items)
     if len(markers) >= 2 and hits * 2 > len(markers):
         return True
     tail = sentence[markers[-1].end() :]
-    return any(w in tail for w in c["list_skip_after"]) and len(tail) < 60
+    return any(w in tail for w in c["list_skip_after"]) and len(tail) < ex.cfg["windows"]["criteria_tail"]
 
 
 def is_speech(ex, text: str, quote_end: int) -> bool:
     """A quotation followed by a reporting verb (“…”라며, “…”고 말했다) is speech; one followed by a
     topic marker (‘…’는 …) is speech unless the rest of its sentence awards it."""
-    after = text[quote_end + 1 : quote_end + 6]
+    after = text[quote_end + 1 : quote_end + ex.cfg["windows"]["speech_after"]]
     if not any(after.startswith(w) for w in ex.cfg["cases"]["speech_after"]):
         return False
     if after.startswith(tuple(ex.cfg["cases"]["topic_after"])):
-        rest = re.split(r"(?<=다)\.\s|\n", text[quote_end + 1 : quote_end + 200])[0]
+        rest = re.split(r"(?<=다)\.\s|\n", text[quote_end + 1 : quote_end + ex.cfg["windows"]["speech_sentence"]])[0]
         return not (ex.lex.grade_pattern.search(rest) or re.search(ex.cfg["cases"]["award_verbs"], rest))
     return True
 
