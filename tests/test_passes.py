@@ -2,6 +2,7 @@
 driver that runs them in the order the lexicon's [pipeline] passes gives (loaders/pipeline.py)."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from pathlib import Path
@@ -174,6 +175,13 @@ def test_assembly_makes_a_record_per_case_with_its_facts(ex):
 def test_the_shipped_lexicon_orders_every_pass(ex, lexicon):
     names = lexicon.data["pipeline"]["passes"]
     assert ex.pipeline.names == names == list(PASSES)  # every pass, as the registry lists them
+
+
+def test_each_pass_declares_fields_of_the_analysis():
+    fields = {f.name for f in dataclasses.fields(Analysis)}
+    for p in PASSES.values():
+        assert p.writes and set(p.reads) | set(p.writes) <= fields, p.name
+        assert p.description, f"{p.name} says what it does"
 
 
 def test_the_driver_runs_the_passes_in_the_configured_order(lexicon, tmp_path, monkeypatch):

@@ -60,7 +60,7 @@ class Analysis:
     tiers: list[list[str]] = field(default_factory=list)  # the award tiers that rank, per family
     records: list[CaseRecord] = field(default_factory=list)
     # per record: its candidate, its scope as (offset, text) parts and its partners' scope
-    scopes: list[tuple[Candidate, list, list]] = field(default_factory=list)
+    record_scopes: list[tuple[Candidate, list, list]] = field(default_factory=list)
 
     @property
     def text(self) -> str:

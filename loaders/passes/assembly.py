@@ -14,7 +14,7 @@ from .scopes import other_titles, partner_scope, scope_text, title_modifiers
 
 @component("assemble",
            reads=("cands", "sents", "orgs", "fullest", "main", "contest", "organizer", "tiers", "on"),
-           writes=("records",))
+           writes=("records", "record_scopes"))
 def assemble(ex, a: Analysis) -> None:
     """A record per case: its title, lead body, units (those written with it first, a unit another
     case claims or one inside a title left out; the document's subject office for its own cases),
@@ -79,14 +79,14 @@ def assemble(ex, a: Analysis) -> None:
             awards=awards(ex, doc, sents, cand, a.tiers, a.contest, a.organizer, a.on),
         )
         a.records.append(rec)
-        a.scopes.append((cand, parts, pscope))
+        a.record_scopes.append((cand, parts, pscope))
 
 
-@component("finish", reads=("records", "on"), writes=("records",))
+@component("finish", reads=("records", "record_scopes", "on"), writes=("records",))
 def finish(ex, a: Analysis) -> None:
     """Each record's confidence that it is a case and in its lead body (a body awarded by name: the
     case decision was about that body), and its year: its award's, else the document's."""
-    for rec, (cand, _parts, _pscope) in zip(a.records, a.scopes):
+    for rec, (cand, _parts, _pscope) in zip(a.records, a.record_scopes):
         if cand.confidence is not None:
             rec.confidence["case"] = round(cand.confidence, 4)
         if cand.agency_confidence is not None:

@@ -48,12 +48,12 @@ def document_case_pass(ex, a: Analysis) -> None:
             cand.confidence = cand.agency_confidence = p
 
 
-@component("decide_facts", reads=("records", "cands", "orgs", "on"), writes=("records",))
+@component("decide_facts", reads=("records", "record_scopes", "cands", "orgs", "on"), writes=("records",))
 def decide_facts_pass(ex, a: Analysis) -> None:
     """The facts the model keeps for each case (:func:`decide_facts`); the document's technology and
     group mentions are read once for all its cases."""
     mentions = fact_mentions(ex, a.text) if decides_facts(ex) else None
-    for rec, (cand, parts, pscope) in zip(a.records, a.scopes):
+    for rec, (cand, parts, pscope) in zip(a.records, a.record_scopes):
         decide_facts(ex, a.doc, cand, rec, parts, pscope, a.on, len(a.cands), a.orgs, a.cands, mentions)
 
 
