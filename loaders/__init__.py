@@ -1,4 +1,7 @@
-"""adminkg loaders: one module per source kind (Korean documents, tabular records).
+"""adminkg loaders: documents and tables → :class:`records.CaseRecord` s.
 
-The document and tabular loaders arrive with the loader issue; this package is their home.
+``documents`` and ``readers`` read files as NFC text, ``tabular`` reads curated tables, and
+``korean`` extracts cases from Korean documents through the passes of ``passes`` (run in the
+lexicon's order by ``pipeline``), with the features, model and proposals of ``features``, ``model``
+and ``generate``.
 """

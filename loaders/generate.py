@@ -1,7 +1,7 @@
 """Case-title candidates proposed generously, for the model to decide on.
 
-The rules in ``loaders.korean`` propose a title only where a cue word, a marker or a layout they
-know says so. This pass proposes every span that is shaped like a name, whatever the cues: quoted
+The rules (``loaders.passes.candidates``) propose a title only where a cue word, a marker or a
+layout they know says so. This pass proposes every span that is shaped like a name, whatever the cues: quoted
 spans, list items (after a marker, up to the next marker), short lines, and the cells of table
 rows (tab- or pipe-separated). Whether a span is a case is decided by the trained model
 (``loaders.features`` says what it sees), never here. Words and marks come from the lexicon.

@@ -23,6 +23,17 @@ LAYERS = {
                 "adminkg.loaders.readers.hwp5", "adminkg.loaders.readers.pdf", "adminkg.loaders.readers.docx"],
     "sources": ["adminkg.loaders.documents", "adminkg.loaders.tabular"],
     "extraction": ["adminkg.loaders"],
+    # the Korean extractor's passes (over the features, model, proposals and metrics of the layer
+    # below), then the driver that runs them in the lexicon's order and the extractor made of them
+    "extraction passes": ["adminkg.loaders.passes", "adminkg.loaders.passes.analysis",
+                          "adminkg.loaders.passes.layout", "adminkg.loaders.passes.orgs",
+                          "adminkg.loaders.passes.mentions", "adminkg.loaders.passes.scopes",
+                          "adminkg.loaders.passes.titles", "adminkg.loaders.passes.candidates",
+                          "adminkg.loaders.passes.leads", "adminkg.loaders.passes.merge",
+                          "adminkg.loaders.passes.facts",
+                          "adminkg.loaders.passes.awards", "adminkg.loaders.passes.decisions",
+                          "adminkg.loaders.passes.assembly"],
+    "extractor": ["adminkg.loaders.pipeline", "adminkg.loaders.korean"],
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
     "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring", "adminkg.curation"],
     "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.params", "adminkg.query",
