@@ -9,6 +9,7 @@ from .. import regex as re
 from ..documents import Document
 from ..generate import propose
 from ..records import OrgRef, Span
+from ..tablerows import Table, find_tables
 from .analysis import Analysis, Candidate, Sentence, component
 from .layout import lines, list_markers, quoted
 from .mentions import grade_in, grade_mentions, grade_of_quote, heads
@@ -49,13 +50,57 @@ def rule_candidates(ex, doc: Document, sents: list[Sentence], orgs: list[OrgRef]
     awarded by name, card-news headings. A generator skips what an earlier one proposed."""
     text = doc.text
     out: list[Candidate] = []
+    tables = find_tables(text, ex.cfg["tables"])
+    table_candidates(ex, text, sents, orgs, tables, out)
+    ruled = len(out)
     list_candidates(ex, text, sents, orgs, out)
     quote_candidates(ex, text, sents, orgs, out)
     phrase_candidates(ex, sents, out)
     means_candidates(ex, text, sents, orgs, out)
     awarded_candidates(ex, text, sents, orgs, out)
     card_candidates(ex, text, sents, orgs, out)
-    return out
+    # a table of cases is read row by row: no other generator reads its lines
+    blocks = [(t.start, t.end) for t in tables]
+    return out[:ruled] + [
+        c for c in out[ruled:]
+        if not any(a <= (c.span.start if c.span else c.sentence.start) < b for a, b in blocks)
+    ]
+
+
+def table_candidates(
+    ex, text: str, sents: list[Sentence], orgs: list[OrgRef], tables: list[Table], out: list[Candidate]
+) -> None:
+    """One candidate per row of a table of cases (``loaders.tablerows``): its title cell, the body of
+    its agency cell, its unit, grade and place; the row is its scope."""
+    for table in tables:
+        for row in table.rows:
+            cell = row.cells["title"]
+            title = clean_title(ex, cell.text)
+            if not title:
+                continue
+            tstart = text.find(title, cell.start, cell.end)
+            span = Span(tstart, tstart + len(title), title) if tstart >= 0 else cell
+            sentence = next((x for x in sents if x.start <= cell.start < x.end), None) or Sentence(
+                row.start, row.end, text[row.start : row.end], text.count("\n", 0, row.start)
+            )
+            agency = None
+            if "agency" in row.cells:
+                a_cell = row.cells["agency"]
+                agency = next(
+                    (o for o in orgs if a_cell.start <= o.span.start and o.span.end <= a_cell.end
+                     and (o.iri is not None or is_agency(ex, o))),
+                    None,
+                )
+            depts = [(row.cells["department"].text, row.cells["department"])] if "department" in row.cells else []
+            grade, gspan = grade_in(ex, row.cells["grade"].text, row.cells["grade"].start) if "grade" in row.cells \
+                else (None, None)
+            cand = Candidate(title, span, sentence, agency=agency, grade=grade, grade_span=gspan,
+                             departments=depts, origin="table")
+            rank = row.cells.get("rank")
+            if rank is not None and re.fullmatch(r"\d{1,3}(?:위|등)?", rank.text):
+                cand.place = int(re.match(r"\d+", rank.text).group())
+            cand.scope = [(row.start, row.end)]
+            out.append(cand)
 
 
 def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], out: list[Candidate]) -> None:
