@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from adminkg.build import build
 from adminkg.curation import WIKIBASE, read_overrides
-from adminkg.namespaces import AKG
+from adminkg.namespaces import AKG, OA, ORG
 from adminkg.query import run
 from adminkg.review import CSV_COLUMNS, read_doccano, review_queue, write_csv, write_doccano
 from adminkg.validate import validate
@@ -92,6 +92,14 @@ def test_corrected_agency_survives_a_rebuild_of_a_changed_corpus(first, tmp_path
     curator = g.value(decision, PROV.wasAttributedTo)
     assert str(g.value(curator, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == "Kim Curator"
     assert str(g.value(decision, DCTERMS.date)) == "2026-12-01"
+    # its departments moved with it: units of the corrected agency, their evidence with them
+    units = list(g.objects(case, AKG.department))
+    assert units and all(g.value(u, ORG.unitOf) == URIRef(GANGNAM) for u in units)
+    assert not list(g.subjects(ORG.unitOf, URIRef(row["value"])))   # no unit is left under the old agency
+    for u in units:
+        assert any((e, OA.hasBody, case) in g for e in g.subjects(AKG.assertedValue, u))
+    notes = {n.language: str(n) for n in g.objects(case, SKOS.editorialNote)}  # the IRI stays, and says why
+    assert row["value"].rsplit("/", 1)[-1] in notes["en"] and "11680" in notes["en"] and str(decision) in notes["ko"]
     shacl = validate([tmp_path / "out" / "cases.ttl"])      # decisions conform to the shapes, like the rest
     assert shacl.conforms, [(str(r.focus), r.message("en")) for r in shacl.results[:5]]
     # the corrected fact is no longer in the queue
