@@ -395,9 +395,10 @@ def review(data: Path, max_confidence: float, kind: str | None, corpora, out: Pa
 @click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="The release date (default: today).")
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the dataset's IRIs.")
 def release_command(version: str, data: Path | None, out: Path, day: str | None, base: str) -> None:
-    """Freeze the graph as release VERSION: a read-only copy with the ontology, release.ttl (DCAT:
-    owl:versionIRI, dcat:version, dcterms:issued, one distribution per file with its SHA-256),
-    SHA256SUMS, and, since the previous release in OUT, CHANGES.txt and changeset.ru.
+    """Freeze the graph as release VERSION: a read-only copy with the ontology; since the previous
+    release in OUT, CHANGES.txt and changeset.ru; its linked-open-data export in lod/ (dumps,
+    void.ttl, and dcat.ttl: the release's DCAT description with owl:versionIRI, dcat:version,
+    dcterms:issued, dcat:previousVersion and every file's byte size and SHA-256); SHA256SUMS.
 
     A version that exists is never written again (exit 2).
     """
