@@ -200,6 +200,10 @@ def write_doccano(items: list[Item], path: Path | str) -> None:
 MOVABLE = ("agency", "case", "department", "technology", "partner", "beneficiary")
 
 
+class NotMovable(ValueError):
+    """A span moved where the words under it say no value (an award, a metric)."""
+
+
 def decide(task: dict, text: str, spans: list[tuple[int, int]], *, curator: str, day: str, note: str) -> dict:
     """The curation row an annotated task says: the fact's span (*spans*, code points in *text*)
     kept where it was means accept, removed means reject, and moved (for a kind in :data:`MOVABLE`)
@@ -217,7 +221,7 @@ def decide(task: dict, text: str, spans: list[tuple[int, int]], *, curator: str,
         s, e = spans[0]
         row.update(action="correct", correction=text[s:e].strip())
     else:
-        raise ValueError(f"a {kind} can be accepted or rejected, not moved")
+        raise NotMovable(f"a {kind} can be accepted or rejected, not moved")
     return row
 
 
@@ -240,6 +244,9 @@ def read_doccano(path: Path | str, *, curator: str, day: str | None = None) -> t
             labels = task.get("label", task.get("labels", []))
             spans = [(int(s), int(e)) for s, e, lab in labels if lab == kind]
             row = decide(task, text, spans, curator=curator, day=day, note=f"doccano {path.name}:{n}")
+        except NotMovable as exc:
+            errors.append(InputError(f"{path}:{n}", str(exc)))
+            continue
         except (ValueError, KeyError, TypeError) as exc:
             errors.append(InputError(f"{path}:{n}", f"not a task of the review queue: {exc}"))
             continue
@@ -319,6 +326,9 @@ def read_label_studio(path: Path | str, *, curator: str, day: str | None = None
                      if r.get("type") == "labels" and kind in r["value"].get("labels", ())]
             row = decide(data, text, spans, curator=curator, day=day, note=f"Label Studio {path.name} task "
                          f"{task.get('id', n)}")
+        except NotMovable as exc:
+            errors.append(InputError(where, str(exc)))
+            continue
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             errors.append(InputError(where, f"not a task of the review queue: {exc}"))
             continue

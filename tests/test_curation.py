@@ -300,12 +300,16 @@ def test_label_studio_export_and_import(first, tmp_path):
     s = text.index("순천")                                       # the annotator labels other words: correct
     moved = {"id": "x", "from_name": LS_LABELS, "to_name": LS_TEXT, "type": "labels",
              "value": {"start": s, "end": s + 2, "text": "순천", "labels": ["agency"]}}
-    skipped = next(t for t in tasks if t not in (kept, tech, agency))
+    metric = next(t for t in tasks if t["data"]["kind"] == "metric")
+    number = {**moved, "value": {"start": 0, "end": 2, "text": metric["data"]["text"][:2], "labels": ["metric"]}}
+    skipped = next(t for t in tasks if t not in (kept, tech, agency, metric))
     export = [annotated(kept, kept["predictions"][0]["result"]), annotated(tech, []), annotated(agency, [moved]),
-              annotated(skipped, [], cancelled=True), {"id": 999, "annotations": [{"result": []}]}]
+              annotated(skipped, [], cancelled=True), {"id": 999, "annotations": [{"result": []}]},
+              annotated(metric, [number])]
     path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
     rows, errors = read_label_studio(path, curator="Choi", day="2026-12-04")
-    assert [e.path for e in errors] == [f"{path}: task 999"]
+    assert [e.path for e in errors] == [f"{path}: task 999", f"{path}: task {metric['id']}"]
+    assert errors[1].problem == "a metric can be accepted or rejected, not moved"
     assert [(r["kind"], r["action"], r.get("correction", "")) for r in rows] == [
         ("case", "accept", ""), ("technology", "reject", ""), ("agency", "correct", "순천")]
     curation = tmp_path / "curation.csv"
