@@ -378,10 +378,14 @@ class Emitter:
             self.evidence(node, SCHEMA.description, None, doc_node, span, quote=False)
         return case
 
+    def contest_iri(self, key: str) -> URIRef:
+        """The contest named *key* (normalised; a curator's correction names one the same way)."""
+        return self.mint.iri("contest", _h(key))
+
     def award(self, case: URIRef, agency: URIRef, award, doc_node: URIRef, confidence: float | None = None) -> None:
         g = self.g
         contest_key = normalise(award.contest) or f"untitled-{doc_node.rsplit('/', 1)[-1]}"
-        contest = self.mint.iri("contest", _h(contest_key))
+        contest = self.contest_iri(contest_key)
         g.add((contest, RDF.type, AKG.Contest))
         if (contest, SCHEMA.name, None) not in g:
             g.add(

@@ -336,10 +336,12 @@ def query(name: str, params: tuple[str, ...], data: Path, endpoint: str | None, 
 @click.option("--corpus", "corpora", multiple=True, type=click.Path(path_type=Path),
               help="The documents' folder, to show each fact's context (the text around its span); repeatable.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write the queue to FILE.csv (a curation file to edit: action, correction, curator, date, note) "
-                   "or FILE.jsonl (doccano tasks), most uncertain first, instead of printing it.")
+              help="Write the queue to FILE.csv (a curation file to edit: action, correction, curator, date, note), "
+                   "FILE.jsonl (doccano tasks) or FILE.json (Label Studio tasks with predictions), most uncertain "
+                   "first, instead of printing it.")
 @click.option("--import", "imported", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Read a doccano JSONL export of the queue and write its decisions as a curation CSV to --out.")
+              help="Read an annotated export of the queue (doccano FILE.jsonl, Label Studio FILE.json) and write "
+                   "its decisions as a curation CSV to --out.")
 @click.option("--curator", default=None, help="With --import: who made the decisions.")
 @click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="With --import: when (default: today).")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
@@ -351,8 +353,9 @@ def review(data: Path, max_confidence: float, kind: str | None, corpora, out: Pa
     Prints the facts a curator should check (most uncertain first) with the document, the quoted
     span and, with --corpus, its context; --out FILE.csv writes them as a curation file to edit in
     a spreadsheet and save under data/curation/ (applied by `adminkg build --curation`), --out
-    FILE.jsonl as doccano tasks; --import FILE.jsonl --curator NAME --out FILE.csv reads the
-    annotated tasks back as a curation file.
+    FILE.jsonl as doccano tasks, --out FILE.json as Label Studio tasks (the fact's span a
+    prediction; the labelling interface is data/curation/label-studio.xml); --import EXPORT
+    --curator NAME --out FILE.csv reads the annotated tasks back as a curation file.
     """
     from . import review as rv
     from .tables import format_table
@@ -361,17 +364,18 @@ def review(data: Path, max_confidence: float, kind: str | None, corpora, out: Pa
         if imported is not None:
             if out is None or curator is None:
                 raise AdminKGError("--import needs --out FILE.csv and --curator NAME")
-            rows, errors = rv.read_doccano(imported, curator=curator, day=day)
+            rows, errors = rv.reader(imported)(imported, curator=curator, day=day)
             rv.write_rows(rows, out)
             for err in errors:
                 click.echo(f"adminkg: error: {err}", err=True)
             click.echo(f"{len(rows)} decisions written to {out}")
             sys.exit(2 if errors else 0)
+        write = rv.writer(out) if out is not None else None
         items = rv.review_queue(data, max_confidence=max_confidence, corpus=list(corpora), kind=kind or "")
     except AdminKGError as exc:
         _fail(exc)
-    if out is not None:
-        (rv.write_doccano if out.suffix == ".jsonl" else rv.write_csv)(items, out)
+    if write is not None:
+        write(items, out)
         click.echo(f"{len(items)} items written to {out}")
         return
     shown = items if limit == 0 else items[:limit]
@@ -391,9 +395,10 @@ def review(data: Path, max_confidence: float, kind: str | None, corpora, out: Pa
 @click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="The release date (default: today).")
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the dataset's IRIs.")
 def release_command(version: str, data: Path | None, out: Path, day: str | None, base: str) -> None:
-    """Freeze the graph as release VERSION: a read-only copy with the ontology, release.ttl (DCAT:
-    owl:versionIRI, dcat:version, dcterms:issued, one distribution per file with its SHA-256),
-    SHA256SUMS, and, since the previous release in OUT, CHANGES.txt and changeset.ru.
+    """Freeze the graph as release VERSION: a read-only copy with the ontology; since the previous
+    release in OUT, CHANGES.txt and changeset.ru; its linked-open-data export in lod/ (dumps,
+    void.ttl, and dcat.ttl: the release's DCAT description with owl:versionIRI, dcat:version,
+    dcterms:issued, dcat:previousVersion and every file's byte size and SHA-256); SHA256SUMS.
 
     A version that exists is never written again (exit 2).
     """

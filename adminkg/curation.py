@@ -7,16 +7,32 @@ writes, with the curator's columns filled in:
 
 =========  ==========================================================================================
 action     ``accept`` (the fact stays, confirmed), ``reject`` (the fact, or with kind ``case`` the
-           whole case, leaves the graph and stays on record as rejected), ``correct`` (kind
-           ``agency``: the lead agency becomes ``correction``, an official code, an agency IRI or a
-           name the gazetteer knows; kind ``case``: the title becomes ``correction``), ``merge``
-           (kind ``case``: the case is a duplicate of the case IRI in ``correction``), ``add`` (a
-           case the extraction missed: ``title``, the lead agency's code in ``correction`` and the
-           source's ``doc_sha256``); a row with an empty action is no decision and is skipped
+           whole case, leaves the graph and stays on record as rejected), ``correct`` (the value
+           becomes ``correction``, see below), ``merge`` (kind ``case``: the case is a duplicate of
+           the case IRI in ``correction``), ``add`` (a case the extraction missed: ``title``, the
+           lead agency's code in ``correction`` and the source's ``doc_sha256``); a row with an
+           empty action is no decision and is skipped
 kind       case, agency, department, technology, partner, beneficiary, award, metric
 key        ``doc_sha256`` with ``quote`` (the evidence's quoted text), and/or ``case`` (an IRI)
 curator    who decided (``prov:wasAttributedTo``); ``date`` (YYYY-MM-DD) and ``note``
 =========  ==========================================================================================
+
+What a ``correction`` says, by kind:
+
+===========  ==============================================================================================
+agency       the lead agency: an official code, an agency IRI or a name the gazetteer knows; the case's
+             departments move under it and its awards' recipient becomes it
+case         the title
+department   the unit's name (a unit of the case's lead agency) or a unit's IRI
+technology,  a concept of the scheme (``ontology/vocab``): its code, Korean or English label or
+beneficiary  alternative label in any case, or its IRI (query ``concept.rq``)
+partner      a body of the gazetteer (code, IRI, name), an organisation's IRI, or a name whose form says
+             what it is (…재단, ㈜…: the lexicon's ``[orgs] forms``)
+award        ``FIELD=VALUE`` pairs separated by ``;``: ``rank=2``, ``grade=우수`` (a grade concept),
+             ``year=2019`` (the contest's year, so every award of that contest), ``contest=NAME`` (the
+             award moves to the contest of that name)
+metric       the metric's value, a number
+===========  ==============================================================================================
 
 Every applied decision is written as an ``akg:CuratorDecision`` (``prov:wasAttributedTo`` the
 curator, ``dcterms:date``, ``skos:note``; ``wikibase:rank`` deprecated for what was rejected or
@@ -32,6 +48,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -40,7 +57,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from . import paths
 from .errors import InputError
-from .namespaces import AKG, OA, SCHEMA, VOCAB, Minter
+from .namespaces import AKG, OA, ORG, SCHEMA, VOCAB, Minter
+from .resolve import normalise
 
 WIKIBASE = Namespace("http://wikiba.se/ontology#")
 ACTION = Namespace(VOCAB + "curation-action/")
@@ -53,6 +71,11 @@ PROPERTY = {
     "award": AKG.award, "metric": SCHEMA.value,
 }
 KIND_OF = {str(p): k for k, p in PROPERTY.items()}
+#: The concept scheme a corrected value of these kinds comes from (``ontology/vocab``).
+SCHEME = {"technology": URIRef(VOCAB + "technology"), "beneficiary": URIRef(VOCAB + "beneficiary"),
+          "grade": URIRef(VOCAB + "grade")}
+#: What an award's correction may change: the award's rank and grade, its contest, the contest's year.
+AWARD_FIELDS = {"rank": AKG.rank, "grade": AKG.grade, "contest": AKG.contest, "year": AKG.year}
 COLUMNS = ("action", "kind", "case", "doc_sha256", "quote", "value", "title", "correction", "curator", "date", "note")
 CURATION_QUERIES = paths.QUERIES_DIR / "curation"
 _SHA = re.compile(r"[0-9a-f]{64}")
@@ -147,6 +170,26 @@ def read_overrides(sources: list[Path | str]) -> tuple[list[Override], list[Inpu
     return overrides, errors
 
 
+def award_fields(text: str) -> list[tuple[str, str]]:
+    """The (field, value) pairs of an award's correction (``rank=2; grade=우수``); ValueError saying
+    what is wrong."""
+    pairs = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        name, eq, value = (s.strip() for s in part.partition("="))
+        if not eq or name.lower() not in AWARD_FIELDS or not value:
+            raise ValueError(f"an award's correction is FIELD=VALUE ({', '.join(AWARD_FIELDS)}), "
+                             "several separated by ';' (rank=2; grade=우수)")
+        name = name.lower()
+        if name in ("rank", "year") and not (value.isdigit() and int(value) > 0):
+            raise ValueError(f"{name} {value!r} is not a positive whole number")
+        if name == "year" and not 1990 <= int(value) <= 2100:
+            raise ValueError(f"year {value} is not between 1990 and 2100")
+        pairs.append((name, value))
+    if not pairs:
+        raise ValueError("an award's correction is FIELD=VALUE (rank=2; grade=우수)")
+    return pairs
+
+
 def _check(o: Override) -> Override:
     """*o* if its row says one decision completely; else :class:`InputError` naming file and line."""
     def bad(problem: str) -> InputError:
@@ -172,8 +215,16 @@ def _check(o: Override) -> Override:
             raise bad("add needs kind case, the title, the lead agency's code (correction) and doc_sha256")
     elif not o.case and not (o.doc_sha256 and o.quote):
         raise bad("no target: give the case IRI, or doc_sha256 with the quoted text")
-    if action == "correct" and (kind not in ("agency", "case") or not o.correction):
-        raise bad("correct needs kind agency (correction: an official code) or case (correction: the title)")
+    if action == "correct":
+        if not o.correction:
+            raise bad(f"correct needs the corrected {kind} (the correction column)")
+        try:
+            if kind == "award":
+                award_fields(o.correction)
+            elif kind == "metric":
+                Decimal(o.correction.replace(",", ""))
+        except (ValueError, ArithmeticError) as exc:
+            raise bad(f"correction {o.correction!r}: {exc}") from None
     if action == "merge" and (kind != "case" or not o.correction.startswith(("http://", "https://"))):
         raise bad("merge needs kind case and the IRI of the case it merges into (correction)")
     if action == "reject" and kind == "agency":
@@ -191,6 +242,7 @@ class Curator:
         self.g: Graph = emitter.g
         self.mint: Minter = emitter.mint
         self._gazetteer = gazetteer
+        self._lexicon = None
         self._queries: dict[str, str] = {}
 
     # the query library of this step
@@ -202,10 +254,12 @@ class Curator:
                 raise InputError(CURATION_QUERIES / name, f"cannot read: {exc}") from exc
         return self._queries[name]
 
-    def select(self, name: str, **bindings) -> list:
-        return list(self.g.query(self._text(name), initBindings={k: v for k, v in bindings.items() if v is not None}))
+    def select(self, name: str, /, *, graph: Graph | None = None, **bindings) -> list:
+        """The rows of the query *name* on the build's graph (or *graph*)."""
+        return list((self.g if graph is None else graph).query(
+            self._text(name), initBindings={k: v for k, v in bindings.items() if v is not None}))
 
-    def update(self, name: str, **bindings) -> None:
+    def update(self, name: str, /, **bindings) -> None:
         self.g.update(self._text(name), initBindings=bindings)
 
     @property
@@ -232,7 +286,7 @@ class Curator:
         case = URIRef(o.case) if o.case else None
         if o.doc_sha256 and o.quote:
             rows = self.select("targets.rq", sha256=Literal(o.doc_sha256), quote=Literal(o.quote), property=prop,
-                               case=case)
+                               inCase=case)
             found = sorted({(r.case if o.kind == "case" else r.body, r.value) for r in rows}, key=str)
             if found or case is None:
                 return found
@@ -295,21 +349,146 @@ class Curator:
         found = self.targets(o)
         if not found:
             return self._stale(o)
-        if o.kind == "agency":
-            agency = self.agency(o.correction)
-            if agency is None:
-                return f"no agency {o.correction!r} in the gazetteer (give its official code)"
-            for case, old in found:
-                if old == agency:
-                    continue
-                self.update("set-agency.ru", case=case, old=old, agency=agency)
-                self.update("drop-fact.ru", body=case, property=AKG.leadAgency, value=old)
-                self.record(o, case, old, rank=WIKIBASE.DeprecatedRank, corrected=agency)
-        else:
-            for case, _ in found:
-                old = self.g.value(case, DCTERMS.title)
-                self.update("set-title.ru", case=case, title=Literal(o.correction, lang="ko"))
-                self.record(o, case, None, rank=WIKIBASE.DeprecatedRank, text=old, corrected_text=o.correction)
+        correct = {"agency": self._correct_agency, "case": self._correct_title, "award": self._correct_award,
+                   "metric": self._correct_metric}.get(o.kind, self._correct_value)
+        return correct(o, found) or ""
+
+    def _correct_agency(self, o: Override, found) -> str:
+        agency = self.agency(o.correction)
+        if agency is None:
+            return f"no agency {o.correction!r} in the gazetteer (give its official code)"
+        for case, old in found:
+            if old == agency:
+                continue
+            self.update("set-agency.ru", case=case, old=old, agency=agency)
+            self.update("drop-fact.ru", body=case, property=AKG.leadAgency, value=old)
+            decision = self.record(o, case, old, rank=WIKIBASE.DeprecatedRank, corrected=agency)
+            self._move_departments(case, old, agency)
+            if str(case).rsplit("/", 1)[-1].split("-")[0] == str(old).rsplit("/", 1)[-1]:
+                # the IRI names the agency as extracted: it stays (links and decisions keep working), said
+                code, right = str(old).rsplit("/", 1)[-1], str(agency).rsplit("/", 1)[-1]
+                self.g.add((case, SKOS.editorialNote, Literal(
+                    f"이 IRI는 추출된 주관 기관({code})으로 만들어졌다. 주관 기관은 큐레이터의 정정({decision})에 따라 "
+                    f"{right}이다.", lang="ko")))
+                self.g.add((case, SKOS.editorialNote, Literal(
+                    f"This IRI was minted with the lead agency as extracted ({code}); the lead agency is {right} "
+                    f"after a curator's correction ({decision}).", lang="en")))
+        return ""
+
+    def _move_departments(self, case: URIRef, old: URIRef, agency: URIRef) -> None:
+        """The case's departments that were units of *old* become units of *agency* (same names);
+        their evidence follows them, and a unit no other case names leaves the graph."""
+        for row in self.select("case-facts.rq", case=case, property=AKG.department):
+            unit = row.value
+            if (unit, ORG.unitOf, old) not in self.g:
+                continue
+            moved = self.emitter.unit(agency, str(self.g.value(unit, SKOS.prefLabel)))
+            for name in ("replace-fact.ru", "move-evidence.ru"):
+                self.update(name, body=case, property=AKG.department, old=unit, new=moved)
+            self.update("drop-orphan.ru", node=unit)
+
+    def _correct_title(self, o: Override, found) -> str:
+        for case, _ in found:
+            old = self.g.value(case, DCTERMS.title)
+            self.update("set-title.ru", case=case, title=Literal(o.correction, lang="ko"))
+            self.record(o, case, None, rank=WIKIBASE.DeprecatedRank, text=old,
+                        corrected=Literal(o.correction, lang="ko"))
+        return ""
+
+    def _correct_value(self, o: Override, found) -> str:
+        """A department, technology, partner or beneficiary replaced by the curator's."""
+        prop = PROPERTY[o.kind]
+        for case, old in found:
+            new, problem = self.value_of(o.kind, o.correction, case)
+            if new is None:
+                return problem
+            if new == old:
+                continue
+            label = self.label(old)
+            self.update("replace-fact.ru", body=case, property=prop, old=old, new=new)
+            self.update("drop-fact.ru", body=case, property=prop, value=old)
+            if o.kind in ("department", "partner"):
+                self.update("drop-orphan.ru", node=old)
+            self.record(o, case, old, rank=WIKIBASE.DeprecatedRank, text=label, corrected=new)
+        return ""
+
+    def value_of(self, kind: str, text: str, case: URIRef) -> tuple[URIRef | None, str]:
+        """The resource a correction of *kind* names, or None and what is wrong."""
+        if kind in SCHEME:
+            hits = [r.concept for r in self.select("concept.rq", graph=self.emitter.vocab, scheme=SCHEME[kind],
+                                                   text=Literal(text))]
+            if len(hits) == 1:
+                return hits[0], ""
+            return None, (f"{text!r} names {len(hits)} concepts of {SCHEME[kind]}" if hits else
+                          f"{text!r} names no concept of {SCHEME[kind]} (give its code or label)")
+        if kind == "department":
+            if text.startswith(("http://", "https://")):
+                return URIRef(text), ""
+            return self.emitter.unit(self.g.value(case, AKG.leadAgency), text), ""
+        # a partner: a body of the gazetteer, an organisation's IRI, or a name whose form says what it is
+        body = self.agency(text)
+        if body is not None:
+            return body, ""
+        for pattern, cls, sector in self.lexicon.form_patterns:
+            if pattern.fullmatch(text):
+                from .loaders.records import OrgRef
+
+                return self.emitter.org(OrgRef(text, cls=cls, sector=sector)), ""
+        return None, (f"{text!r} is no body of the gazetteer and its form does not say what it is "
+                      "(give an official code, an IRI or the full name)")
+
+    def label(self, node) -> Literal | None:
+        """*node*'s Korean name (its skos:prefLabel in the graph or the vocabularies), else any."""
+        labels = [*self.g.objects(node, SKOS.prefLabel), *self.emitter.vocab.objects(node, SKOS.prefLabel)]
+        return next((lab for lab in labels if lab.language == "ko"), labels[0] if labels else None)
+
+    @property
+    def lexicon(self):
+        if self._lexicon is None:
+            from .loaders.korean import Lexicon
+
+            self._lexicon = Lexicon(vocab=self.emitter.vocab, gazetteer=self._gazetteer)
+        return self._lexicon
+
+    def _correct_award(self, o: Override, found) -> str:
+        """An award's rank, grade, contest (the award moves to the contest of that name) or its
+        contest's year."""
+        for case, award in found:
+            # the contest first: a year corrected with it is the year of the contest it moves to
+            for name, text in sorted(award_fields(o.correction), key=lambda f: f[0] != "contest"):
+                prop = AWARD_FIELDS[name]
+                node = self.g.value(award, AKG.contest) if name == "year" else award
+                old = self.g.value(node, prop)
+                text_before = old
+                if name in ("rank", "year"):
+                    new = Literal(int(text))
+                    self.update("set-value.ru", node=node, property=prop, value=new)
+                elif name == "grade":
+                    new, problem = self.value_of("grade", text, case)
+                    if new is None:
+                        return problem
+                    text_before = self.label(old)
+                    if old is not None:
+                        self.update("drop-fact.ru", body=award, property=prop, value=old)
+                    self.update("set-value.ru", node=award, property=prop, value=new)
+                else:
+                    new = self.emitter.contest_iri(normalise(text))
+                    text_before = self.g.value(old, SCHEMA.name)
+                    if new == old:
+                        continue
+                    self.update("set-contest.ru", award=award, contest=new, name=Literal(text, lang="ko"))
+                    self.update("drop-orphan.ru", node=old)
+                if new != old:
+                    self.record(o, case, award, rank=WIKIBASE.DeprecatedRank, text=text_before, corrected=new,
+                                corrected_property=prop)
+        return ""
+
+    def _correct_metric(self, o: Override, found) -> str:
+        new = Literal(Decimal(o.correction.replace(",", "")), datatype=XSD.decimal)
+        for metric, _ in found:
+            old = self.g.value(metric, SCHEMA.value)
+            self.update("set-value.ru", node=metric, property=SCHEMA.value, value=new)
+            self.record(o, self._case(metric), metric, rank=WIKIBASE.DeprecatedRank, text=old, corrected=new)
         return ""
 
     def _merge(self, o: Override) -> str:
@@ -348,11 +527,14 @@ class Curator:
             return self.g.value(None, AKG.outcome, outcome) or subject
         return subject
 
-    def record(self, o: Override, case: URIRef, value, *, rank: URIRef, text=None, corrected: URIRef | None = None,
-               corrected_text: str = "") -> URIRef:
-        """The decision's node: who decided what about which fact, when and why."""
+    def record(self, o: Override, case: URIRef, value, *, rank: URIRef, text=None, corrected=None,
+               corrected_property: URIRef | None = None) -> URIRef:
+        """The decision's node: who decided what about which fact, when and why. *text* is the value
+        before, as text (a title, a label, a rank); *corrected* the value after (a resource or a
+        literal), of *corrected_property* where that is not the fact's own."""
         g = self.g
-        node = self.mint.iri("curation", o.key() + ("" if value is None else "-" + _short(value)))
+        part = "" if corrected_property is None else "-" + corrected_property.split("#")[-1]
+        node = self.mint.iri("curation", f"{o.key()}-{_short(f'{case} {value}')}{part}")
         g.add((node, RDF.type, AKG.CuratorDecision))
         g.add((node, OA.motivatedBy, OA.editing if o.action in ("correct", "merge", "add") else OA.assessing))
         g.add((node, AKG.curationAction, ACTION[o.action]))
@@ -364,8 +546,8 @@ class Curator:
             g.add((node, RDF.value, Literal(str(text) if text is not None else o.quote)))
         if corrected is not None:
             g.add((node, AKG.correctedValue, corrected))
-        if corrected_text:
-            g.add((node, AKG.correctedValue, Literal(corrected_text, lang="ko")))
+        if corrected_property is not None:
+            g.add((node, AKG.correctedProperty, corrected_property))
         g.add((node, WIKIBASE.rank, rank))
         curator = self.mint.iri("curator", hashlib.sha1(o.curator.encode("utf-8")).hexdigest()[:12])
         g.add((curator, RDF.type, PROV.Agent))

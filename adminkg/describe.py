@@ -6,15 +6,20 @@ Numbers come from the query library run on the exported graph (``report-dataset-
 ``report-class-counts``, ``report-property-counts``, ``report-coverage``,
 ``quality-completeness``); words, licence and IRIs from ``site/lod.toml``. Both graphs are
 checked against ``ontology/description-shapes.ttl`` by :func:`check`.
+
+The export of a release (:class:`Version`, see :mod:`adminkg.release`) describes the dataset of
+that version (``BASE id/dataset/ID/VERSION``: ``owl:versionIRI``, ``dcat:version``,
+``dcterms:issued``, ``dcat:previousVersion``, in the ``dcat:DatasetSeries`` ``BASE id/dataset/ID``)
+and every file of the release with its byte size and SHA-256: one DCAT description of the release.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, XSD
 
 from . import paths
 from .errors import InputError, ValidationFailed
@@ -41,8 +46,30 @@ class Distribution:
     label: str = ""
 
 
-def dataset_iri(iris: Iris) -> URIRef:
-    return URIRef(iris.thing("dataset", config()["dataset"]["id"]))
+@dataclass(frozen=True)
+class Version:
+    """The release an export describes: its version and date, the version before it, and the
+    release's files beside the export (paths relative to the release's folder)."""
+
+    version: str
+    issued: str
+    previous: str | None = None
+    files: tuple[Distribution, ...] = ()
+
+    def url(self, iris: Iris) -> str:
+        """Where the release's folder is published (``[release] path`` under the base)."""
+        return iris.base + config()["release"]["path"].format(version=self.version)
+
+    def place(self, iris: Iris, dumps: list[Distribution]) -> tuple[str, list[Distribution]]:
+        """The URL the files' paths are under, and the export's *dumps* with paths in the release."""
+        export = config()["release"]["export"].strip("/")
+        return self.url(iris), [replace(d, path=f"{export}/{d.path}") for d in dumps]
+
+
+def dataset_iri(iris: Iris, version: str | None = None) -> URIRef:
+    """The dataset's IRI; with *version*, the IRI of that version of it."""
+    ident = config()["dataset"]["id"]
+    return URIRef(iris.thing("dataset", f"{ident}/{version}" if version else ident))
 
 
 def _count(store, name: str, **params) -> dict:
@@ -51,12 +78,14 @@ def _count(store, name: str, **params) -> dict:
 
 
 def void_graph(store, iris: Iris, dumps: list[Distribution], examples: list[str],
-               subsets: list[str] = ()) -> Graph:
+               subsets: list[str] = (), version: Version | None = None) -> Graph:
     """The VoID description of the exported graph in *store*: *dumps* (the uncompressed ones are
-    its void:dataDump), *examples* (IRIs), *subsets* (IRIs of datasets the graph describes)."""
+    its void:dataDump), *examples* (IRIs), *subsets* (IRIs of datasets the graph describes); with
+    *version*, of that release (its dumps where the release is published)."""
     cfg = config()["dataset"]
     g = bind_prefixes(Graph(), iris.thing_base)
-    ds = dataset_iri(iris)
+    ds = dataset_iri(iris, version.version if version else None)
+    url, dumps = version.place(iris, dumps) if version else (iris.base, dumps)
     stats = _count(store, "report-dataset-statistics")
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, DCTERMS.title, Literal(cfg["title_en"], lang="en")))
@@ -71,7 +100,7 @@ def void_graph(store, iris: Iris, dumps: list[Distribution], examples: list[str]
         g.add((ds, VOID.vocabulary, URIRef(vocab)))
     for d in dumps:
         if not d.compressed:
-            g.add((ds, VOID.dataDump, URIRef(iris.base + d.path)))
+            g.add((ds, VOID.dataDump, URIRef(url + d.path)))
     for iri in examples:
         g.add((ds, VOID.exampleResource, URIRef(iri)))
     for row in run("report-class-counts", store=store).rows:
@@ -96,14 +125,21 @@ def _slug(iri: str) -> str:
     return hashlib.sha1(iri.encode("utf-8")).hexdigest()[:10]
 
 
-def dcat_graph(store, iris: Iris, files: list[Distribution], scores: dict | None) -> Graph:
+def dcat_graph(store, iris: Iris, files: list[Distribution], scores: dict | None,
+               version: Version | None = None) -> Graph:
     """The DCAT 3 description: the dataset, one distribution per file of *files*, the SPARQL
-    service, and DQV measurements (completeness on *store*, the extractor's precision from *scores*)."""
+    service, and DQV measurements (completeness on *store*, the extractor's precision from *scores*).
+    With *version*: the dataset of that release, its files (*files* as placed in the release, and
+    the release's own) under the release's URL."""
     cfg = config()["dataset"]
     g = bind_prefixes(Graph(), iris.thing_base)
     for prefix, ns in (("dqv", DQV), ("foaf", FOAF), ("qm", QM)):
         g.bind(prefix, ns)
-    ds = dataset_iri(iris)
+    ds = dataset_iri(iris, version.version if version else None)
+    url, files = version.place(iris, files) if version else (iris.base, files)
+    if version:
+        files = [*files, *version.files]
+        _version(g, ds, iris, version)
     licence = URIRef(cfg["license"])
     g.add((ds, RDF.type, DCAT.Dataset))
     for lang in ("ko", "en"):
@@ -135,12 +171,12 @@ def dcat_graph(store, iris: Iris, files: list[Distribution], scores: dict | None
     if coverage.get("lastDocument"):
         g.add((ds, DCTERMS.modified, Literal(str(coverage["lastDocument"])[:10], datatype=XSD.date)))
     for d in files:
-        dist = URIRef(iris.thing("dataset", f"{cfg['id']}/{d.path.replace('/', '-').replace('.', '-')}"))
+        dist = URIRef(f"{ds}/{d.path.replace('/', '-').replace('.', '-')}")
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(d.label or d.path, lang="en")))
-        g.add((dist, DCAT.downloadURL, URIRef(iris.base + d.path)))
-        g.add((dist, DCAT.accessURL, URIRef(iris.base + d.path)))
+        g.add((dist, DCAT.downloadURL, URIRef(url + d.path)))
+        g.add((dist, DCAT.accessURL, URIRef(url + d.path)))
         g.add((dist, DCAT.mediaType, URIRef(IANA + d.media)))
         if d.compressed:
             g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
@@ -168,6 +204,23 @@ def dcat_graph(store, iris: Iris, files: list[Distribution], scores: dict | None
     for field, score in sorted((scores or {}).get("scores", {}).items()):
         _measure(g, ds, QM[f"precision-{field}"], round(float(score["precision"]), 4), f"precision-{field}")
     return g
+
+
+def _version(g: Graph, ds: URIRef, iris: Iris, version: Version) -> None:
+    """What makes *ds* the dataset of one release (DCAT 3 versioning)."""
+    cfg = config()["dataset"]
+    series = dataset_iri(iris)
+    g.add((series, RDF.type, DCAT.DatasetSeries))
+    for lang in ("ko", "en"):
+        g.add((series, DCTERMS.title, Literal(cfg[f"title_{lang}"], lang=lang)))
+    g.add((ds, OWL.versionIRI, ds))
+    g.add((ds, OWL.versionInfo, Literal(version.version)))
+    g.add((ds, DCAT.version, Literal(version.version)))
+    g.add((ds, DCTERMS.issued, Literal(version.issued, datatype=XSD.date)))
+    g.add((ds, DCAT.inSeries, series))
+    g.add((ds, DCTERMS.isVersionOf, series))
+    if version.previous:
+        g.add((ds, DCAT.previousVersion, dataset_iri(iris, version.previous)))
 
 
 def _measure(g: Graph, ds: URIRef, metric: URIRef, value: float, ident: str) -> None:
@@ -233,5 +286,5 @@ def service_description_links(graph: Graph, endpoint: str, dataset: str | None, 
     return graph
 
 
-__all__ = ["Distribution", "check", "dataset_iri", "dcat_graph", "read_scores", "service_description_links",
+__all__ = ["Distribution", "Version", "check", "dataset_iri", "dcat_graph", "read_scores", "service_description_links",
            "void_graph"]

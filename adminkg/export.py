@@ -30,7 +30,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 
 from . import paths
-from .describe import DQV, QM, Distribution, check, dataset_iri, dcat_graph, read_scores, void_graph
+from .describe import DQV, QM, Distribution, Version, check, dataset_iri, dcat_graph, read_scores, void_graph
 from .errors import InputError
 from .lod import Iris, config, formats
 from .namespaces import MINTED_KINDS
@@ -161,9 +161,12 @@ def _examples(triples: list[tuple], iris: Iris, labelled: set[str]) -> list[str]
 
 
 def export(data: Path | None, out: Path, *, base: str | None = None, scores: Path | None = None,
-           progress: Callable[[str], None] | None = None) -> ExportReport:
+           progress: Callable[[str], None] | None = None, site: bool = True,
+           version: Version | None = None) -> ExportReport:
     """Export the graph of *data* (a build folder or a folder of Turtle; default ``data/ttl``),
     with the ontology, vocabularies and gazetteer, to the folder *out* (see the module's doc).
+    ``site=False`` writes the dumps and descriptions only. *version*: the export is part of that
+    release (:mod:`adminkg.release`), and its VoID and DCAT describe the release.
 
     Unreadable input files are named in ``report.errors`` and left out; the rest is exported.
     :class:`ValidationFailed` when a dataset description does not conform to its shapes.
@@ -216,30 +219,32 @@ def export(data: Path | None, out: Path, *, base: str | None = None, scores: Pat
         labelled = {str(s) for s, p, _o in triples if str(p) in cfg["site"]["label_properties"]}
         examples = _examples(triples, iris, labelled)
         subsets = [str(s) for s, p, o in triples if p == RDF.type and str(o) == "http://rdfs.org/ns/void#Dataset"]
-        void = void_graph(store, iris, report.dumps, examples, subsets)
-        dcat = dcat_graph(store, iris, report.dumps, score_data)
+        void = void_graph(store, iris, report.dumps, examples, subsets, version)
+        dcat = dcat_graph(store, iris, report.dumps, score_data, version)
         check(void + dcat)
         description = canonical(set(void) | set(dcat))
         for name, graph in (("void", void), ("dcat", dcat)):
             write(f"{name}.ttl", serialize(canonical(graph), "turtle", prefixes,
-                                           header=f"The {name.upper()} description of the adminkg dataset."))
-        say("writing the site")
-        home = _home(iris, report.dumps, store)
-        site = Site(triples, description, store, iris, prefixes, write, home=home)
-        evidence: dict[str, list[dict]] = defaultdict(list)
-        for row in run("site-evidence", store=store).rows:
-            evidence[row["subject"]].append(row)
-        site.write_points()
-        site.write_resources(evidence)
-        classes = site.write_classes()
-        report.search_entries = site.write_search()
-        site.write_ontology()
-        site.write_vocabularies()
-        site.write_pages(classes, report.dumps, examples)
-        for name in ("style.css", "search.js"):
-            write(f"static/{name}", (paths.SITE_DIR / "static" / name).read_bytes())
-        _server_configs(write, iris, site.env)
-        report.pages = site.page_count
+                                           header=f"The {name.upper()} description of the adminkg dataset"
+                                                  + (f", release {version.version}." if version else ".")))
+        if site:
+            say("writing the site")
+            home = _home(iris, report.dumps, store, version)
+            pages = Site(triples, description, store, iris, prefixes, write, home=home)
+            evidence: dict[str, list[dict]] = defaultdict(list)
+            for row in run("site-evidence", store=store).rows:
+                evidence[row["subject"]].append(row)
+            pages.write_points()
+            pages.write_resources(evidence)
+            classes = pages.write_classes()
+            report.search_entries = pages.write_search()
+            pages.write_ontology()
+            pages.write_vocabularies()
+            pages.write_pages(classes, report.dumps, examples)
+            for name in ("style.css", "search.js"):
+                write(f"static/{name}", (paths.SITE_DIR / "static" / name).read_bytes())
+            _server_configs(write, iris, pages.env)
+            report.pages = pages.page_count
     except BaseException:
         write.abort()
         raise
@@ -249,12 +254,13 @@ def export(data: Path | None, out: Path, *, base: str | None = None, scores: Pat
     return report
 
 
-def _home(iris: Iris, dumps: list[Distribution], store) -> dict:
+def _home(iris: Iris, dumps: list[Distribution], store, version: Version | None = None) -> dict:
     """The home page's schema.org Dataset (what dataset search engines read)."""
     cfg = config()["dataset"]
+    ds = dataset_iri(iris, version.version if version else None)
     coverage = run("report-coverage", store=store).rows
     schema = {
-        "@context": "https://schema.org/", "@type": "Dataset", "@id": str(dataset_iri(iris)),
+        "@context": "https://schema.org/", "@type": "Dataset", "@id": str(ds),
         "name": [{"@value": cfg["title_ko"], "@language": "ko"}, {"@value": cfg["title_en"], "@language": "en"}],
         "description": cfg["description_en"], "license": cfg["license"], "url": iris.base,
         "keywords": cfg["keywords_ko"] + cfg["keywords_en"], "isAccessibleForFree": True,
@@ -265,7 +271,7 @@ def _home(iris: Iris, dumps: list[Distribution], store) -> dict:
     }
     if coverage and coverage[0].get("firstYear") is not None:
         schema["temporalCoverage"] = f"{coverage[0]['firstYear']}/{coverage[0]['lastYear']}"
-    return {"dataset": str(dataset_iri(iris)), "schema": schema}
+    return {"dataset": str(ds), "schema": schema}
 
 
 def _server_configs(write: _Writer, iris: Iris, env) -> None:

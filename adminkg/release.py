@@ -1,13 +1,17 @@
 """Releases: frozen, dated, checksummed copies of the graph, and what changed between two of them.
 
 ``adminkg release VERSION`` copies the graph's Turtle (default ``data/ttl``) with the ontology and
-vocabularies into ``releases/VERSION/``, describes it in ``release.ttl`` (a ``dcat:Dataset`` with
-``owl:versionIRI``, ``dcat:version``, ``dcterms:issued``, ``dcat:previousVersion`` and one
-``dcat:Distribution`` per file with its ``dcat:byteSize`` and SHA-256 ``spdx:checksum``, as DCAT 3
-does), lists the checksums in ``SHA256SUMS`` (``sha256sum -c`` reads it) and, when an earlier
-release is there, writes what changed since it (``CHANGES.txt`` and ``changeset.ru``). A release
-is written beside its place and renamed into it, its files are made read-only, and a version
-that exists is never written again.
+vocabularies into ``releases/VERSION/``, writes what changed since the previous release there
+(``CHANGES.txt`` and ``changeset.ru``), and exports the frozen graph as linked open data into
+``releases/VERSION/lod/`` (:func:`adminkg.export.export` without the site: the dumps in four
+formats, ``void.ttl`` and ``dcat.ttl``). That ``dcat.ttl`` is the release's one DCAT description:
+the ``dcat:Dataset`` of the version (``owl:versionIRI``, ``dcat:version``, ``dcterms:issued``,
+``dcat:previousVersion``, in its ``dcat:DatasetSeries``) with one ``dcat:Distribution`` per file of
+the release — the frozen Turtle, the changes and the dumps — each with its ``dcat:byteSize`` and
+SHA-256 ``spdx:checksum``, checked against ``ontology/description-shapes.ttl``. ``SHA256SUMS``
+lists every file's checksum again (``sha256sum -c`` reads it). A release is written beside its
+place and renamed into it, its files are made read-only, and a version that exists is never
+written again.
 
 ``adminkg diff A B`` compares two releases (or any folders of Turtle): the cases, agencies and
 awards added, removed and changed (the facts compared are those of ``queries/release/
@@ -27,20 +31,18 @@ from datetime import date
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from . import paths
 from .errors import InputError
 from .graphio import atomic_write_bytes, serialize_turtle
-from .namespaces import DCAT, DEFAULT_BASE, SPDX, Minter, bind_prefixes
+from .namespaces import DEFAULT_BASE, Minter, bind_prefixes
 
-RELEASE_TTL = "release.ttl"
 SUMS = "SHA256SUMS"
 CHANGES = "CHANGES.txt"
 CHANGESET = "changeset.ru"
 SNAPSHOT = paths.QUERIES_DIR / "release" / "snapshot.rq"
 CS = Namespace("http://purl.org/vocab/changeset/schema#")
-TURTLE = URIRef("https://www.iana.org/assignments/media-types/text/turtle")
 _VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,63}")
 KINDS = {"case": "cases", "agency": "agencies", "award": "awards"}
 
@@ -53,6 +55,7 @@ class Release:
     files: dict[str, tuple[str, int]]        # relative path → (SHA-256, bytes)
     previous: str | None = None
     changes: Diff | None = None
+    dcat: Path | None = None                 # the release's DCAT description (in its export)
 
 
 def _sha256(path: Path) -> str:
@@ -63,13 +66,22 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def dcat_file(folder: Path | str) -> Path:
+    """Where a release's DCAT description is (``[release] export`` of ``site/lod.toml``)."""
+    from .lod import config
+
+    return Path(folder) / config()["release"]["export"] / "dcat.ttl"
+
+
 def releases(out: Path | str) -> list[tuple[str, str]]:
     """(issued date, version) of the releases in *out*, oldest first."""
     found = []
-    for d in sorted(Path(out).glob("*/" + RELEASE_TTL)):
-        g = Graph().parse(d)
+    for folder in sorted(p for p in Path(out).iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not dcat_file(folder).is_file():
+            continue
+        g = Graph().parse(dcat_file(folder))
         issued = next(iter(g.objects(None, DCTERMS.issued)), None)
-        found.append((str(issued or ""), d.parent.name))
+        found.append((str(issued or ""), folder.name))
     return sorted(found)
 
 
@@ -89,8 +101,7 @@ def release(version: str, *, data: Path | str | None = None, out: Path | str = "
     target = out / version
     if target.exists():
         raise InputError(target, f"release {version} exists: a release is frozen, choose a new version")
-    sources = {f.name: f for f in turtle_files(Path(data) if data is not None else paths.DATA_TTL_DIR)
-               if f.name != RELEASE_TTL}
+    sources = {f.name: f for f in turtle_files(Path(data) if data is not None else paths.DATA_TTL_DIR)}
     sources.update({f"ontology/{f.relative_to(paths.ONTOLOGY_DIR)}": f for f in paths.ontology_files()})
     earlier = releases(out) if out.is_dir() else []
     tmp = out / f".{version}.tmp"
@@ -108,52 +119,40 @@ def release(version: str, *, data: Path | str | None = None, out: Path | str = "
             atomic_write_bytes(tmp / CHANGESET, changeset_update(result.changes).encode("utf-8"))
             for name in (CHANGES, CHANGESET):
                 files[name] = (_sha256(tmp / name), (tmp / name).stat().st_size)
-        atomic_write_bytes(tmp / RELEASE_TTL, describe(result, base))
+        result.dcat = describe(result, tmp, base)
         sums = "".join(f"{sha}  {rel}\n" for rel, (sha, _size) in sorted(files.items()))
         atomic_write_bytes(tmp / SUMS, sums.encode("utf-8"))
         for f in tmp.rglob("*"):
             if f.is_file():
                 f.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.rename(tmp, target)
+        result.dcat = target / result.dcat.relative_to(tmp)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise InputError(target, f"cannot write the release: {exc}") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return result
 
 
-def describe(r: Release, base: str = DEFAULT_BASE) -> bytes:
-    """The release's DCAT description (Turtle)."""
-    mint = Minter(base)
-    g = bind_prefixes(Graph(), base)
-    series, node = mint.dataset("adminkg"), mint.dataset(f"adminkg/{r.version}")
-    g.add((series, RDF.type, DCAT.DatasetSeries))
-    g.add((series, DCTERMS.title, Literal("adminkg: Korean public-sector innovation cases", lang="en")))
-    g.add((node, RDF.type, DCAT.Dataset))
-    g.add((node, DCTERMS.title, Literal(f"adminkg {r.version}", lang="en")))
-    g.add((node, OWL.versionIRI, node))
-    g.add((node, OWL.versionInfo, Literal(r.version)))
-    g.add((node, DCAT.version, Literal(r.version)))
-    g.add((node, DCTERMS.issued, Literal(r.issued, datatype=XSD.date)))
-    g.add((node, DCAT.inSeries, series))
-    g.add((node, DCTERMS.isVersionOf, series))
-    if r.previous:
-        g.add((node, DCAT.previousVersion, mint.dataset(f"adminkg/{r.previous}")))
-    for rel, (sha, size) in sorted(r.files.items()):
-        dist = URIRef(f"{node}/{rel}")
-        g.add((node, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCTERMS.title, Literal(rel)))
-        g.add((dist, DCAT.downloadURL, dist))
-        if rel.endswith(".ttl"):
-            g.add((dist, DCAT.mediaType, TURTLE))
-        g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
-        checksum = URIRef(f"{dist}#sha256")
-        g.add((dist, SPDX.checksum, checksum))
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(sha)))
-    return serialize_turtle(g, base=base, header=f"adminkg release {r.version}, issued {r.issued}. "
-                                                 "Written by `adminkg release`; do not edit.")
+def describe(r: Release, folder: Path, base: str = DEFAULT_BASE) -> Path:
+    """Export the graph frozen in *folder* into its ``lod/`` (dumps and descriptions, no site): its
+    DCAT describes release *r* and every file of it, whose checksums it adds to ``r.files``.
+    Returns the DCAT file."""
+    from .describe import Distribution, Version
+    from .export import export
+    from .lod import config
+
+    media = config()["release"]["media"]
+    own = tuple(Distribution(rel, rel.rsplit(".", 1)[-1], media.get(rel.rsplit(".", 1)[-1], "text/plain"), size, sha,
+                             label=rel) for rel, (sha, size) in sorted(r.files.items()))
+    lod = folder / config()["release"]["export"]
+    export(folder, lod, base=base, site=False, version=Version(r.version, r.issued, r.previous, own))
+    for f in sorted(lod.rglob("*")):
+        if f.is_file():
+            r.files[f.relative_to(folder).as_posix()] = (_sha256(f), f.stat().st_size)
+    return dcat_file(folder)
 
 
 # -- diff -------------------------------------------------------------------------------------------
@@ -181,10 +180,11 @@ class Diff:
 
 
 def graph_files(folder: Path | str) -> list[Path]:
-    """The Turtle files of a release or build folder (or a file), without the release description."""
+    """The Turtle files of a release or build folder (or a file): its graph (a release's export,
+    in a folder of its own, is not read)."""
     from .store import turtle_files
 
-    return [f for f in turtle_files(Path(folder)) if f.name != RELEASE_TTL]
+    return turtle_files(Path(folder))
 
 
 def _triples(files: list[Path]) -> set:

@@ -16,7 +16,11 @@ The queue is written as
   next build;
 * doccano JSONL (:func:`write_doccano`): one task per item, the context as text and the fact's span
   labelled with its kind; :func:`read_doccano` turns an annotated export back into curation rows
-  (span kept: accept; span removed: reject; span moved: correct to the text under it).
+  (span kept: accept; span removed: reject; span moved: correct to the text under it);
+* Label Studio JSON (:func:`write_label_studio`): the same tasks in Label Studio's import format,
+  the fact's span as a *prediction* with the model's confidence as its score (the labelling
+  interface is ``data/curation/label-studio.xml``); :func:`read_label_studio` reads a project's
+  JSON export back the same way, from each task's latest annotation that was not cancelled.
 """
 from __future__ import annotations
 
@@ -192,11 +196,38 @@ def write_doccano(items: list[Item], path: Path | str) -> None:
     atomic_write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
+#: Kinds whose span a curator may move onto other words: the words under it are the correction.
+MOVABLE = ("agency", "case", "department", "technology", "partner", "beneficiary")
+
+
+class NotMovable(ValueError):
+    """A span moved where the words under it say no value (an award, a metric)."""
+
+
+def decide(task: dict, text: str, spans: list[tuple[int, int]], *, curator: str, day: str, note: str) -> dict:
+    """The curation row an annotated task says: the fact's span (*spans*, code points in *text*)
+    kept where it was means accept, removed means reject, and moved (for a kind in :data:`MOVABLE`)
+    means correct to the text under it. ValueError for a span moved where that means nothing."""
+    kind = task["kind"]
+    offset = int(task.get("context_start") or 0)
+    original = (int(task["start"]) - offset, int(task["end"]) - offset) if task.get("start") else None
+    row = {k: str(task.get(k, "")) for k in KEY_FIELDS}
+    row.update(curator=curator, date=day, note=note)
+    if not spans:
+        row["action"] = "reject" if kind != "agency" else ""
+    elif original in spans or (original is None and any(text[s:e] == task["quote"] for s, e in spans)):
+        row["action"] = "accept"
+    elif kind in MOVABLE:
+        s, e = spans[0]
+        row.update(action="correct", correction=text[s:e].strip())
+    else:
+        raise NotMovable(f"a {kind} can be accepted or rejected, not moved")
+    return row
+
+
 def read_doccano(path: Path | str, *, curator: str, day: str | None = None) -> tuple[list[dict], list[InputError]]:
-    """Curation rows from a doccano JSONL export of the queue: for each task, the span of the
-    fact's kind kept where it was means accept, removed means reject, and moved means correct to
-    the text under it (an agency's name, a case's title). Lines that are no task of the queue are
-    errors naming the file and line; the others are still read."""
+    """Curation rows from a doccano JSONL export of the queue (see :func:`decide`). Lines that are
+    no task of the queue are errors naming the file and line; the others are still read."""
     day = day or date.today().isoformat()
     rows, errors = [], []
     path = Path(path)
@@ -212,22 +243,94 @@ def read_doccano(path: Path | str, *, curator: str, day: str | None = None) -> t
             text, kind = task["text"], task["kind"]
             labels = task.get("label", task.get("labels", []))
             spans = [(int(s), int(e)) for s, e, lab in labels if lab == kind]
+            row = decide(task, text, spans, curator=curator, day=day, note=f"doccano {path.name}:{n}")
+        except NotMovable as exc:
+            errors.append(InputError(f"{path}:{n}", str(exc)))
+            continue
         except (ValueError, KeyError, TypeError) as exc:
             errors.append(InputError(f"{path}:{n}", f"not a task of the review queue: {exc}"))
             continue
-        original = (int(task["start"]) - int(task.get("context_start", 0)), int(task["end"]) - int(
-            task.get("context_start", 0))) if task.get("start") else None
-        row = {k: str(task.get(k, "")) for k in KEY_FIELDS}
-        row.update(curator=curator, date=day, note=f"doccano {path.name}:{n}")
-        if not spans:
-            row["action"] = "reject" if kind != "agency" else ""
-        elif original in spans or (original is None and any(text[s:e] == task["quote"] for s, e in spans)):
-            row["action"] = "accept"
-        elif kind in ("agency", "case"):
-            s, e = spans[0]
-            row.update(action="correct", correction=text[s:e])
-        else:
-            errors.append(InputError(f"{path}:{n}", f"a {kind} can be accepted or rejected, not moved"))
+        if row["action"]:
+            rows.append(row)
+    return rows, errors
+
+
+# -- Label Studio -------------------------------------------------------------------------------
+
+#: The names of the labelling interface (``data/curation/label-studio.xml``): its <Labels> and <Text>.
+LS_LABELS, LS_TEXT = "label", "text"
+
+
+def label_studio_task(n: int, i: Item) -> dict:
+    """One Label Studio task: the item's fields as data, the fact's span as a prediction."""
+    task = doccano_task(n, i)
+    spans = task.pop("label")
+    data = {"text": task.pop("text"), **{k: v for k, v in task.items() if k != "id"}}
+    score = float(i.confidence) if i.confidence else None
+    result = [{"id": f"fact-{n}", "from_name": LS_LABELS, "to_name": LS_TEXT, "type": "labels",
+               "value": {"start": s, "end": e, "text": data["text"][s:e], "labels": [kind]},
+               **({"score": score} if score is not None else {})} for s, e, kind in spans]
+    return {"id": n, "data": data,
+            "predictions": [{"model_version": "adminkg", **({"score": score} if score is not None else {}),
+                             "result": result}]}
+
+
+def write_label_studio(items: list[Item], path: Path | str) -> None:
+    """Write the queue as Label Studio tasks (JSON; most uncertain first, as the queue is ordered)."""
+    tasks = [label_studio_task(n, i) for n, i in enumerate(items, 1)]
+    atomic_write_bytes(path, (json.dumps(tasks, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def _code_points(text: str, value: dict) -> tuple[int, int]:
+    """A Label Studio region's (start, end) in code points of *text*: as given when the words there
+    are the region's text; else read as UTF-16 code units (what older versions wrote past an
+    emoji); else the occurrence of the region's text nearest to it."""
+    s, e, words = int(value["start"]), int(value["end"]), value.get("text")
+    if words is None or text[s:e] == words:
+        return s, e
+    units = text.encode("utf-16-le")
+    s16, e16 = len(units[:2 * s].decode("utf-16-le", "ignore")), len(units[:2 * e].decode("utf-16-le", "ignore"))
+    if text[s16:e16] == words:
+        return s16, e16
+    found = [m for m in range(len(text)) if text.startswith(words, m)]
+    if found:
+        best = min(found, key=lambda m: abs(m - s))
+        return best, best + len(words)
+    return s, e
+
+
+def read_label_studio(path: Path | str, *, curator: str, day: str | None = None
+                      ) -> tuple[list[dict], list[InputError]]:
+    """Curation rows from a Label Studio JSON export of the queue (see :func:`decide`): each task's
+    latest annotation that was not cancelled; a task nobody annotated is no decision. Tasks that are
+    no task of the queue are errors naming the file and the task; the others are still read."""
+    day = day or date.today().isoformat()
+    path = Path(path)
+    try:
+        tasks = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(path, f"cannot read a Label Studio export: {exc}") from exc
+    if not isinstance(tasks, list):
+        raise InputError(path, "not a Label Studio export: a JSON list of tasks was expected")
+    rows, errors = [], []
+    for n, task in enumerate(tasks, 1):
+        where = f"{path}: task {task.get('id', n) if isinstance(task, dict) else n}"
+        try:
+            data = task["data"]
+            annotations = [a for a in task.get("annotations", task.get("completions", []))
+                           if not a.get("was_cancelled")]
+            if not annotations:
+                continue
+            text, kind = data["text"], data["kind"]
+            spans = [_code_points(text, r["value"]) for r in annotations[-1].get("result", [])
+                     if r.get("type") == "labels" and kind in r["value"].get("labels", ())]
+            row = decide(data, text, spans, curator=curator, day=day, note=f"Label Studio {path.name} task "
+                         f"{task.get('id', n)}")
+        except NotMovable as exc:
+            errors.append(InputError(where, str(exc)))
+            continue
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            errors.append(InputError(where, f"not a task of the review queue: {exc}"))
             continue
         if row["action"]:
             rows.append(row)
@@ -243,5 +346,27 @@ def write_rows(rows: list[dict], path: Path | str) -> None:
     atomic_write_bytes(path, buf.getvalue().encode("utf-8"))
 
 
-__all__ = ["CSV_COLUMNS", "Item", "add_context", "queue_csv", "read_doccano", "review_queue", "write_csv",
-           "write_doccano", "write_rows"]
+#: The queue's file formats by suffix: what ``--out`` writes, and what ``--import`` reads back.
+WRITERS = {".csv": write_csv, ".jsonl": write_doccano, ".json": write_label_studio}
+READERS = {".jsonl": read_doccano, ".json": read_label_studio}
+
+
+def writer(path: Path | str):
+    """The writer of the queue for *path*'s suffix; :class:`InputError` naming the accepted ones."""
+    try:
+        return WRITERS[Path(path).suffix.lower()]
+    except KeyError:
+        raise InputError(path, f"write the queue to {', '.join('FILE' + s for s in WRITERS)} "
+                               "(a curation CSV, doccano JSONL, Label Studio JSON)") from None
+
+
+def reader(path: Path | str):
+    """The reader of an annotated export for *path*'s suffix; :class:`InputError` otherwise."""
+    try:
+        return READERS[Path(path).suffix.lower()]
+    except KeyError:
+        raise InputError(path, "import a doccano export (FILE.jsonl) or a Label Studio export (FILE.json)") from None
+
+
+__all__ = ["CSV_COLUMNS", "Item", "add_context", "decide", "queue_csv", "read_doccano", "read_label_studio",
+           "reader", "review_queue", "write_csv", "write_doccano", "write_label_studio", "write_rows", "writer"]

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from adminkg.build import build
 from adminkg.curation import WIKIBASE, read_overrides
-from adminkg.namespaces import AKG
+from adminkg.namespaces import AKG, OA, ORG
 from adminkg.query import run
 from adminkg.review import CSV_COLUMNS, read_doccano, review_queue, write_csv, write_doccano
 from adminkg.validate import validate
@@ -92,6 +92,14 @@ def test_corrected_agency_survives_a_rebuild_of_a_changed_corpus(first, tmp_path
     curator = g.value(decision, PROV.wasAttributedTo)
     assert str(g.value(curator, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == "Kim Curator"
     assert str(g.value(decision, DCTERMS.date)) == "2026-12-01"
+    # its departments moved with it: units of the corrected agency, their evidence with them
+    units = list(g.objects(case, AKG.department))
+    assert units and all(g.value(u, ORG.unitOf) == URIRef(GANGNAM) for u in units)
+    assert not list(g.subjects(ORG.unitOf, URIRef(row["value"])))   # no unit is left under the old agency
+    for u in units:
+        assert any((e, OA.hasBody, case) in g for e in g.subjects(AKG.assertedValue, u))
+    notes = {n.language: str(n) for n in g.objects(case, SKOS.editorialNote)}  # the IRI stays, and says why
+    assert row["value"].rsplit("/", 1)[-1] in notes["en"] and "11680" in notes["en"] and str(decision) in notes["ko"]
     shacl = validate([tmp_path / "out" / "cases.ttl"])      # decisions conform to the shapes, like the rest
     assert shacl.conforms, [(str(r.focus), r.message("en")) for r in shacl.results[:5]]
     # the corrected fact is no longer in the queue
@@ -255,3 +263,69 @@ def test_a_missing_curation_folder_is_named_before_anything_is_built(tmp_path):
                    "--curation", str(tmp_path / "no-such-folder"))
     assert done.returncode == 2 and "no-such-folder" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_label_studio_export_and_import(first, tmp_path):
+    """The queue as Label Studio tasks with the fact's span as a prediction, and a project's JSON
+    export of our own writing (annotations as Label Studio records them) read back as decisions."""
+    import xml.etree.ElementTree as ET
+
+    from adminkg.curation import PROPERTY
+    from adminkg.review import LS_LABELS, LS_TEXT, read_label_studio, write_label_studio
+
+    corpus, out = first
+    items = review_queue(out, max_confidence=1, corpus=[corpus])
+    path = tmp_path / "queue.json"
+    write_label_studio(items, path)
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    assert [t["data"]["case"] for t in tasks] == [i.case for i in items]        # most uncertain first
+    for t, i in zip(tasks, items):
+        (prediction,) = t["predictions"]
+        for r in prediction["result"]:
+            v = r["value"]
+            assert (r["from_name"], r["to_name"], r["type"]) == (LS_LABELS, LS_TEXT, "labels")
+            assert t["data"]["text"][v["start"]:v["end"]] == v["text"] == i.quote and v["labels"] == [i.kind]
+        assert prediction["score"] == float(i.confidence)
+    config = ET.parse(ROOT / "data" / "curation" / "label-studio.xml").getroot()   # the interface matches
+    assert config.find("Labels").get("name") == LS_LABELS and config.find("Text").get("name") == LS_TEXT
+    assert {lab.get("value") for lab in config.iter("Label")} == set(PROPERTY)
+
+    def annotated(t: dict, result: list, cancelled: bool = False) -> dict:
+        return {**t, "annotations": [{"id": 1, "was_cancelled": cancelled, "result": result}]}
+
+    kept = next(t for t in tasks if t["data"]["kind"] == "case")
+    tech = next(t for t in tasks if t["data"]["kind"] == "technology")
+    agency = next(t for t in tasks if t["data"]["kind"] == "agency" and t["data"]["file"] == LIBRARY)
+    text = agency["data"]["text"]
+    s = text.index("순천")                                       # the annotator labels other words: correct
+    moved = {"id": "x", "from_name": LS_LABELS, "to_name": LS_TEXT, "type": "labels",
+             "value": {"start": s, "end": s + 2, "text": "순천", "labels": ["agency"]}}
+    metric = next(t for t in tasks if t["data"]["kind"] == "metric")
+    number = {**moved, "value": {"start": 0, "end": 2, "text": metric["data"]["text"][:2], "labels": ["metric"]}}
+    skipped = next(t for t in tasks if t not in (kept, tech, agency, metric))
+    export = [annotated(kept, kept["predictions"][0]["result"]), annotated(tech, []), annotated(agency, [moved]),
+              annotated(skipped, [], cancelled=True), {"id": 999, "annotations": [{"result": []}]},
+              annotated(metric, [number])]
+    path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    rows, errors = read_label_studio(path, curator="Choi", day="2026-12-04")
+    assert [e.path for e in errors] == [f"{path}: task 999", f"{path}: task {metric['id']}"]
+    assert errors[1].problem == "a metric can be accepted or rejected, not moved"
+    assert [(r["kind"], r["action"], r.get("correction", "")) for r in rows] == [
+        ("case", "accept", ""), ("technology", "reject", ""), ("agency", "correct", "순천")]
+    curation = tmp_path / "curation.csv"
+    done = run_cli("review", "--import", str(path), "--curator", "Choi", "--date", "2026-12-04", "--out", str(curation))
+    assert done.returncode == 2 and "task 999" in done.stderr and "Traceback" not in done.stderr
+    report = build([corpus], tmp_path / "out", store=False, curation=[curation])
+    assert report.curation.as_dict()["applied"] == {"accept": 1, "correct": 1, "reject": 1}
+    assert not report.curation.stale
+    bad = run_cli("review", "--data", str(out), "--out", str(tmp_path / "queue.xlsx"))
+    assert bad.returncode == 2 and "FILE.json" in bad.stderr
+
+
+def test_label_studio_offsets_in_utf16_units_are_read_as_code_points():
+    from adminkg.review import _code_points
+
+    text = "🚒 소방서와 🚑 보건소가 함께"
+    s = text.index("보건소")
+    assert _code_points(text, {"start": s, "end": s + 3, "text": "보건소"}) == (s, s + 3)
+    assert _code_points(text, {"start": s + 2, "end": s + 5, "text": "보건소"}) == (s, s + 3)  # two emoji before it

@@ -40,11 +40,12 @@ LAYERS = {
                                     "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
                                     "adminkg.tables", "adminkg.learn", "adminkg.describe", "adminkg.front",
-                                    "adminkg.review", "adminkg.teaching", "adminkg.release", "adminkg"],
+                                    "adminkg.review", "adminkg.teaching", "adminkg"],
     # networks and measures built from library queries, diffusion, boundaries; then what writes them out
     "analytics": ["adminkg.networks", "adminkg.measures", "adminkg.diffusion", "adminkg.geography"],
     "analysis outputs": ["adminkg.pictures", "adminkg.writeback", "adminkg.analysis_report", "adminkg.analyze"],
-    "publishing": ["adminkg.site", "adminkg.export"],  # the static site and the export over the query library
+    # the static site and the export over the query library; releases, which export what they freeze
+    "publishing": ["adminkg.site", "adminkg.export", "adminkg.release"],
     "commands": ["adminkg.cli", "adminkg.__main__"],
 }
 DEFAULT_LOADERS_LAYER = "extraction"

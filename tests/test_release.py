@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS
 
 from adminkg.build import build
+from adminkg.describe import check
 from adminkg.namespaces import AKG, DCAT, SPDX
 from adminkg.release import changeset_rdf, changeset_update, diff, format_diff, release
 
@@ -93,22 +94,39 @@ def test_the_changeset_turns_the_first_graph_into_the_second(planted):
 
 
 def test_a_release_is_frozen_dated_and_checksummed(planted, tmp_path):
+    """One DCAT description (the export's dcat.ttl) carries the version and every file's checksum
+    and size, conforms to the description shapes, and SHA256SUMS says the same."""
     tmp, _p = planted
     r = release("2026.1", data=tmp / "a", out=tmp_path, day="2026-12-07")
     folder = tmp_path / "2026.1"
     assert r.path == folder and (folder / "cases.ttl").read_bytes() == (tmp / "a" / "cases.ttl").read_bytes()
-    assert (folder / "ontology" / "adminkg.ttl").exists()
-    g = Graph().parse(folder / "release.ttl")
-    node = URIRef("https://w3id.org/adminkg/dataset/adminkg/2026.1")
+    assert (folder / "ontology" / "adminkg.ttl").exists() and r.dcat == folder / "lod" / "dcat.ttl"
+    assert not list(folder.glob("*/release.ttl")) and not (folder / "release.ttl").exists()  # one description
+    g = Graph().parse(r.dcat)
+    node = URIRef("https://w3id.org/adminkg/id/dataset/adminkg/2026.1")
     assert g.value(node, OWL.versionIRI) == node and str(g.value(node, DCTERMS.issued)) == "2026-12-07"
     assert str(g.value(node, DCAT.version)) == "2026.1"
+    assert g.value(node, DCAT.inSeries) == URIRef("https://w3id.org/adminkg/id/dataset/adminkg")
+    url = "https://w3id.org/adminkg/releases/2026.1/"
+    described = {}
     for dist in g.objects(node, DCAT.distribution):
-        rel = str(g.value(dist, DCTERMS.title))
+        rel = str(g.value(dist, DCAT.downloadURL)).removeprefix(url)
         data = (folder / rel).read_bytes()
         assert str(g.value(g.value(dist, SPDX.checksum), SPDX.checksumValue)) == hashlib.sha256(data).hexdigest()
         assert int(g.value(dist, DCAT.byteSize)) == len(data)
-    sums = (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    assert len(sums) == len(list(g.objects(node, DCAT.distribution))) and "cases.ttl" in "\n".join(sums)
+        described[rel] = hashlib.sha256(data).hexdigest()
+    assert {"cases.ttl", "ontology/adminkg.ttl", "lod/dumps/adminkg.ttl", "lod/dumps/adminkg.nt.gz"} <= set(described)
+    check(Graph().parse(r.dcat) + Graph().parse(folder / "lod" / "void.ttl"))   # conforms to the shapes
+    sums = dict(reversed(line.split("  ", 1)) for line in (folder / "SHA256SUMS").read_text(encoding="utf-8")
+                .splitlines())
+    assert {rel: sums[rel] for rel in described} == described and "lod/dcat.ttl" in sums
+    for rel, sha in sums.items():
+        assert hashlib.sha256((folder / rel).read_bytes()).hexdigest() == sha
+    second = release("2026.2", data=tmp / "b", out=tmp_path, day="2026-12-08")
+    g2 = Graph().parse(second.dcat)
+    node2 = URIRef("https://w3id.org/adminkg/id/dataset/adminkg/2026.2")
+    assert g2.value(node2, DCAT.previousVersion) == node
+    assert any(str(u).endswith("/2026.2/CHANGES.txt") for u in g2.objects(None, DCAT.downloadURL))
     if os.geteuid() != 0:  # root writes through read-only bits
         assert not os.access(folder / "cases.ttl", os.W_OK)
     assert not (folder / "cases.ttl").stat().st_mode & 0o222
