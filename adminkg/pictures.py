@@ -70,12 +70,30 @@ class Canvas:
         return written
 
 
+def readable_subset(graph, max_nodes: int) -> tuple[list, str]:
+    """The nodes a network picture draws: all of them when there are at most *max_nodes*, else the
+    *max_nodes* with the highest weighted degree in the largest component (isolated pairs would
+    fill the frame, and 40,000 dots are no picture); and a sentence saying so ("" when all are drawn)."""
+    import networkx as nx
+
+    strength = dict(graph.degree(weight="weight"))
+    if graph.number_of_edges() and max_nodes < graph.number_of_nodes():
+        pool = max(nx.connected_components(graph), key=lambda c: (len(c), sorted(map(str, c))))
+    else:
+        pool = graph
+    keep = sorted(pool, key=lambda n: (-strength[n], str(n)))[:max_nodes]
+    if len(keep) == graph.number_of_nodes():
+        return keep, ""
+    where = f"the largest component ({len(pool)} nodes) of " if len(pool) < graph.number_of_nodes() else ""
+    return keep, (f"Drawn: the {len(keep)} best-connected nodes of {where}{graph.number_of_nodes()}; "
+                  f"the tables and networks/ hold them all.")
+
+
 def network_picture(graph, base: Path, *, title: str, footnote: str, colour_by: str, max_nodes: int, labels: int,
                     seed: int, size: tuple[int, int, int], legend: dict[str, str] | None = None) -> list[Path]:
-    """The *max_nodes* nodes of *graph* with the highest weighted degree (of its largest component when
-    the graph has more nodes than that; the subgraph they make),
-    laid out by a seeded spring layout, coloured by the node attribute *colour_by*, sized by
-    weighted degree, the *labels* best connected named in Korean."""
+    """The nodes of :func:`readable_subset` (the footnote says which when it is not all of them)
+    and the subgraph they make, laid out by a seeded spring layout, coloured by the node attribute
+    *colour_by*, sized by weighted degree, the *labels* best connected named in Korean."""
     import networkx as nx
 
     canvas = Canvas(*size)
@@ -83,12 +101,8 @@ def network_picture(graph, base: Path, *, title: str, footnote: str, colour_by: 
     ax.set_axis_off()
     canvas.fig.suptitle(title, fontsize=18)
     strength = dict(graph.degree(weight="weight"))
-    if graph.number_of_edges() and max_nodes < graph.number_of_nodes():
-        # a large network: the best-connected nodes of its largest component (isolated pairs would fill the frame)
-        pool = max(nx.connected_components(graph), key=lambda c: (len(c), sorted(map(str, c))))
-    else:
-        pool = graph
-    keep = sorted(pool, key=lambda n: (-strength[n], str(n)))[:max_nodes]
+    keep, drawn = readable_subset(graph, max_nodes)
+    footnote = f"{footnote}. {drawn}" if drawn else footnote
     sub = graph.subgraph(keep)
     if sub.number_of_nodes():
         pos = nx.spring_layout(sub, seed=seed, k=1.5 / max(1, sub.number_of_nodes()) ** 0.5, iterations=100)
