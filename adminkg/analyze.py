@@ -131,9 +131,10 @@ def analyze_data(data: AnalysisData, *, out: Path, seed: int | None = None, font
         net_summary[name] = summary
     sampled = [{"network": name, "measure": measure, **how}
                for name, s in net_summary.items() for measure, how in s["sampled"].items()]
-    report.notes += [f"sampled: {r['measure']} of the {r['network']} network, from k={r['k']} source nodes of its "
-                     f"{r['nodes']} (seed {r['seed']}, scaled as networkx's estimate); every other measure is exact"
-                     for r in sampled]
+    if sampled:
+        report.notes.append("sampled: " + "; ".join(
+            f"{r['measure']} of the {r['network']} network from k={r['k']} source nodes of its {r['nodes']}"
+            for r in sampled) + f" (seed {seed}, scaled as networkx's estimate); every other measure is exact")
     large = [f"{name} ({s['nodes']} nodes)" for name, s in net_summary.items() if s["engine"] == "igraph"]
     if large:
         report.notes.append(f"measured with igraph (betweenness, constraint, eigenvector centrality; more than "

@@ -104,15 +104,19 @@ def test_a_large_network_is_measured_with_igraph_and_says_what_was_sampled(scale
         assert mine["eigenvector"] == pytest.approx(theirs["eigenvector"], abs=2e-6)
 
 
-def test_a_readable_subset_of_a_large_network_is_drawn_and_named():
+def test_a_readable_subset_of_a_large_network_is_connected_and_named():
     from adminkg.pictures import readable_subset
 
     g = nx.union(nx.star_graph(9), nx.path_graph(["p", "q", "r"]))
     keep, sentence = readable_subset(g, 4)
-    assert keep[0] == 0 and set(keep) <= set(range(10)) and len(keep) == 4
-    assert sentence == ("Drawn: the 4 best-connected nodes of the largest component (10 nodes) of 13; "
-                        "the tables and networks/ hold them all.")
+    assert keep == [0, 1, 2, 3]  # the hub, then its best-connected neighbours (ties by name)
+    assert sentence == ("Drawn: 4 of 13 nodes, a connected part of the largest component (10 nodes) grown from "
+                        "its best-connected node; the tables and networks/ hold them all.")
     assert readable_subset(g, 13) == (sorted(g, key=lambda n: (-g.degree(n), str(n))), "")
+    # two partner hubs linked only through their agencies: the two best-connected nodes share no link
+    two = nx.Graph([("H1", f"x{i}") for i in range(5)] + [("H2", f"y{i}") for i in range(5)] + [("x0", "y0")])
+    assert readable_subset(two, 2)[0] == ["H1", "x0"]
+    assert readable_subset(two, 4)[0] == ["H1", "x0", "y0", "H2"]
 
 
 def _generated(leads: int, seed: int = 5) -> AnalysisData:
@@ -151,10 +155,36 @@ def test_the_outputs_say_which_measures_were_sampled_and_with_what_k(tmp_path):
     assert nets["agency-agency"]["betweenness"] == "exact"
     assert report.summary["sampled"] == [{"network": "agency-partner", "measure": "betweenness", "k": 40,
                                           "nodes": nets["agency-partner"]["nodes"], "seed": 3}]
-    note = (f"sampled: betweenness of the agency-partner network, from k=40 source nodes of its "
+    note = (f"sampled: betweenness of the agency-partner network from k=40 source nodes of its "
             f"{nets['agency-partner']['nodes']} (seed 3, scaled as networkx's estimate); every other measure is exact")
     assert note in report.notes
     assert any(n.startswith("measured with igraph") and "agency-partner" in n for n in report.notes)
     assert json.loads(report.files["summary"].read_text(encoding="utf-8"))["sampled"] == report.summary["sampled"]
-    assert "sampled: betweenness of the agency-partner network, from k=40" in \
+    assert "sampled: betweenness of the agency-partner network from k=40" in \
         report.files["report"].read_text(encoding="utf-8")
+
+
+def test_measures_rdf_writes_decimals_in_plain_notation(tmp_path):
+    from datetime import UTC, datetime
+
+    import pyoxigraph as ox
+
+    from adminkg.writeback import GRAPH, analysis_dataset, write_dataset
+
+    node = "https://w3id.org/adminkg/agency/11"
+    rows = [{"node": node, "degree": 2, "weighted_degree": 3.0, "betweenness": 1e-06, "constraint": "",
+             "eigenvector": 0.25, "community": 1}]
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    quads = analysis_dataset({"agency-agency": rows, "technology": [{"node": "AI", "degree": 1}]},
+                             [{"technology": "AI", "first_adopter_iris": node}], {"AI": "https://example.org/AI"},
+                             started=now, ended=now, seed=3, min_confidence=0.5, source="test")
+    path = write_dataset(quads, tmp_path / "measures.trig")
+    store = ox.Store()
+    store.load(path.read_bytes(), format=ox.RdfFormat.TRIG)
+    got = {r["p"].value.rsplit("#", 1)[-1]: r["v"] for r in store.query(
+        "SELECT ?p ?v WHERE { GRAPH ?g { ?pos <http://www.w3.org/ns/prov#agent> ?a ; ?p ?v } }")}
+    assert got["betweenness"].value == "0.000001" and got["betweenness"].datatype.value.endswith("#decimal")
+    assert got["eigenvectorCentrality"].value == "0.25" and got["degree"].value == "2"
+    assert "constraint" not in got  # an isolated node's constraint is undefined: no triple
+    assert len(list(store.quads_for_pattern(ox.NamedNode(node), None, None, GRAPH))) == 1  # first adopter of AI
+    assert sum(1 for q in store if q.object == ox.Literal("technology")) == 0  # technologies have no positions
