@@ -563,8 +563,8 @@ def analyze(data, endpoint, graph, out, min_confidence, seed, into, font, timeou
     PNG and SVG pictures, an HTML report and the measures as RDF; prints where the report is.
 
     A network of more than analysis.toml's igraph_above_nodes is measured with igraph (networkx's
-    definitions, in C), its betweenness sampled from betweenness_k source nodes; the notes, the
-    report and summary.json say which measures were sampled and with what k.
+    definitions, in C); above betweenness_exact_max_nodes, betweenness is sampled from betweenness_k
+    source nodes. The notes, the report and summary.json say which measures were sampled, with what k.
     """
     from .analyze import analyze as run
     from .api import open_graph
