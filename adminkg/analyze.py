@@ -129,6 +129,16 @@ def analyze_data(data: AnalysisData, *, out: Path, seed: int | None = None, font
         tables[name] = rows
         summary["coverage"] = data.coverage(covered[name], f"the {name} network")
         net_summary[name] = summary
+    sampled = [{"network": name, "measure": measure, **how}
+               for name, s in net_summary.items() for measure, how in s["sampled"].items()]
+    if sampled:
+        report.notes.append("sampled: " + "; ".join(
+            f"{r['measure']} of the {r['network']} network from k={r['k']} source nodes of its {r['nodes']}"
+            for r in sampled) + f" (seed {seed}, scaled as networkx's estimate); every other measure is exact")
+    large = [f"{name} ({s['nodes']} nodes)" for name, s in net_summary.items() if s["engine"] == "igraph"]
+    if large:
+        report.notes.append(f"measured with igraph (betweenness, constraint, eigenvector centrality; more than "
+                            f"{settings['igraph_above_nodes']} nodes): {', '.join(large)}")
     step("collaboration across agency types")
     order = cfg["type_groups"]["order"]
     pairs = [(bodies[data.cases[c].lead].group, bodies[p].group) for c, p, _ in data.partners]
@@ -248,7 +258,7 @@ def analyze_data(data: AnalysisData, *, out: Path, seed: int | None = None, font
     report.summary = {
         "source": source, "seed": seed, "min_confidence": data.min_confidence, "cases": data.total_cases,
         "cases_kept": len(data.cases), "cases_left_out": dict(data.cases_left_out),
-        "facts_left_out": dict(data.facts_left_out), "networks": net_summary,
+        "facts_left_out": dict(data.facts_left_out), "networks": net_summary, "sampled": sampled,
         "top_brokers": [{"agency": r["label"], "betweenness": r["betweenness"], "constraint": r["constraint"]}
                         for r in sorted(tables["agency-agency"], key=lambda r: -r["betweenness"])[:10]],
         "neighbour_effect": neighbour_rows[-1] if neighbour_rows else None,
@@ -292,6 +302,10 @@ def _pictures(cfg, out, nets, curves, data, regions, cases_per_region, by_region
             report.files[f"picture-{key}-{p.suffix[1:]}"] = p
         made[key] = paths[0]
 
+    for name, graph in (("collaboration", nets.agency_partner), ("agency-agency", nets.agency_agency)):
+        drawn = pic.readable_subset(graph, pcfg["network_max_nodes"])[1]
+        if drawn:
+            report.notes.append(f"picture {name}: {drawn}")
     keep("collaboration", pic.network_picture(
         nets.agency_partner, out / "pictures" / "collaboration", title="협업 네트워크: 기관–협력 기관 (agency–partner)",
         footnote=coverage["network"], colour_by="group", max_nodes=pcfg["network_max_nodes"],
@@ -327,6 +341,13 @@ def _pictures(cfg, out, nets, curves, data, regions, cases_per_region, by_region
     return made
 
 
+def _shorten(value, items: int = 20):
+    """A long list (the community sizes of 40,000 nodes) as its first *items* and how many more."""
+    if isinstance(value, list) and len(value) > items:
+        return f"{', '.join(map(str, value[:items]))} … ({len(value) - items} more)"
+    return value
+
+
 def _render_report(report, cfg, tables, net_summary, matrix_rows, similar, firsts, curves, spread, neighbour_rows,
                    history, coverage_rows, pictures) -> str:
     from .analysis_report import render
@@ -344,7 +365,7 @@ def _render_report(report, cfg, tables, net_summary, matrix_rows, similar, first
         sections.append({"title": titles[name], "explain": measure_lines if name in FULL_MEASURES else
                          [ex["degree"], ex["eigenvector"], ex["community"], ex["component"]],
                          "coverage": s["coverage"], "picture": pictures.get(pics.get(name, "")),
-                         "summary": {k: v for k, v in s.items() if k != "coverage"},
+                         "summary": {k: _shorten(v) for k, v in s.items() if k not in ("coverage", "sampled")},
                          "table": rows, "file": f"measures-{name}.csv"})
     cov = {r["table"]: r["coverage"] for r in coverage_rows}
     sections += [

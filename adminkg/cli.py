@@ -566,6 +566,10 @@ def analyze(data, endpoint, graph, out, min_confidence, seed, into, font, timeou
     and traces diffusion (first adopters, adoption curves, province spread, a neighbour-effect permutation
     test on 시군구 boundaries, an event-history table). Writes CSV, GraphML, GEXF (static and dynamic),
     PNG and SVG pictures, an HTML report and the measures as RDF; prints where the report is.
+
+    A network of more than analysis.toml's igraph_above_nodes is measured with igraph (networkx's
+    definitions, in C); above betweenness_exact_max_nodes, betweenness is sampled from betweenness_k
+    source nodes. The notes, the report and summary.json say which measures were sampled, with what k.
     """
     from .analyze import analyze as run
     from .api import open_graph
@@ -588,7 +592,8 @@ def analyze(data, endpoint, graph, out, min_confidence, seed, into, font, timeou
                   if s["cases_left_out"] else ""))
     for name, net in s["networks"].items():
         click.echo(f"  {name:<18} {net['nodes']:>6} nodes {net['edges']:>7} edges  {net['communities']:>4} communities "
-                   f"(modularity {net['modularity']:.3f})  betweenness {net['betweenness']}")
+                   f"(modularity {net['modularity']:.3f})  betweenness {net['betweenness']}"
+                   + (" (igraph)" if net["engine"] == "igraph" else ""))
     click.echo(f"seconds: {sum(report.timings.values()):.1f}")
     if "store" in report.files:
         click.echo(f"measures added to {report.files['store']}")

@@ -2,11 +2,17 @@
 one sentence (:data:`EXPLAIN`, from analysis.toml) what it measures.
 
 Leiden communities come from ``leidenalg`` on an ``igraph`` copy of the networkx graph (the
-``analytics`` extra); networkx stays the graph researchers see.
+``analytics`` extra); networkx stays the graph researchers see. Betweenness, Burt's constraint and
+eigenvector centrality have two engines computing the same definitions: ``networkx`` (what a
+researcher would call on the graph) and ``igraph`` (in C, on a copy; :func:`node_table` chooses it
+for networks above ``igraph_above_nodes``, where networkx runs for minutes or hours).
 """
 from __future__ import annotations
 
 import math
+import random
+import time
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,9 +21,35 @@ import networkx as nx
 
 from .errors import AdminKGError
 
+ENGINES = ("networkx", "igraph")
+
 
 class MissingExtra(AdminKGError):
     """A measure needs a package of the ``analytics`` extra that is not installed."""
+
+
+def _import_igraph(what: str):
+    try:
+        import igraph
+    except ImportError as exc:
+        raise MissingExtra(f"{what} needs igraph: pip install 'adminkg[analytics]' ({exc})") from exc
+    return igraph
+
+
+def to_igraph(graph: nx.Graph, nodes: list | None = None, *, what: str = "this measure"):
+    """An undirected igraph copy of *graph* whose vertex *i* is ``nodes[i]`` (default: the graph's
+    node order) and whose edges carry ``weight`` (1 where the networkx edge has none)."""
+    igraph = _import_igraph(what)
+    nodes = list(graph) if nodes is None else nodes
+    index = {n: i for i, n in enumerate(nodes)}
+    ig = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in graph.edges()])
+    ig.es["weight"] = [float(d.get("weight", 1)) for *_, d in graph.edges(data=True)]
+    return ig
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
 
 
 def degrees(graph: nx.Graph) -> dict[str, tuple[int, float]]:
@@ -30,30 +62,79 @@ def degrees(graph: nx.Graph) -> dict[str, tuple[int, float]]:
 class Betweenness:
     values: dict[str, float]
     k: int | None  # None = exact; else the number of sampled source nodes
+    engine: str = "networkx"
+    nodes: int = 0  # of the graph: k sources of how many
 
     @property
     def method(self) -> str:
         return "exact" if self.k is None else f"sampled from k={self.k} source nodes"
 
 
-def betweenness(graph: nx.Graph, *, exact_max_nodes: int, k: int, seed: int) -> Betweenness:
+def betweenness(graph: nx.Graph, *, exact_max_nodes: int, k: int, seed: int, engine: str = "networkx") -> Betweenness:
     """Normalised betweenness centrality (shortest paths by hops): exact up to *exact_max_nodes*
-    nodes, above that estimated from *k* source nodes drawn with *seed* (Brandes' pivots)."""
+    nodes, above that estimated from *k* source nodes drawn with *seed* (Brandes' pivots).
+
+    Both engines give networkx's numbers: ``igraph`` draws the same *k* sources as
+    ``networkx.betweenness_centrality(graph, k=k, seed=seed)`` (``random.Random(seed).sample`` of the
+    node list) and scales as it does (:func:`betweenness_from_sources`), only in C rather than Python."""
+    _check_engine(engine)
     n = graph.number_of_nodes()
     sample = None if n <= exact_max_nodes or k >= n else k
-    return Betweenness(nx.betweenness_centrality(graph, k=sample, normalized=True, seed=seed), sample)
+    if engine == "networkx":
+        values = nx.betweenness_centrality(graph, k=sample, normalized=True, seed=seed)
+    else:
+        sources = None if sample is None else random.Random(seed).sample(list(graph), sample)
+        values = betweenness_from_sources(graph, sources)
+    return Betweenness(values, sample, engine, n)
 
 
-def constraint(graph: nx.Graph) -> dict[str, float]:
+def betweenness_from_sources(graph: nx.Graph, sources: list | None = None) -> dict[str, float]:
+    """networkx's normalised betweenness estimate from the shortest paths that start at *sources*
+    (``None``: every node, the exact value), computed by igraph's ``Graph.betweenness(sources=…)``.
+    igraph counts a path between two sources once where networkx, summing per source, counts it
+    twice; networkx then divides by (k − 1)(n − 2) for a source (it starts none of the paths through
+    itself) and by k(n − 2) for any other node, k the number of sources (n − 1 when exact)."""
+    nodes = list(graph)
+    n = len(nodes)
+    if n < 3:
+        return dict.fromkeys(nodes, 0.0)
+    ig = to_igraph(graph, nodes, what="betweenness with igraph")
+    if sources is None:
+        counts = ig.betweenness(directed=False)
+        return {v: 2 * counts[i] / ((n - 1) * (n - 2)) for i, v in enumerate(nodes)}
+    index = {v: i for i, v in enumerate(nodes)}
+    counts = ig.betweenness(directed=False, sources=[index[v] for v in sources])
+    k, chosen = len(sources), set(sources)
+    per_source = 2 / ((k - 1) * (n - 2)) if k > 1 else math.nan
+    per_other = 2 / (k * (n - 2))
+    return {v: counts[i] * (per_source if v in chosen else per_other) for i, v in enumerate(nodes)}
+
+
+def constraint(graph: nx.Graph, *, engine: str = "networkx") -> dict[str, float]:
     """Burt's constraint (weighted by ``weight``): high for a node whose contacts all know each
-    other, low for a broker between otherwise unconnected contacts; NaN for an isolated node."""
-    return {n: float(v) for n, v in nx.constraint(graph, weight="weight").items()}
+    other, low for a broker between otherwise unconnected contacts; NaN for an isolated node.
+    ``igraph``'s ``Graph.constraint`` computes the same sums (p_ij from a_ij + a_ji, as networkx)."""
+    _check_engine(engine)
+    if engine == "networkx":
+        return {n: float(v) for n, v in nx.constraint(graph, weight="weight").items()}
+    nodes = list(graph)
+    if not nodes:
+        return {}
+    ig = to_igraph(graph, nodes, what="Burt's constraint with igraph")
+    values = ig.constraint(weights="weight")
+    isolated = {n for n in nodes if not graph.degree(n)}
+    return {n: math.nan if n in isolated else float(values[i]) for i, n in enumerate(nodes)}
 
 
-def eigenvector(graph: nx.Graph, *, max_iter: int, tol: float) -> dict[str, float]:
+def eigenvector(graph: nx.Graph, *, max_iter: int, tol: float, engine: str = "networkx") -> dict[str, float]:
     """Eigenvector centrality (weighted), computed per connected component and scaled by the
     component's share of the nodes, so that a small component's centre does not rank with the
-    largest one's; a graph without edges gives zeros."""
+    largest one's; a graph without edges gives zeros. Within a component the vector has unit
+    length (networkx's scaling); ``igraph`` finds it with ARPACK instead of networkx's power
+    iteration (which stops at *tol*, so the two agree to about that)."""
+    _check_engine(engine)
+    if engine == "igraph":
+        return _eigenvector_igraph(graph)
     out: dict[str, float] = {}
     n = graph.number_of_nodes()
     for nodes in nx.connected_components(graph):
@@ -70,6 +151,29 @@ def eigenvector(graph: nx.Graph, *, max_iter: int, tol: float) -> dict[str, floa
     return out
 
 
+def _eigenvector_igraph(graph: nx.Graph) -> dict[str, float]:
+    nodes = list(graph)
+    n = len(nodes)
+    out = dict.fromkeys(nodes, 0.0)
+    if not graph.number_of_edges():
+        return out
+    ig = to_igraph(graph, nodes, what="eigenvector centrality with igraph")
+    for members in ig.connected_components():
+        if len(members) < 2:
+            continue
+        if len(members) == 2:  # one edge: both ends 1/√2 whatever its weight
+            values = [1.0, 1.0]
+        else:
+            with warnings.catch_warnings():  # "not meaningful for disconnected graphs": this one is connected
+                warnings.filterwarnings("ignore", "Some eigenvector centralities are nearly zero", RuntimeWarning)
+                values = ig.induced_subgraph(members).eigenvector_centrality(weights="weight")
+        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        share = len(members) / n
+        for i, v in zip(members, values):
+            out[nodes[i]] = v / norm * share
+    return out
+
+
 @dataclass(frozen=True)
 class Communities:
     membership: dict[str, int]   # node → community number (1 = the largest)
@@ -82,7 +186,7 @@ def leiden(graph: nx.Graph, *, seed: int, resolution: float = 1.0, iterations: i
     reproducible for a *seed*; numbered by size, largest first, ties by their first node. The
     modularity is networkx's of that partition at the same resolution."""
     try:
-        import igraph
+        import igraph  # noqa: F401
         import leidenalg
     except ImportError as exc:
         raise MissingExtra(f"Leiden communities need igraph and leidenalg: pip install 'adminkg[analytics]' ({exc})") \
@@ -90,9 +194,7 @@ def leiden(graph: nx.Graph, *, seed: int, resolution: float = 1.0, iterations: i
     nodes = sorted(graph, key=str)
     if not nodes:
         return Communities({}, 0.0, [])
-    index = {n: i for i, n in enumerate(nodes)}
-    ig = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in graph.edges()])
-    ig.es["weight"] = [float(d.get("weight", 1)) for *_, d in graph.edges(data=True)]
+    ig = to_igraph(graph, nodes, what="Leiden communities")
     partition = leidenalg.find_partition(ig, leidenalg.RBConfigurationVertexPartition, weights="weight",
                                          resolution_parameter=resolution, n_iterations=iterations, seed=seed)
     groups = [[nodes[i] for i in members] for members in partition]
@@ -159,18 +261,30 @@ def type_matrix(pairs: Iterable[tuple[str, str]], order: list[str]) -> list[list
 
 def node_table(graph: nx.Graph, *, seed: int, settings: dict, full: bool = True) -> tuple[list[dict], dict]:
     """One row per node of *graph* with every measure, and a summary (communities, modularity,
-    components, how betweenness was computed). *full* = False leaves out betweenness and
-    constraint (the networks that are not about brokerage)."""
-    deg = degrees(graph)
-    comp = components(graph)
-    comm = leiden(graph, seed=seed, resolution=settings["leiden_resolution"],
-                  iterations=settings["leiden_iterations"])
-    eig = eigenvector(graph, max_iter=settings["eigenvector_max_iter"], tol=settings["eigenvector_tol"])
+    components, how betweenness was computed, which engine computed betweenness, constraint and
+    eigenvector centrality, what was sampled, seconds per measure). *full* = False leaves out
+    betweenness and constraint (the networks that are not about brokerage). A graph of more than
+    ``igraph_above_nodes`` nodes is measured with igraph (see the module's docstring)."""
+    engine = "igraph" if graph.number_of_nodes() > settings["igraph_above_nodes"] else "networkx"
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, run):
+        started = time.perf_counter()
+        value = run()
+        seconds[name] = round(time.perf_counter() - started, 3)
+        return value
+
+    deg = timed("degree", lambda: degrees(graph))
+    comp = timed("components", lambda: components(graph))
+    comm = timed("communities", lambda: leiden(graph, seed=seed, resolution=settings["leiden_resolution"],
+                                               iterations=settings["leiden_iterations"]))
+    eig = timed("eigenvector", lambda: eigenvector(graph, max_iter=settings["eigenvector_max_iter"],
+                                                   tol=settings["eigenvector_tol"], engine=engine))
     btw = con = None
     if full:
-        btw = betweenness(graph, exact_max_nodes=settings["betweenness_exact_max_nodes"],
-                          k=settings["betweenness_k"], seed=seed)
-        con = constraint(graph)
+        btw = timed("betweenness", lambda: betweenness(graph, exact_max_nodes=settings["betweenness_exact_max_nodes"],
+                                                       k=settings["betweenness_k"], seed=seed, engine=engine))
+        con = timed("constraint", lambda: constraint(graph, engine=engine))
     rows = []
     for node in sorted(graph, key=lambda n: (-deg[n][1], str(n))):
         d = graph.nodes[node]
@@ -185,8 +299,10 @@ def node_table(graph: nx.Graph, *, seed: int, settings: dict, full: bool = True)
         row["component"] = comp[node]
         rows.append(row)
     sizes = Counter(comp.values())
+    sampled = {"betweenness": {"k": btw.k, "nodes": btw.nodes, "seed": seed}} if btw and btw.k else {}
     summary = {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
                "communities": len(comm.sizes), "community_sizes": comm.sizes, "modularity": round(comm.modularity, 6),
                "components": len(sizes), "largest_component": max(sizes.values(), default=0),
-               "betweenness": btw.method if btw else "not computed"}
+               "betweenness": btw.method if btw else "not computed", "engine": engine, "sampled": sampled,
+               "seconds": seconds}
     return rows, summary

@@ -70,12 +70,43 @@ class Canvas:
         return written
 
 
+def readable_subset(graph, max_nodes: int) -> tuple[list, str]:
+    """The nodes a network picture draws: all of them when there are at most *max_nodes*; else a
+    connected part of the largest component (isolated pairs would fill the frame, and 40,000 dots
+    are no picture) grown from its best-connected node (highest weighted degree) by adding, one at a
+    time, the best-connected node linked to those already in — the hubs and the links between them,
+    where the *max_nodes* best-connected nodes of a bipartite network would be partners sharing no
+    link. Returns the nodes and a sentence saying what was drawn ("" when all are)."""
+    import heapq
+
+    import networkx as nx
+
+    n = graph.number_of_nodes()
+    strength = dict(graph.degree(weight="weight"))
+    if n <= max_nodes:
+        return sorted(graph, key=lambda v: (-strength[v], str(v))), ""
+    if not graph.number_of_edges():
+        keep = sorted(graph, key=lambda v: (-strength[v], str(v)))[:max_nodes]
+        return keep, f"Drawn: the {len(keep)} best-connected of {n} nodes; the tables and networks/ hold them all."
+    pool = max(nx.connected_components(graph), key=lambda c: (len(c), sorted(map(str, c))))
+    start = min(pool, key=lambda v: (-strength[v], str(v)))
+    frontier, seen, keep = [(-strength[start], str(start), start)], {start}, []
+    while frontier and len(keep) < max_nodes:
+        *_, node = heapq.heappop(frontier)
+        keep.append(node)
+        for other in graph[node]:
+            if other not in seen:
+                seen.add(other)
+                heapq.heappush(frontier, (-strength[other], str(other), other))
+    return keep, (f"Drawn: {len(keep)} of {n} nodes, a connected part of the largest component ({len(pool)} "
+                  f"nodes) grown from its best-connected node; the tables and networks/ hold them all.")
+
+
 def network_picture(graph, base: Path, *, title: str, footnote: str, colour_by: str, max_nodes: int, labels: int,
                     seed: int, size: tuple[int, int, int], legend: dict[str, str] | None = None) -> list[Path]:
-    """The *max_nodes* nodes of *graph* with the highest weighted degree (of its largest component when
-    the graph has more nodes than that; the subgraph they make),
-    laid out by a seeded spring layout, coloured by the node attribute *colour_by*, sized by
-    weighted degree, the *labels* best connected named in Korean."""
+    """The nodes of :func:`readable_subset` (the footnote says which when it is not all of them)
+    and the subgraph they make, laid out by a seeded spring layout, coloured by the node attribute
+    *colour_by*, sized by weighted degree, the *labels* best connected named in Korean."""
     import networkx as nx
 
     canvas = Canvas(*size)
@@ -83,12 +114,8 @@ def network_picture(graph, base: Path, *, title: str, footnote: str, colour_by: 
     ax.set_axis_off()
     canvas.fig.suptitle(title, fontsize=18)
     strength = dict(graph.degree(weight="weight"))
-    if graph.number_of_edges() and max_nodes < graph.number_of_nodes():
-        # a large network: the best-connected nodes of its largest component (isolated pairs would fill the frame)
-        pool = max(nx.connected_components(graph), key=lambda c: (len(c), sorted(map(str, c))))
-    else:
-        pool = graph
-    keep = sorted(pool, key=lambda n: (-strength[n], str(n)))[:max_nodes]
+    keep, drawn = readable_subset(graph, max_nodes)
+    footnote = f"{footnote}. {drawn}" if drawn else footnote
     sub = graph.subgraph(keep)
     if sub.number_of_nodes():
         pos = nx.spring_layout(sub, seed=seed, k=1.5 / max(1, sub.number_of_nodes()) ** 0.5, iterations=100)

@@ -3,7 +3,8 @@
 Generates the rows the ``analysis-*`` queries would return (lead agencies with a preferential
 attachment to popular partners, technologies, contests, years) and runs everything after the
 queries — networks, measures, diffusion on the real 시군구 map, CSV, GraphML, GEXF, pictures,
-report — printing the seconds of each step and which measures were sampled:
+report — printing the seconds of each step (and of each measure per network), which engine measured
+each network and which measures were sampled:
 
     .venv/bin/python benchmarks/analysis_scale.py [--bodies 100000] [--out build/scale]
 """
@@ -82,7 +83,11 @@ def main() -> None:
     print(f"{sum(report.timings.values()):8.1f} s  in all (after generating the rows)")
     for name, net in report.summary["networks"].items():
         print(f"{name}: {net['nodes']:,} nodes, {net['edges']:,} edges, betweenness {net['betweenness']}, "
-              f"{net['communities']:,} communities, modularity {net['modularity']:.3f}")
+              f"{net['communities']:,} communities, modularity {net['modularity']:.3f}, measured with {net['engine']}")
+        print("    seconds: " + ", ".join(f"{m} {t:.1f}" for m, t in net["seconds"].items()))
+    sampled = report.summary["sampled"]
+    print("sampled: " + ("; ".join(f"{r['measure']} of {r['network']} (k={r['k']} of {r['nodes']:,} nodes, seed "
+                                   f"{r['seed']})" for r in sampled) or "nothing") + "; every other measure exact")
 
 
 if __name__ == "__main__":
