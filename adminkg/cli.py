@@ -184,6 +184,29 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     sys.exit(2 if report.failed or report.skipped else 0)
 
 
+@main.command()
+@click.option("--docs", type=click.IntRange(min=1), required=True, help="How many documents to write.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same bytes.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build") / "synthetic",
+              show_default=True, help="Output folder (replaced): docs/ (a folder per 1,000 documents) and gold.json.")
+def synth(docs: int, seed: int, out: Path) -> None:
+    """Write synthetic Korean case documents and the gold cases they plant, for scale runs.
+
+    The layouts of the corpus (card news, ranked award articles, ▲ lists, single-practice releases)
+    from the templates of adminkg/synthetic.toml, with names from the gazetteer and the
+    vocabularies; OUT/gold.json is in the shape of ../shared/corpus/gold.json. Document i depends
+    on the seed and i alone: a run of 2N documents begins with the N of a run of N.
+    """
+    from .synthetic import generate
+
+    try:
+        folder = generate(out, docs=docs, seed=seed)
+    except AdminKGError as exc:
+        _fail(exc)
+    click.echo(f"{docs} documents: {folder}; gold: {out / 'gold.json'}")
+    click.echo(f"build them: adminkg build --corpus {folder} --out {out / 'build'}")
+
+
 def _report_unread(report) -> None:
     for name, problem in report.failed:
         click.echo(f"adminkg: error: {name}: {problem}", err=True)
