@@ -40,7 +40,7 @@ demo: $(STAMP_DEMO)
 # Rebuild the published graph data/ttl/cases.ttl from the shared corpus, with the curators'
 # decisions of data/curation applied after extraction.
 data: $(STAMP_DEMO)
-	$(BIN)/adminkg build --corpus $(SHARED)/corpus --out data/ttl --no-store --curation data/curation
+	$(BIN)/adminkg build --corpus $(SHARED)/corpus --out data/ttl --no-store --no-cache --curation data/curation
 
 # Retrain the extraction model that ships (loaders/models/extraction.json) from the shared gold,
 # and cross-validate the whole extraction (5 folds of whole documents).
