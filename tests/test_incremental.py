@@ -126,3 +126,18 @@ def test_cli_says_what_it_reused(corpus, tmp_path):
     assert "documents extracted: 17, reused" in first.stdout
     second = run_cli(*args)
     assert "documents extracted: 0, reused" in second.stdout and ": 17" in second.stdout
+
+
+def test_make_bench_runs_at_tiny_n(capsys):
+    """benchmarks/scale_bench.py (what `make bench` runs) end to end on two documents: the table,
+    the recovered cases and the summary line; the parallel build gives the one-process bytes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "benchmarks" / "scale_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--docs", "2", "--no-scaling"]) == 0
+    out = capsys.readouterr().out
+    assert "rebuild after 1 of 2 documents changed" in out and "documents extracted: 1, reused" in out
+    assert out.strip().splitlines()[-1].startswith("summary: naive / cold-2 ")
+    assert "byte-identical True" in out
