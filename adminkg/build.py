@@ -667,14 +667,20 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
         report.failed += [(e.path, e.problem) for e in report.curation.errors]
     if fragments is not None:
         report.cache = {"reused": fragments.hits, "extracted": fragments.stored}
+    if fragments is not None and fragments.problem is not None:
+        report.notes.append((str(fragments.folder), fragments.problem))
     try:
+        write_outputs(emitter.g, out, base=base, store=store, report=report, documents=documents)
         if fragments is not None:
             fragments.prune()
-        write_outputs(emitter.g, out, base=base, store=store, report=report, documents=documents)
         report.seconds = time.perf_counter() - started
         atomic_write_bytes(out / REPORT_JSON,
                            json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
-    except OSError as exc:
+    except (OSError, InputError) as exc:  # the store names its own write errors
+        if fragments is not None:  # the folder stays as the earlier build left it
+            fragments.discard_new()
+        if isinstance(exc, InputError):
+            raise
         raise write_error(out, exc) from exc
     return report
 

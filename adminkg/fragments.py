@@ -177,6 +177,8 @@ class FragmentCache:
         self.folder = Path(folder)
         self.used: set[str] = set()
         self.hits = self.stored = 0  # fragments reused, fragments extracted and kept
+        self.added: list[Path] = []  # files this build wrote
+        self.problem: str | None = None  # why fragments could not be kept (a full disk): the build goes on
 
     def _file(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
@@ -193,11 +195,30 @@ class FragmentCache:
         return fragment
 
     def put(self, key: str, fragment: dict) -> None:
+        """Keep *fragment*. A cache that cannot be written (a full disk) keeps nothing more and says
+        why in :attr:`problem`; the build does not need it."""
         self.used.add(key)
         self.stored += 1
+        if self.problem is not None:
+            return
         file = self._file(key)
-        file.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(file, json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(file, json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        except OSError as exc:
+            self.problem = f"extracted documents not kept for the next build: {exc.strerror or exc}"
+            return
+        self.added.append(file)
+
+    def discard_new(self) -> None:
+        """Remove what this build wrote (its output failed: the folder stays as the earlier build left it)."""
+        for file in self.added:
+            file.unlink(missing_ok=True)
+        for folder in sorted({f.parent for f in self.added} | {self.folder, self.folder.parent}, reverse=True):
+            try:
+                folder.rmdir()  # only if empty
+            except OSError:
+                pass
 
     def prune(self) -> int:
         """Remove the fragments this build did not use; return how many."""
