@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP_DEMO := $(VENV)/.stamp-demo
 STAMP_TEST := $(VENV)/.stamp-test
 
-.PHONY: demo data model evaluate test fuzz lint gazetteer sysdeps clean
+.PHONY: demo data model evaluate test fuzz lint gazetteer sysdeps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ demo: $(STAMP_DEMO)
 # Rebuild the published graph data/ttl/cases.ttl from the shared corpus, with the curators'
 # decisions of data/curation applied after extraction.
 data: $(STAMP_DEMO)
-	$(BIN)/adminkg build --corpus $(SHARED)/corpus --out data/ttl --no-store --curation data/curation
+	$(BIN)/adminkg build --corpus $(SHARED)/corpus --out data/ttl --no-store --no-cache --curation data/curation
 
 # Documents of our own that teach layouts the shared corpus lacks (tables), part of every training.
 TRAINING := loaders/models/training
@@ -100,6 +100,12 @@ test: $(STAMP_TEST) sysdeps
 # bombs, malformed XML and entities, very long lines, mixed encodings); the suite runs a few hundred.
 fuzz: $(STAMP_TEST) sysdeps
 	$(BIN)/python -m pytest -q tests/test_fuzz.py --hypothesis-profile=fuzz --hypothesis-show-statistics
+
+# The build at scale on N generated documents (adminkg synth): naive pipeline, cold builds with 1 and
+# 2 workers, a rebuild after 1% changed, validation, 2N and 4N; one table and a summary line of ratios.
+N ?= 200
+bench: $(STAMP_DEMO)
+	$(BIN)/python benchmarks/scale_bench.py --docs $(N)
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check adminkg loaders tests benchmarks scripts

@@ -98,6 +98,7 @@ class BuildReport:
     min_confidence: float = 0.0
     dropped: Counter = field(default_factory=Counter)   # facts left out below min_confidence, per kind
     curation: object = None                              # adminkg.curation.CurationReport, when curated
+    cache: dict | None = None                            # fragments reused and extracted (a build with a cache)
 
     def as_dict(self) -> dict:
         return {
@@ -108,6 +109,7 @@ class BuildReport:
             "min_confidence": self.min_confidence,
             "dropped_below_min_confidence": dict(sorted(self.dropped.items())),
             **({"curation": self.curation.as_dict()} if self.curation is not None else {}),
+            **({"cache": self.cache} if self.cache is not None else {}),
             "failed": [{"file": f, "error": e} for f, e in self.failed],
             "skipped": [{"file": f, "reason": r, "kind": k} for f, r, k in self.skipped],
             "skipped_summary": self.skipped_summary(),
@@ -129,7 +131,7 @@ class Emitter:
 
     def __init__(self, base: str = DEFAULT_BASE, *, with_text: bool = False, vocab: Graph | None = None):
         self.mint = Minter(base)
-        self.g = bind_prefixes(Graph(), base)
+        self.g = bind_prefixes(Graph(store="SimpleMemory"), base)  # no contexts: about twice as fast to fill
         self.with_text = with_text
         self.vocab = vocab if vocab is not None else load_files(paths.ontology_files())[0]
         self.cases_by_agency: dict[str, list[tuple[str, URIRef]]] = {}
@@ -459,6 +461,64 @@ def load_corpus(roots: list[Path], *, max_bytes: int | None = None, progress=Non
         yield doc, None
 
 
+def extract_all(roots: list[Path], extractor, *, model=None, jobs: int | None = 1, cache=None,
+                max_bytes: int | None = None, progress=None):
+    """Yield, in the order of the files under *roots*, ``("ok", Document, records, error)`` for each
+    document read (*error* when its extraction failed), ``("skipped", file, reason, what)`` and
+    ``("failed", file, problem)`` — extracted by *jobs* worker processes (None: all cores), each
+    fragment taken from *cache* (a :class:`adminkg.fragments.FragmentCache`) when its key is there
+    and put there when it is not."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from . import fragments as fr
+    from .loaders.documents import MAX_BYTES, find_documents, read_manifests
+
+    manifests, errors = read_manifests(roots)
+    for err in errors:
+        yield "failed", err.path, err.problem
+    files = find_documents(roots)
+    limit = max_bytes or MAX_BYTES
+    tasks = []  # (path, manifest row, key, cached fragment)
+    if cache is not None:
+        kinds = fr.versions(model.dumps().encode("utf-8") if model is not None else None)
+    for path in files:
+        meta = manifests.get(path.resolve(), {})
+        key = fragment = None
+        if cache is not None:
+            try:
+                if path.stat().st_size < limit:  # a file too large is refused again, cheaply
+                    key = fr.fragment_key(path.read_bytes(), path.name, meta, max_bytes, kinds)
+            except OSError:
+                pass  # the reader names it
+            fragment = cache.get(key) if key else None
+        tasks.append((path, meta, key, fragment))
+    misses = [(path, meta) for path, meta, _, fragment in tasks if fragment is None]
+    jobs = min(fr.default_jobs() if jobs is None else jobs, max(1, len(misses)))
+    pool = None
+    if jobs > 1:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                                   initializer=fr.init_worker, initargs=(model, max_bytes))
+        results = pool.map(fr.extract_in_worker, misses, chunksize=max(1, min(64, len(misses) // (jobs * 8))))
+    else:
+        results = (fr.extract_one(path, meta, extractor, max_bytes) for path, meta in misses)
+    try:
+        for i, (path, meta, key, fragment) in enumerate(tasks):
+            if progress:
+                progress(i, len(tasks), path)
+            if fragment is not None:
+                yield ("ok", *fr.from_fragment(fragment, path, meta))
+                continue
+            result = next(results)
+            if result[0] == "ok" and key is not None:
+                cache.put(key, fr.to_fragment(*result[1:]))
+            yield result
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
 def load_model(model=None):
     """The extraction model: a ``loaders.model.Model``, a path to one, or None for the model that
     ships with adminkg; ``False`` for the rules alone. :class:`InputError` names a bad file."""
@@ -490,6 +550,8 @@ def build(
     min_confidence: float = 0.0,
     model=None,
     curation: list[Path | str] = (),
+    jobs: int | None = 1,
+    cache: bool = True,
 ) -> BuildReport:
     """Read every document under *roots* (and tabular records in *tables*), write the graph to
     *out* (``cases.ttl``, ``store/``, ``report.json``) and return the report.
@@ -503,12 +565,21 @@ def build(
     CSV files, see :mod:`adminkg.curation`) are applied after extraction; stale ones are listed in
     the report.
 
+    Each document is extracted on its own (:func:`adminkg.fragments.extract_one`, a pure function of
+    the document, its manifest row and the versions of lexicons, vocabularies, gazetteer, code and
+    model), by *jobs* worker processes (None: all cores; 1: this process). With *cache*, the
+    results are kept under ``OUT/.cache`` by the hash of all those inputs and reused by the next
+    build, which extracts only what changed. Records are emitted in the order of the files, so the
+    output is byte-identical whatever *jobs* and whatever came from the cache.
+
     :class:`InputError` before anything is written when a root does not exist, when another build
     holds OUT's lock, and (:class:`NothingToBuild`) when the roots hold no readable document; and
     when OUT cannot be written (a full disk): then the earlier build in OUT is left whole.
     """
     if not 0 <= min_confidence <= 1:
         raise InputError("--min-confidence", f"{min_confidence} is not a probability between 0 and 1")
+    if jobs is not None and jobs < 1:
+        raise InputError("--jobs", f"{jobs}: give at least one worker")
     roots = [Path(r) for r in roots]
     out = Path(out)
     for root in roots:
@@ -522,7 +593,7 @@ def build(
         with locked(out):
             return _build(roots, out, base=base, with_text=with_text, tables=tables, store=store,
                           progress=progress, max_bytes=max_bytes, min_confidence=min_confidence, model=model,
-                          curation=list(curation))
+                          curation=list(curation), jobs=jobs, cache=cache)
     except InputError:
         if created:  # a folder this build made and left empty (but for the lock) goes again
             shutil.rmtree(out, ignore_errors=True)
@@ -542,14 +613,15 @@ class NothingToBuild(InputError):
 
 
 def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, min_confidence, model,
-           curation=()) -> BuildReport:
+           curation=(), jobs=1, cache=True) -> BuildReport:
+    from .fragments import CACHE_DIR, FragmentCache
     from .loaders.confidence import keep_confident
     from .loaders.korean import KoreanExtractor
-    from .loaders.readers import Skipped, UnknownKind
     from .loaders.tabular import read_table
 
     started = time.perf_counter()
-    extractor = KoreanExtractor(model=load_model(model))
+    model = load_model(model)
+    extractor = KoreanExtractor(model=model)
     emitter = Emitter(base, with_text=with_text, vocab=extractor.lex.vocab)  # parse the vocabularies once
     report = emitter.report
     report.min_confidence = min_confidence
@@ -562,26 +634,24 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
                 emitter.emit(kept, i)
 
     documents = []  # those that are not text: their text is kept beside the graph
-    for doc, error in load_corpus(roots, max_bytes=max_bytes, progress=progress):
-        if isinstance(error, UnknownKind):
-            report.skipped.append((error.path, error.problem, error.suffix or "files without a suffix"))
+    fragments = FragmentCache(out / CACHE_DIR / "fragments") if cache else None
+    for result in extract_all(roots, extractor, model=model, jobs=jobs, cache=fragments, max_bytes=max_bytes,
+                              progress=progress):
+        if result[0] == "skipped":
+            report.skipped.append(result[1:])
             continue
-        if isinstance(error, Skipped):
-            report.skipped.append((error.path, error.problem, error.category))
+        if result[0] == "failed":
+            report.failed.append(result[1:])
             continue
-        if error is not None:
-            report.failed.append((error.path, error.problem))
-            continue
+        _, doc, records, error = result
         report.documents += 1
         if not doc.is_text:
             documents.append(doc)
         report.characters += len(doc.text)
         for note in doc.notes:
             report.notes.append((str(doc.path), note))
-        try:
-            records = extractor.extract(doc)
-        except Exception as exc:  # an extractor bug must not lose the other documents
-            report.failed.append((str(doc.path), f"extraction failed: {type(exc).__name__}: {exc}"))
+        if error is not None:
+            report.failed.append((str(doc.path), error))
             continue
         emit_all(records)
     if roots and report.documents == 0:
@@ -599,12 +669,22 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
 
         report.curation = apply_curation(emitter, list(curation), gazetteer=extractor.lex.gazetteer)
         report.failed += [(e.path, e.problem) for e in report.curation.errors]
+    if fragments is not None:
+        report.cache = {"reused": fragments.hits, "extracted": fragments.stored}
+    if fragments is not None and fragments.problem is not None:
+        report.notes.append((str(fragments.folder), fragments.problem))
     try:
         write_outputs(emitter.g, out, base=base, store=store, report=report, documents=documents)
+        if fragments is not None:
+            fragments.prune()
         report.seconds = time.perf_counter() - started
         atomic_write_bytes(out / REPORT_JSON,
                            json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
-    except OSError as exc:
+    except (OSError, InputError) as exc:  # the store names its own write errors
+        if fragments is not None:  # the folder stays as the earlier build left it
+            fragments.discard_new()
+        if isinstance(exc, InputError):
+            raise
         raise write_error(out, exc) from exc
     return report
 

@@ -7,7 +7,7 @@ from .conftest import run_cli
 
 COMMANDS = ["validate", "info", "gazetteer", "build", "query", "queries", "serve", "publish", "review", "release",
             "analyze", "export", "train", "evaluate",
-            "diff"]
+            "diff", "synth"]
 
 CASE_WITHOUT_AGENCY = """@prefix akg: <https://w3id.org/adminkg/ontology#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .

@@ -35,7 +35,8 @@ LAYERS = {
                           "adminkg.loaders.passes.assembly"],
     "extractor": ["adminkg.loaders.pipeline", "adminkg.loaders.korean"],
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
-    "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring", "adminkg.curation"],
+    "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring", "adminkg.curation", "adminkg.synthetic",
+              "adminkg.fragments"],
     "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.params", "adminkg.query",
                                     "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",

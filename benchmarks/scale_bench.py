@@ -1,0 +1,124 @@
+"""Benchmark (not a test): `make bench` — the build at scale on generated documents, one table and a
+summary line of ratios, every number measured in this run on the same input.
+
+    .venv/bin/python benchmarks/scale_bench.py [--docs N] [--seed S] [--jobs J] [--work DIR]
+
+Rows (each step a fresh process: wall time and its peak resident memory, with its workers):
+  naive       one process, no cache, Turtle only, then pySHACL on the Turtle (the pipeline before issue 15)
+  cold 1      one process, with the cache (cold), Turtle + embedded store
+  cold J      J worker processes, with the cache (cold)
+  warm 1%     J workers after 1% of the documents changed (the rest come from the cache)
+  validate    `adminkg validate` of the build (pySHACL: no Rust SHACL engine runs the shapes here yet)
+  scale 2N/4N cold builds of 2N and 4N documents (J workers), to see how the cost grows
+and the planted cases recovered (F1 of cases, titles and technologies against the generator's gold).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def run(*args: str) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(seconds, peak MB of the process and of the workers it waited for, the finished process)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(args, proc.returncode, out.read(), err.read())
+    if done.returncode not in (0, 1, 2):
+        sys.exit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, done
+
+
+def adminkg(*args: str):
+    return run(str(BIN / "adminkg"), *args)
+
+
+def change(corpus: Path, share: float, seed: int) -> int:
+    """Append a sentence to *share* of the documents (at least one); return how many changed."""
+    files = sorted(corpus.rglob("syn-*.txt"))
+    chosen = random.Random(seed).sample(files, max(1, round(len(files) * share)))
+    for f in chosen:
+        f.write_text(f.read_text(encoding="utf-8") + "\n담당 부서는 사업을 계속 점검할 예정이다.\n", encoding="utf-8")
+    return len(chosen)
+
+
+def recovered(work: Path, build: Path) -> dict[str, float]:
+    from adminkg import open_graph, scoring
+
+    rows = [{k: "" if v is None else str(v) for k, v in r.items()} for r in open_graph(build).query("cases").rows]
+    scores = scoring.score(scoring.load_gold([work / "gold.json"]), scoring.rows_by_doc(rows))
+    return {f: scores[f].f1 for f in ("cases", "titles", "technologies")}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=200, help="N, the documents of the main runs (default 200)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=2, help="workers of the parallel runs (default 2)")
+    ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary one)")
+    ap.add_argument("--no-scaling", action="store_true", help="leave out the 2N and 4N builds")
+    args = ap.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="adminkg-bench-"))
+    rows: list[tuple[str, float, float, str]] = []
+    n, j = args.docs, str(args.jobs)
+    try:
+        adminkg("synth", "--docs", str(n), "--seed", str(args.seed), "--out", str(work / "syn"))
+        corpus = work / "syn" / "docs"
+        chars = sum(len(p.read_text(encoding="utf-8")) for p in corpus.rglob("syn-*.txt"))
+        s, m, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "naive"), "--no-store", "--no-cache",
+                          "--jobs", "1")
+        sv, mv, _ = adminkg("validate", str(work / "naive"))
+        rows.append(("naive: 1 process, no cache, then pySHACL", s + sv, max(m, mv), f"{chars / s:,.0f} chars/s"))
+        s1, m1, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "one"), "--jobs", "1")
+        rows.append(("cold build, 1 process (+ store)", s1, m1, f"{chars / s1:,.0f} chars/s"))
+        sj, mj, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "par"), "--jobs", j)
+        rows.append((f"cold build, {j} workers (+ store)", sj, mj, f"{chars / sj:,.0f} chars/s"))
+        same = (work / "one" / "cases.ttl").read_bytes() == (work / "par" / "cases.ttl").read_bytes()
+        changed = change(corpus, 0.01, args.seed)
+        sw, mw, done = adminkg("build", "--corpus", str(corpus), "--out", str(work / "par"), "--jobs", j)
+        rows.append((f"rebuild after {changed} of {n} documents changed", sw, mw,
+                     next((ln for ln in done.stdout.splitlines() if ln.startswith("documents extracted")), "")))
+        sv2, mv2, _ = adminkg("validate", str(work / "par"))
+        rows.append(("validate (pySHACL)", sv2, mv2, ""))
+        scaling = [(n, sj)]
+        if not args.no_scaling:
+            for k in (2, 4):
+                adminkg("synth", "--docs", str(k * n), "--seed", str(args.seed), "--out", str(work / f"syn{k}"))
+                sk, mk, _ = adminkg("build", "--corpus", str(work / f"syn{k}" / "docs"), "--out", str(work / f"b{k}"),
+                                    "--jobs", j)
+                rows.append((f"cold build of {k}N = {k * n} documents, {j} workers", sk, mk,
+                             f"{sk / sj:.2f}x the time of N"))
+                scaling.append((k * n, sk))
+        f1 = recovered(work / "syn", work / "one")
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"adminkg scale benchmark: N = {n} generated documents ({chars:,} characters), seed {args.seed}, "
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    print(f"{'step':<52} {'seconds':>9} {'peak MB':>9}  note")
+    for name, seconds, peak, note in rows:
+        print(f"{name:<52} {seconds:>9.2f} {peak:>9.0f}  {note}")
+    print("planted cases recovered (F1): " + ", ".join(f"{k} {v:.3f}" for k, v in f1.items()))
+    growth = ", ".join(f"{k}N {t / sj:.2f}x" for (size, t), k in zip(scaling[1:], (2, 4)))
+    print(f"summary: naive / cold-{j} {(s + sv) / (sj + sv2):.2f}x; {j} workers / 1 process {s1 / sj:.2f}x; "
+          f"cold / rebuild after 1% {sj / sw:.2f}x; byte-identical {same}; "
+          f"growth {growth or 'not measured'}; cases F1 {f1['cases']:.3f}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Parallel and incremental builds: worker processes and cached fragments give the bytes of a cold,
+one-process build; a changed document, lexicon or model is extracted again, and only that."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from adminkg import fragments
+from adminkg.build import build
+from adminkg.errors import InputError
+from adminkg.synthetic import generate
+
+from .conftest import ROOT, run_cli
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """Generated documents beside the examples (HTML, CP949, a manifest) and a file no reader knows."""
+    root = tmp_path_factory.mktemp("corpus")
+    docs = generate(root / "synthetic", docs=12, seed=5)
+    shutil.copytree(ROOT / "examples" / "corpus", root / "docs" / "examples")
+    shutil.copytree(docs, root / "docs" / "synthetic")
+    (root / "docs" / "sheet.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    return root / "docs"
+
+
+def _ttl(out: Path) -> bytes:
+    return (out / "cases.ttl").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def cold(corpus, tmp_path_factory) -> bytes:
+    """The reference: one process, no cache."""
+    out = tmp_path_factory.mktemp("cold") / "out"
+    report = build([corpus], out, store=False, jobs=1, cache=False)
+    assert report.cache is None and not (out / fragments.CACHE_DIR).exists()
+    assert report.cases > 12 and report.skipped
+    return _ttl(out)
+
+
+def test_two_workers_then_the_cache_give_the_bytes_of_one_process(corpus, cold, tmp_path):
+    first = build([corpus], tmp_path / "out", store=False, jobs=2)
+    documents = first.documents
+    assert first.cache == {"reused": 0, "extracted": documents}
+    assert _ttl(tmp_path / "out") == cold
+    again = build([corpus], tmp_path / "out", store=False, jobs=2)
+    assert again.cache == {"reused": documents, "extracted": 0}
+    assert _ttl(tmp_path / "out") == cold
+    assert [f for f, *_ in again.skipped] == [f for f, *_ in first.skipped] != []
+    assert again.as_dict()["facts"] == first.as_dict()["facts"]
+
+
+def test_a_changed_document_alone_is_extracted_again(corpus, tmp_path):
+    changed = tmp_path / "corpus"
+    shutil.copytree(corpus, changed)
+    build([changed], tmp_path / "out", store=False, jobs=1)
+    doc = sorted((changed / "synthetic").rglob("syn-*.txt"))[3]
+    doc.write_text(doc.read_text(encoding="utf-8").replace("밝혔다", "알렸다", 1) + "\n추가 문장입니다.\n",
+                   encoding="utf-8")
+    report = build([changed], tmp_path / "out", store=False, jobs=2)
+    assert report.cache == {"reused": report.documents - 1, "extracted": 1}
+    fresh = build([changed], tmp_path / "fresh", store=False, jobs=1, cache=False)
+    assert _ttl(tmp_path / "out") == _ttl(tmp_path / "fresh")
+    assert fresh.cases == report.cases
+    cached = list((tmp_path / "out" / fragments.CACHE_DIR / "fragments").rglob("*.json"))
+    assert len(cached) == report.documents  # the old document's fragment is gone
+
+
+def test_a_changed_lexicon_or_model_invalidates_every_fragment(corpus, cold, tmp_path, monkeypatch):
+    build([corpus], tmp_path / "out", store=False, jobs=1)
+    # the same code and files but one lexicon word: a copy of loaders/ whose lexicon differs
+    loaders = tmp_path / "loaders"
+    shutil.copytree(fragments.LOADERS_DIR, loaders, ignore=shutil.ignore_patterns("__pycache__", "models"))
+    lexicon = loaders / "lexicon" / "korean.toml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n# a curator's new word\n", encoding="utf-8")
+    monkeypatch.setattr(fragments, "LOADERS_DIR", loaders)
+    report = build([corpus], tmp_path / "out", store=False, jobs=1)
+    assert report.cache == {"reused": 0, "extracted": report.documents}
+    assert _ttl(tmp_path / "out") == cold  # the comment changes no extraction
+    again = build([corpus], tmp_path / "out", store=False, jobs=1)
+    assert again.cache["extracted"] == 0
+    rules = build([corpus], tmp_path / "out", store=False, jobs=1, model=False)  # another model: the rules
+    assert rules.cache == {"reused": 0, "extracted": rules.documents}
+    assert _ttl(tmp_path / "out") != cold
+
+
+def test_a_damaged_cache_entry_is_extracted_again(corpus, cold, tmp_path):
+    build([corpus], tmp_path / "out", store=False, jobs=1)
+    entries = sorted((tmp_path / "out" / fragments.CACHE_DIR / "fragments").rglob("*.json"))
+    entries[0].write_bytes(b"{not json")
+    entries[1].write_text('{"format": 0}', encoding="utf-8")
+    report = build([corpus], tmp_path / "out", store=False, jobs=1)
+    assert report.cache["extracted"] == 2
+    assert _ttl(tmp_path / "out") == cold
+
+
+def test_fragments_keep_records_as_they_were(corpus):
+    from adminkg.loaders.korean import KoreanExtractor
+
+    extractor = KoreanExtractor()
+    seen = 0
+    for path in sorted(corpus.rglob("*.txt")) + sorted(corpus.rglob("*.html")):
+        result = fragments.extract_one(path, {"url": "https://example.org/x"}, extractor)
+        assert result[0] == "ok"
+        _, doc, records, error = result
+        back_doc, back, back_error = fragments.from_fragment(fragments.to_fragment(doc, records), path,
+                                                             {"url": "https://example.org/x"})
+        assert back_doc == doc and back == records and back_error is error is None
+        seen += len(records)
+    assert seen > 12
+
+
+def test_jobs_below_one_is_refused(corpus, tmp_path):
+    with pytest.raises(InputError):
+        build([corpus], tmp_path / "out", jobs=0)
+    done = run_cli("build", "--corpus", str(corpus), "--out", str(tmp_path / "cli"), "--jobs", "0")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_cli_says_what_it_reused(corpus, tmp_path):
+    args = ("build", "--corpus", str(corpus), "--out", str(tmp_path / "cli"), "--no-store", "--jobs", "2")
+    first = run_cli(*args)
+    assert first.returncode == 2, first.stderr  # the .xlsx is skipped
+    assert "documents extracted: 17, reused" in first.stdout
+    second = run_cli(*args)
+    assert "documents extracted: 0, reused" in second.stdout and ": 17" in second.stdout
+
+
+def test_make_bench_runs_at_tiny_n(capsys):
+    """benchmarks/scale_bench.py (what `make bench` runs) end to end on two documents: the table,
+    the recovered cases and the summary line; the parallel build gives the one-process bytes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "benchmarks" / "scale_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--docs", "2", "--no-scaling"]) == 0
+    out = capsys.readouterr().out
+    assert "rebuild after 1 of 2 documents changed" in out and "documents extracted: 1, reused" in out
+    assert out.strip().splitlines()[-1].startswith("summary: naive / cold-2 ")
+    assert "byte-identical True" in out
