@@ -104,10 +104,10 @@ def moved(triples: list[tuple], iris: Iris) -> list[tuple]:
 def memory_store(triples: list[tuple]):
     import pyoxigraph
 
-    from .rdfdump import _ox
+    from .graphio import to_oxigraph
 
     store = pyoxigraph.Store()
-    store.bulk_extend(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in triples)
+    store.bulk_extend(pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples)
     return store
 
 

@@ -77,7 +77,8 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
         raise
 
 
-def _ox(term):
+def to_oxigraph(term):
+    """An rdflib term as the pyoxigraph term of the same value."""
     import pyoxigraph
 
     if isinstance(term, URIRef):
@@ -107,7 +108,8 @@ def serialize_turtle(graph: Graph, *, base: str = DEFAULT_BASE, header: str = ""
     prefixes = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
     prefixes.update({(kind if kind not in PREFIXES else f"{kind}x"): f"{minter.base}{kind}/" for kind in MINTED_KINDS})
     triples = sorted(graph, key=_sort_key)
-    body = pyoxigraph.serialize((pyoxigraph.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples),
+    ox = (pyoxigraph.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples)
+    body = pyoxigraph.serialize(ox,
                                 format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
     text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + ("\n" if header else "")
     return text.encode("utf-8") + body

@@ -228,16 +228,22 @@ def build_networks(data: AnalysisData, *, max_leads: int | None = None) -> Netwo
         if case.lead != partner:
             by_partner[partner][case.lead].append(case)
     hubs = []
-    for partner, cases_of in by_partner.items():  # shared partners
+
+    def link(cases_of: dict[str, list[Case]], what: str, via: str, kind: str) -> None:
+        """Link every pair of leads that share *what* (a partner or a contest) through their cases;
+        *what* shared by more than max_leads leads links none of them (a hub, named in the notes)."""
         if len(cases_of) > max_leads:
-            hubs.append(partner)
-            continue
+            hubs.append(what)
+            return
         for lead in cases_of:
             _node(aa, bodies[lead])
         for a, b in itertools.combinations(sorted(cases_of), 2):
             for c in cases_of[a] + cases_of[b]:
-                _add_case(aa, a, b, c, "shared partner")
-            aa.edges[a, b].setdefault("partners", set()).add(partner)
+                _add_case(aa, a, b, c, kind)
+            aa.edges[a, b].setdefault(via, set()).add(what)
+
+    for partner, cases_of in by_partner.items():  # shared partners
+        link(cases_of, partner, "partners", "shared partner")
     by_contest = defaultdict(list)
     for case_iri, contest, _name in data.contests:
         by_contest[contest].append(cases[case_iri])
@@ -245,15 +251,7 @@ def build_networks(data: AnalysisData, *, max_leads: int | None = None) -> Netwo
         cases_of = defaultdict(list)
         for c in told:
             cases_of[c.lead].append(c)
-        if len(cases_of) > max_leads:
-            hubs.append(contest)
-            continue
-        for lead in cases_of:
-            _node(aa, bodies[lead])
-        for a, b in itertools.combinations(sorted(cases_of), 2):
-            for c in cases_of[a] + cases_of[b]:
-                _add_case(aa, a, b, c, "co-award")
-            aa.edges[a, b].setdefault("contests", set()).add(contest)
+        link(cases_of, contest, "contests", "co-award")
     for *_, d in aa.edges(data=True):
         d["shared_partners"] = len(d.pop("partners", ()))
         d["co_awards"] = len(d.pop("contests", ()))

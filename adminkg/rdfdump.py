@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from .graphio import to_oxigraph
 from .namespaces import PREFIXES
 
 Triple = tuple  # (subject, predicate, object) of rdflib terms
@@ -119,20 +120,6 @@ def _tree_labels(triples: list[Triple]) -> list[Triple] | None:
     return [(labels.get(s, s), p, labels.get(o, o)) for s, p, o in triples]
 
 
-def _ox(term):
-    import pyoxigraph
-
-    if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return pyoxigraph.BlankNode(str(term))
-    if term.language:
-        return pyoxigraph.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
-    return pyoxigraph.Literal(str(term))
-
-
 def serialize(triples: list[Triple], fmt: str, prefixes: dict[str, str], *, header: str = "") -> bytes:
     """*triples* (in the order given: see :func:`canonical`) as *fmt* (one of :data:`WRITERS`).
     *header* becomes comment lines at the top of a Turtle file."""
@@ -144,7 +131,8 @@ def serialize(triples: list[Triple], fmt: str, prefixes: dict[str, str], *, head
                "rdfxml": pyoxigraph.RdfFormat.RDF_XML}
     if fmt not in formats:
         raise ValueError(f"unknown RDF format {fmt!r} (known: {', '.join(WRITERS)})")
-    body = pyoxigraph.serialize((pyoxigraph.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples),
+    ox = (pyoxigraph.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples)
+    body = pyoxigraph.serialize(ox,
                                 format=formats[fmt], prefixes=prefixes if fmt != "ntriples" else None)
     if fmt == "turtle" and header:
         text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + "\n"
