@@ -97,7 +97,7 @@ def table_candidates(
             cand = Candidate(title, span, sentence, agency=agency, grade=grade, grade_span=gspan,
                              departments=depts, origin="table")
             rank = row.cells.get("rank")
-            if rank is not None and re.fullmatch(r"\d{1,3}(?:위|등)?", rank.text):
+            if rank is not None and re.fullmatch(ex.cfg["tables"]["rank_cell"], rank.text):
                 cand.place = int(re.match(r"\d+", rank.text).group())
             cand.scope = [(row.start, row.end)]
             out.append(cand)
