@@ -7,8 +7,11 @@ W3C-format cases in ``tests/w3c-shacl`` that exercise it pass with this engine a
 shapes. Anything else (SPARQL-based constraints and targets, custom components, ``sh:xone``,
 ``sh:closed``, complex property paths, …) sends the run to pySHACL.
 
-The engine relabels blank nodes, so blank nodes of the data and of the shapes are handed to it as
-IRIs under :data:`SKOLEM` and mapped back: results name the caller's own terms.
+The engine relabels blank nodes and says nothing of which was which. Blank nodes of the shapes are
+handed to it as IRIs under :data:`SKOLEM` and mapped back, so a result names the caller's own
+(blank) property shape. Blank nodes of the data cannot be: written as IRIs they would change what
+``sh:nodeKind``, ``sh:minLength`` and ``sh:pattern`` say of them (W3C core/property/nodeKind-001), so
+data with a blank node is validated by pySHACL (:func:`has_blank_nodes`; adminkg's graphs have none).
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from importlib import metadata
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 from .namespaces import SH
 
@@ -102,17 +105,6 @@ def skolem(term):
     return to_oxigraph(term)
 
 
-def skolem_triple(s, p, o):
-    """A pyoxigraph triple with its blank nodes written as IRIs under :data:`SKOLEM`."""
-    import pyoxigraph
-
-    if isinstance(s, pyoxigraph.BlankNode):
-        s = pyoxigraph.NamedNode(SKOLEM + s.value)
-    if isinstance(o, pyoxigraph.BlankNode):
-        o = pyoxigraph.NamedNode(SKOLEM + o.value)
-    return pyoxigraph.Triple(s, p, o)
-
-
 def serialize(triples: list) -> bytes:
     """N-Triples of pyoxigraph *triples*."""
     import pyoxigraph
@@ -120,8 +112,16 @@ def serialize(triples: list) -> bytes:
     return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
 
+def has_blank_nodes(triples: Iterable[tuple]) -> bool:
+    """True when a subject or object of *triples* (rdflib or pyoxigraph terms) is a blank node."""
+    import pyoxigraph
+
+    blank = (BNode, pyoxigraph.BlankNode)
+    return any(isinstance(s, blank) or isinstance(o, blank) for s, _p, o in triples)
+
+
 def ntriples(triples: Iterable[tuple]) -> bytes:
-    """N-Triples of rdflib *triples*, blank nodes written as IRIs under :data:`SKOLEM`."""
+    """N-Triples of rdflib *triples*, blank nodes written as IRIs under :data:`SKOLEM` (for shapes)."""
     import pyoxigraph
 
     return serialize([pyoxigraph.Triple(skolem(s), skolem(p), skolem(o)) for s, p, o in triples])
@@ -136,6 +136,8 @@ def from_oxigraph(term):
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):  # RDF 1.1: "x" is "x"^^xsd:string; rdflib writes it plain
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 

@@ -24,6 +24,7 @@ from .graphio import load_files
 from .namespaces import SH, bind_prefixes
 
 ENGINES = ("auto", "rust", "pyshacl")
+BLANK_DATA = "the data has blank nodes, which the Rust engine cannot report as the data's own"
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
 
@@ -170,6 +171,7 @@ class Validator:
     def __init__(self, *, shapes: Graph | None = None, ontology: Graph | None = None, engine: str = "auto"):
         self.shapes = shapes if shapes is not None else shapes_graph()
         self.ontology = ontology if ontology is not None else ontology_graph()
+        self.asked = engine
         self.engine, self.reason = choose_engine(self.shapes, engine)
         self._compiled = shacl_rust.CompiledShapes(self.shapes) if self.engine == "rust" else None
 
@@ -178,17 +180,22 @@ class Validator:
         merged = Graph()
         merged += self.ontology
         merged += data
-        if self._compiled is not None:
+        engine, reason = self.engine, self.reason
+        if self._compiled is not None and shacl_rust.has_blank_nodes(merged):
+            if self.asked == "rust":
+                raise AdminKGError(f"--engine rust: {BLANK_DATA}")
+            engine, reason = "pyshacl", BLANK_DATA
+        if engine == "rust":
             results = _rust_results(self._compiled, self.shapes, shacl_rust.ntriples(merged))
         else:
             results = _pyshacl_results(merged, self.shapes)
         results = _sorted(results)
-        return Report(results=results, data=merged, engine=_engine_name(self.engine), engine_reason=self.reason,
+        return Report(results=results, data=merged, engine=_engine_name(engine), engine_reason=reason,
                       labels=_labels_from_graph(merged, results))
 
     def validate_ntriples(self, data: bytes) -> list[Result]:
-        """Results for a whole graph given as N-Triples (the ontology included), blank nodes written
-        as :func:`adminkg.shacl_rust.ntriples` writes them. Rust engine only."""
+        """Results for a whole graph given as N-Triples (the ontology included) without blank nodes.
+        Rust engine only."""
         if self._compiled is None:
             raise AdminKGError("validate_ntriples needs the Rust engine")
         return _sorted(_rust_results(self._compiled, self.shapes, data))
@@ -205,8 +212,7 @@ def validate_graph(data: Graph, *, shapes: Graph | None = None, ontology: Graph 
 
 
 def _oxigraph_load(files) -> tuple[list, list[InputError]]:
-    """The triples of *files* as pyoxigraph terms (each once, blank nodes as :mod:`~adminkg.shacl_rust`
-    writes them), and the files that could not be read.
+    """The triples of *files* as pyoxigraph terms (each once), and the files that could not be read.
 
     Oxigraph's parser reads Turtle, N-Triples and RDF/XML (its parser, not its store, which would
     rewrite ``"3"^^xsd:nonNegativeInteger`` as an ``xsd:integer``). Any other format, a missing file,
@@ -215,6 +221,8 @@ def _oxigraph_load(files) -> tuple[list, list[InputError]]:
     """
     import pyoxigraph
     from rdflib.util import guess_format
+
+    from .graphio import to_oxigraph
 
     formats = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
                "xml": pyoxigraph.RdfFormat.RDF_XML}
@@ -228,13 +236,12 @@ def _oxigraph_load(files) -> tuple[list, list[InputError]]:
             except (SyntaxError, ValueError, OSError):
                 pass
             else:
-                triples.update(dict.fromkeys(shacl_rust.skolem_triple(t.subject, t.predicate, t.object)
-                                             for t in parsed))
+                triples.update(dict.fromkeys(parsed))
                 continue
         graph, errs = load_files([path])
         errors += errs
         try:
-            triples.update(dict.fromkeys(pyoxigraph.Triple(*map(shacl_rust.skolem, t)) for t in graph))
+            triples.update(dict.fromkeys(pyoxigraph.Triple(*map(to_oxigraph, t)) for t in graph))
         except ValueError as exc:  # a term rdflib let through and Oxigraph refuses (a malformed IRI)
             errors.append(InputError(path, f"cannot be validated by the Rust engine: {exc}"))
     return list(triples), errors
@@ -275,6 +282,13 @@ def validate(files=None, *, engine: str = "auto") -> Report:
         report.load_errors = errors
         return report
     triples, errors = _oxigraph_load([*paths.ontology_files(), *files, *reference])
+    if shacl_rust.has_blank_nodes(triples):
+        if engine == "rust":
+            raise AdminKGError(f"--engine rust: {BLANK_DATA}")
+        data, errors = load_files([*files, *reference])
+        report = Validator(shapes=validator.shapes, ontology=validator.ontology, engine="pyshacl").validate_graph(data)
+        report.load_errors, report.engine_reason = errors, BLANK_DATA
+        return report
     results = validator.validate_ntriples(shacl_rust.serialize(triples))
     return Report(results=results, load_errors=errors, engine=_engine_name("rust"),
                   engine_reason=validator.reason, labels=_labels_from_triples(triples, results))
