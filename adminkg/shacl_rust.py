@@ -117,7 +117,11 @@ def has_blank_nodes(triples: Iterable[tuple]) -> bool:
     import pyoxigraph
 
     blank = (BNode, pyoxigraph.BlankNode)
-    return any(isinstance(s, blank) or isinstance(o, blank) for s, _p, o in triples)
+    for t in triples:
+        s, o = (t.subject, t.object) if isinstance(t, pyoxigraph.Triple) else (t[0], t[2])
+        if isinstance(s, blank) or isinstance(o, blank):
+            return True
+    return False
 
 
 def ntriples(triples: Iterable[tuple]) -> bytes:

@@ -262,9 +262,10 @@ def _labels_from_triples(triples: list, results: list[Result]) -> dict:
     return out
 
 
-def validate(files=None, *, engine: str = "auto") -> Report:
+def validate(files=None, *, engine: str = "auto", shapes: Graph | None = None) -> Report:
     """Validate *files* (RDF files, or folders such as a build folder: their Turtle files), or by
-    default the ontology, vocabularies and ``data/ttl``, with *engine* (see :data:`ENGINES`).
+    default the ontology, vocabularies and ``data/ttl``, with *engine* (see :data:`ENGINES`) and the
+    adminkg shapes (or *shapes*).
 
     Given files are validated together with the ontology, vocabularies and gazetteer, so a data
     file may refer to concepts, classes and gazetteer bodies without repeating them. A file that
@@ -275,7 +276,7 @@ def validate(files=None, *, engine: str = "auto") -> Report:
     files = paths.expand_folders(files) if files else paths.data_files()
     given = {x.resolve() for x in files if x.exists()}
     reference = [f for f in [paths.GAZETTEER_TTL] if f.resolve() not in given]
-    validator = Validator(engine=engine)
+    validator = Validator(shapes=shapes, engine=engine)
     if validator.engine == "pyshacl":
         data, errors = load_files([*files, *reference])
         report = validator.validate_graph(data)
