@@ -15,6 +15,7 @@ data with a blank node is validated by pySHACL (:func:`has_blank_nodes`; adminkg
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
@@ -122,6 +123,12 @@ def has_blank_nodes(triples: Iterable[tuple]) -> bool:
         if isinstance(s, blank) or isinstance(o, blank):
             return True
     return False
+
+
+def ntriples_have_blank_nodes(data: bytes) -> bool:
+    """True when N-Triples *data* may have a blank node: a line that starts with one, or one after an
+    IRI (a literal that happens to hold "> _:" answers True too, which only costs a pySHACL run)."""
+    return re.search(rb"(?m)(^|> )_:", data) is not None
 
 
 def ntriples(triples: Iterable[tuple]) -> bytes:

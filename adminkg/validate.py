@@ -170,10 +170,17 @@ class Validator:
 
     def __init__(self, *, shapes: Graph | None = None, ontology: Graph | None = None, engine: str = "auto"):
         self.shapes = shapes if shapes is not None else shapes_graph()
-        self.ontology = ontology if ontology is not None else ontology_graph()
+        self._ontology = ontology
         self.asked = engine
         self.engine, self.reason = choose_engine(self.shapes, engine)
         self._compiled = shacl_rust.CompiledShapes(self.shapes) if self.engine == "rust" else None
+
+    @property
+    def ontology(self) -> Graph:
+        """The ontology and vocabularies added to every graph (read when first needed)."""
+        if self._ontology is None:
+            self._ontology = ontology_graph()
+        return self._ontology
 
     def validate_graph(self, data: Graph) -> Report:
         """Validate *data* with the ontology and vocabularies added (they are validated too)."""
@@ -283,14 +290,15 @@ def validate(files=None, *, engine: str = "auto", shapes: Graph | None = None) -
         report.load_errors = errors
         return report
     triples, errors = _oxigraph_load([*paths.ontology_files(), *files, *reference])
-    if shacl_rust.has_blank_nodes(triples):
+    data_ntriples = shacl_rust.serialize(triples)
+    if shacl_rust.ntriples_have_blank_nodes(data_ntriples):
         if engine == "rust":
             raise AdminKGError(f"--engine rust: {BLANK_DATA}")
         data, errors = load_files([*files, *reference])
         report = Validator(shapes=validator.shapes, ontology=validator.ontology, engine="pyshacl").validate_graph(data)
         report.load_errors, report.engine_reason = errors, BLANK_DATA
         return report
-    results = validator.validate_ntriples(shacl_rust.serialize(triples))
+    results = validator.validate_ntriples(data_ntriples)
     return Report(results=results, load_errors=errors, engine=_engine_name("rust"),
                   engine_reason=validator.reason, labels=_labels_from_triples(triples, results))
 
