@@ -80,7 +80,8 @@ def awards(
 ) -> list[AwardRecord]:
     """The case's award: its grade (the generic 우수 dropped where no tier of it ranks), the contest
     named (its year, half year and round), else the one named without a year (*unyeared*: it names
-    a graded case's prize, and makes none), its rank (a place written with it, else its tier's)."""
+    the prize of a case the text grades, the generic 우수사례 included, and makes none), its rank (a
+    place written with it, else its tier's)."""
     if cand.grade is None and named is None:
         return []
     aw = ex.cfg["awards"]
@@ -91,7 +92,7 @@ def awards(
         and not any(cand.grade in fam and len(fam) > 1 for fam in tiers_in_doc)
     ):
         cand.grade, cand.grade_span = None, None
-    if cand.grade is None and named is None:
+    if cand.grade is None and named is None and unyeared is None:
         return []
     rec = AwardRecord(grade=cand.grade, grade_span=cand.grade_span, organizer=organizer)
     if named or unyeared:
