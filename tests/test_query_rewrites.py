@@ -26,6 +26,8 @@ CASES = [
     ("lowest-confidence", {"limit": ""}),
     ("lowest-confidence", {"limit": "", "kind": "metric"}),
     ("lowest-confidence", {"limit": "", "kind": "technology"}),
+    ("review-low-confidence", {}),
+    ("review-low-confidence", {"maxConfidence": "1", "kind": "metric"}),
 ]
 
 
