@@ -28,6 +28,8 @@ CASES = [
     ("lowest-confidence", {"limit": "", "kind": "technology"}),
     ("review-low-confidence", {}),
     ("review-low-confidence", {"maxConfidence": "1", "kind": "metric"}),
+    ("similar-cases", {}),
+    ("similar-cases", {"case": "https://w3id.org/adminkg/case/48120-1aa687ef4d04"}),
 ]
 
 
