@@ -29,8 +29,12 @@ CASES = [
     ("review-low-confidence", {}),
     ("review-low-confidence", {"maxConfidence": "1", "kind": "metric"}),
     ("similar-cases", {}),
-    ("similar-cases", {"case": "https://w3id.org/adminkg/case/48120-1aa687ef4d04"}),
+    ("similar-cases", {"case": "(the case with most technologies)"}),
 ]
+# A value the graph decides (data/ttl is rebuilt as the extractor improves).
+CHOSEN = {"(the case with most technologies)": """
+    PREFIX akg: <https://w3id.org/adminkg/ontology#>
+    SELECT ?v WHERE { ?v akg:usesTechnology ?t ; akg:addresses ?p } GROUP BY ?v ORDER BY DESC(COUNT(?t)) ?v LIMIT 1"""}
 
 
 @functools.cache
@@ -56,6 +60,7 @@ def test_every_plain_formulation_is_of_a_library_query():
 def test_rewritten_query_gives_the_rows_of_its_plain_formulation(name, params):
     library, plain = get_query(name), read_query(PLAIN / f"{name}.rq")
     assert library.text != plain.text
+    params = {k: next(iter(store().query(CHOSEN[v])))["v"].value if v in CHOSEN else v for k, v in params.items()}
     values = resolve(library, params)
     got, expected = rows(bind(library, values)), rows(bind(plain, values))
     assert got == expected
