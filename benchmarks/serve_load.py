@@ -16,8 +16,11 @@ store gives for the same text.
 
 Measured: the wall time of the whole load, throughput (queries/s), latency per query (p50, p99,
 max, from sending to the last byte read), errors (any answer that is no 200 with the expected
-SPARQL results); and as the baseline in the same run, the same queries one after the other in the
-embedded store (pyoxigraph in this process: no HTTP, no concurrency): served / embedded throughput.
+SPARQL results); and as the baseline in the same run, the same queries one after the other
+embedded (pyoxigraph in this process: no HTTP, no concurrency, each answer serialised as SPARQL
+JSON) on the same on-disk store the server reads (served / embedded throughput), and in an
+in-memory store (what `adminkg query --data data/ttl` uses: RocksDB costs several times more on
+these queries).
 
 scale_bench (or anyone) calls measure(data_dir, clients=50, queries=2000) -> dict.
 """
@@ -29,6 +32,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -37,6 +41,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 # The checkout this script is in, not whichever one the virtual environment's editable install points at.
 if (Path(__file__).resolve().parents[1] / "adminkg").is_dir():
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,7 +50,7 @@ if (Path(__file__).resolve().parents[1] / "adminkg").is_dir():
 from adminkg import paths  # noqa: E402
 from adminkg.params import resolve  # noqa: E402
 from adminkg.queries import bind, get_query  # noqa: E402
-from adminkg.store import open_store  # noqa: E402
+from adminkg.store import build_store, turtle_files, with_reference  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PREFIXES = """PREFIX akg: <https://w3id.org/adminkg/ontology#>
@@ -230,29 +236,51 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def measure(data_dir: Path | str = paths.DATA_TTL_DIR, clients: int = 50, queries: int = 2000,
-            seed: int = 0) -> dict:
-    """Serve *data_dir* (a build folder or Turtle files) and send it the load; the numbers."""
-    data_dir = Path(data_dir)
-    store = open_store(data_dir)
-    requests = workload(store, queries, seed)
+def _embedded(store, requests: list[Request]) -> float:
+    """Seconds to evaluate *requests* one after the other on *store* and serialise each answer as
+    the server does (SPARQL JSON)."""
     started = time.perf_counter()
-    for request in requests:  # the baseline: the same queries embedded, one after the other
-        sum(1 for _ in store.query(request.text, use_default_graph_as_union=True))
-    embedded = time.perf_counter() - started
-    del store
-    with Served(data_dir) as served:
-        post(served.url, "ASK {}")  # the server is up
-        outcome = load(served.url, requests, clients)
+    for request in requests:
+        store.query(request.text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+    return time.perf_counter() - started
+
+
+def measure(data_dir: Path | str = paths.DATA_TTL_DIR, clients: int = 50, queries: int = 2000,
+            seed: int = 0, baseline: bool = True) -> dict:
+    """Serve *data_dir* (a build folder, or Turtle files loaded into a store first, as `adminkg
+    serve` does) and send it the load; the numbers. *baseline*: also time the same queries one
+    after the other embedded (pyoxigraph) on the same on-disk store and on an in-memory one."""
+    data_dir = Path(data_dir)
+    with tempfile.TemporaryDirectory(prefix="adminkg-serve-load-") as tmp:
+        served_dir = data_dir
+        if not (data_dir / "store").is_dir():
+            served_dir = Path(tmp)
+            build_store(served_dir / "store", with_reference(turtle_files(data_dir)))
+        store = ox.Store.read_only(str(served_dir / "store"))
+        requests = workload(store, queries, seed)
+        on_disk = in_memory = None
+        if baseline:
+            on_disk = _embedded(store, requests)
+            memory = ox.Store()
+            memory.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            in_memory = _embedded(memory, requests)
+            del memory
+        del store
+        with Served(served_dir) as served:
+            post(served.url, "ASK {}")  # the server is up
+            outcome = load(served.url, requests, clients)
     lat = outcome.latencies
-    return {
-        "data": str(data_dir), "clients": clients, "queries": len(requests), "distinct texts":
-        len({r.text for r in requests}), "rows": outcome.rows, "seconds": outcome.seconds,
-        "queries/s": len(requests) / outcome.seconds, "p50 ms": 1000 * _percentile(lat, 50),
-        "p99 ms": 1000 * _percentile(lat, 99), "max ms": 1000 * max(lat), "errors": len(outcome.errors),
-        "error examples": outcome.errors[:5], "embedded queries/s": len(requests) / embedded,
-        "served/embedded": embedded / outcome.seconds,
+    n = len(requests)
+    result = {
+        "data": str(data_dir), "clients": clients, "queries": n, "distinct texts": len({r.text for r in requests}),
+        "rows": outcome.rows, "seconds": outcome.seconds, "queries/s": n / outcome.seconds,
+        "p50 ms": 1000 * _percentile(lat, 50), "p99 ms": 1000 * _percentile(lat, 99), "max ms": 1000 * max(lat),
+        "errors": len(outcome.errors), "error examples": outcome.errors[:5],
     }
+    if baseline:
+        result |= {"embedded queries/s": n / on_disk, "served/embedded": on_disk / outcome.seconds,
+                   "embedded in memory queries/s": n / in_memory}
+    return result
 
 
 def main() -> None:
@@ -272,8 +300,9 @@ def main() -> None:
           f"p99 {result['p99 ms']:.0f} ms, max {result['max ms']:.0f} ms, errors {result['errors']}")
     for example in result["error examples"]:
         print(f"  error: {example}")
-    print(f"  baseline, embedded one after the other: {result['embedded queries/s']:,.0f} queries/s; "
-          f"served/embedded throughput {result['served/embedded']:.2f}")
+    print(f"  baseline, embedded one after the other (pyoxigraph, the same on-disk store, JSON answers): "
+          f"{result['embedded queries/s']:,.0f} queries/s; served/embedded throughput {result['served/embedded']:.2f}")
+    print(f"  the same in an in-memory store: {result['embedded in memory queries/s']:,.0f} queries/s")
 
 
 if __name__ == "__main__":
