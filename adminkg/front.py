@@ -115,9 +115,9 @@ class Handler(GatewayHandler):
         url = urllib.parse.urlsplit(self.path)
         if url.path.rstrip("/") != "/sparql":
             return self._error(405, "only /sparql accepts POST")
-        if self._refuse_chunked():
+        length = self._length()
+        if length is None:
             return
-        length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if kind == "application/sparql-update" or (

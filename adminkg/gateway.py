@@ -361,17 +361,18 @@ class GatewayHandler(BaseHTTPRequestHandler):
         kind = headers.pop("Content-Type", None)
         self._send(answer.status, answer.body, kind, headers, head)
 
-    def _refuse_chunked(self) -> bool:
-        """Answer 411 to a request body of unknown length (chunked), and say so."""
-        if "chunked" not in (self.headers.get("Transfer-Encoding") or "").lower():
-            return False
-        self._error(411, "send the request body with a Content-Length")
+    def _length(self) -> int | None:
+        """The length of the request's body (0 without one); ``None`` after answering 411 to a body
+        of unknown length (chunked) or 400 to a Content-Length that is no number."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self._error(411, "send the request body with a Content-Length")
+        else:
+            text = (self.headers.get("Content-Length") or "0").strip()
+            if text.isdigit():
+                return int(text)
+            self._error(400, f"Content-Length {text!r} is no number of bytes")
         self.close_connection = True
-        return True
-
-    def _request_body(self) -> _Body | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        return _Body(self.rfile, length) if length else None
+        return None
 
     def forward(self, method: str, target: str, body=None, *, timed: bool = True, head: bool = False) -> None:
         """Forward the request to the server (*target*: path and query string) and send its answer."""
@@ -387,9 +388,10 @@ class Handler(GatewayHandler):
     ``/update`` and ``/store``). Reads are timed; writes are not."""
 
     def _pass(self, method: str) -> None:
-        if self._refuse_chunked():
+        length = self._length()
+        if length is None:
             return
-        body = self._request_body()
+        body = _Body(self.rfile, length) if length else None
         path = self.path.split("?", 1)[0].rstrip("/")
         timed = method in ("GET", "HEAD") or path == "/query"
         self.forward(method, self.path, body, timed=timed, head=method == "HEAD")

@@ -200,19 +200,22 @@ def load(url: str, requests: list[Request], clients: int) -> Outcome:
 
 
 class Served:
-    """`adminkg serve --data DIR --port 0 [options]` running in a child process: its query URL."""
+    """`adminkg serve --data DIR --port 0 [options]` running in a child process (*data* ``None``:
+    no --data, as with --writable for an empty store): its query URL."""
 
-    def __init__(self, data: Path, *options: str):
-        self.process = subprocess.Popen([str(BIN / "adminkg"), "serve", "--data", str(data), "--port", "0",
-                                         *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def __init__(self, data: Path | None, *options: str):
+        where = ["--data", str(data)] if data is not None else []
+        self.process = subprocess.Popen([str(BIN / "adminkg"), "serve", *where, "--port", "0", *options],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first = self.process.stdout.readline()
         found = re.search(r"(http://\S+/query)", first)
         if not found:
             self.process.kill()
             raise RuntimeError(f"adminkg serve did not start: {first}{self.process.stderr.read()}")
         self.url = found.group(1)
-        for _ in range(2):  # the limits and the hint
-            self.process.stdout.readline()
+        lines = [self.process.stdout.readline() for _ in range(2)]  # the limits and the hint …
+        while not lines[-1].startswith("try:"):  # … after the write URLs of a writable server
+            lines.append(self.process.stdout.readline())
 
     def stop(self) -> int:
         """Stop it as Ctrl-C does; its exit code."""

@@ -9,7 +9,9 @@ oxigraph server it starts) on loopback, over a store of data/ttl built once for 
 - an answer past --max-result-bytes is refused with 500 naming the limit, and the server answers
   afterwards;
 - with its workers busy and its waiting room full, the server answers 503 with Retry-After at
-  once, and serves the waiting connections when a worker is free.
+  once, and serves the waiting connections when a worker is free;
+- a writable server takes SPARQL Update and Graph Store writes through the gateway, and a request
+  body of no stated length is a clear error.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import json
 import socket
 import sys
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -154,3 +157,25 @@ def test_a_full_server_answers_503_with_retry_after_and_serves_the_waiting(limit
     for answer in served:
         assert json.loads(answer.partition(b"\r\n\r\n")[2]) == {"head": {}, "boolean": True}
     library_query_answers(limited.url, store)
+
+
+def test_a_writable_server_takes_writes_through_the_gateway():
+    with serve_load.Served(None, "--writable") as server:
+        base = server.url.rsplit("/", 1)[0]
+        turtle = "".join(f"<urn:s{i}> <urn:p> {i} .\n" for i in range(20_000)).encode()  # larger than a block
+        put = urllib.request.Request(f"{base}/store?graph=urn:g", data=turtle, method="PUT",
+                                     headers={"Content-Type": "text/turtle"})
+        with urllib.request.urlopen(put, timeout=60) as resp:
+            assert resp.status in (200, 201, 204)
+        update = urllib.request.Request(f"{base}/update", data=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                                        headers={"Content-Type": "application/sparql-update"})
+        with urllib.request.urlopen(update, timeout=60) as resp:
+            assert resp.status == 204
+        status, _, body = serve_load.post(server.url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "20001"
+        host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
+        with socket.create_connection((host, int(port)), timeout=60) as sock:
+            sock.sendall(b"POST /update HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
+            answer = _read_all(sock)
+        assert answer.startswith(b"HTTP/1.1 400 ") and b"Content-Length 'lots' is no number" in answer
+        assert server.stop() == 0
