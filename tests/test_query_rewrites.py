@@ -22,6 +22,7 @@ CASES = [
     ("agency-pairs", {"agency": "한국토지주택공사"}),
     ("agency-pairs", {"agency": "인천"}),
     ("analysis-bodies", {}),
+    ("analysis-local-codes", {}),
     ("lowest-confidence", {}),
     ("lowest-confidence", {"limit": ""}),
     ("lowest-confidence", {"limit": "", "kind": "metric"}),
