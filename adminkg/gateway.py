@@ -37,7 +37,7 @@ from .errors import AdminKGError
 from .serve import HOST, Server
 
 DEFAULT_TIMEOUT = 60.0  # seconds a query may run
-DEFAULT_MAX_RESULT_BYTES = 16 * 2**20  # the largest library answer on data/ttl (JSON) is about 2 MB
+DEFAULT_MAX_RESULT_BYTES = 16 * 2**20  # the largest library answer on data/ttl: site-evidence, 4.6 MB of JSON
 DEFAULT_WORKERS = 16  # requests answered at once
 WAITING_PER_WORKER = 16  # connections that may wait for a worker, per worker
 RETRY_AFTER = 1  # seconds a refused client is told to wait
