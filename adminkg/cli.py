@@ -11,6 +11,8 @@ import click
 from . import __version__, paths
 from .endpoint import DEFAULT_TIMEOUT
 from .errors import AdminKGError
+from .gateway import DEFAULT_MAX_RESULT_BYTES, DEFAULT_WORKERS, WAITING_PER_WORKER
+from .gateway import DEFAULT_TIMEOUT as SERVE_TIMEOUT
 from .loaders.confidence import KINDS
 from .namespaces import DEFAULT_BASE
 from .publish import DEFAULT_CHUNK, DEFAULT_GRAPH, PROTOCOLS
@@ -518,19 +520,30 @@ def list_queries(name: str | None) -> None:
                    "to /doc/, Accept or suffix) and the SPARQL endpoint at /sparql (read-only).")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds a query may run before the server stops it.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=SERVE_TIMEOUT, show_default=True,
+              help="Seconds a query may run: past them the client gets 504 Gateway Timeout and the query is "
+                   "stopped (read-only: its oxigraph process is replaced by a fresh one). Writes are not timed.")
+@click.option("--max-result-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_RESULT_BYTES, show_default=True,
+              help="Largest answer sent, in bytes: a larger one is not sent, the client gets 500 saying so.")
+@click.option("--workers", type=click.IntRange(min=1), default=DEFAULT_WORKERS, show_default=True,
+              help=f"Requests answered at once; {WAITING_PER_WORKER} times as many connections may wait, more get "
+                   "503 Service Unavailable with Retry-After.")
 @click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (default: read-only).")
-def serve(data: Path, site: Path | None, port: int, timeout: float, writable: bool) -> None:
+def serve(data: Path, site: Path | None, port: int, timeout: float, max_result_bytes: int, workers: int,
+          writable: bool) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint on 127.0.0.1 (and, with --site, an exported site).
 
-    Without --site: the oxigraph server's query endpoint /query. With --site OUT (from `adminkg
-    export`): every resource IRI /id/KIND/REF answers 303 See Other to its document /doc/KIND/REF
-    (Vary: Accept), which answers HTML, Turtle, JSON-LD or N-Triples by the Accept header or a
-    suffix (.html, .ttl, .jsonld, .nt); unknown resources 404; SPARQL at /sparql (read-only; its
-    service description links the VoID and DCAT descriptions); the data is the site's dump unless
-    --data names another. Ctrl-C stops it.
+    Without --site: the oxigraph server's endpoints (/query; with --writable also /update and
+    /store) behind a bounded gateway: a fixed pool of --workers, answers up to --max-result-bytes
+    and queries up to --timeout seconds; past a limit the client gets a one-line error saying which
+    limit and the server goes on. With --site OUT (from `adminkg export`): every resource IRI
+    /id/KIND/REF answers 303 See Other to its document /doc/KIND/REF (Vary: Accept), which answers
+    HTML, Turtle, JSON-LD or N-Triples by the Accept header or a suffix (.html, .ttl, .jsonld,
+    .nt); unknown resources 404; SPARQL at /sparql (read-only, the same limits; its service
+    description links the VoID and DCAT descriptions); the data is the site's dump unless --data
+    names another. Ctrl-C stops it.
     """
+    from . import gateway
     from . import serve as serving
 
     def interrupt(_signum, _frame):
@@ -544,39 +557,47 @@ def serve(data: Path, site: Path | None, port: int, timeout: float, writable: bo
         data, reference = site / "dumps" / "adminkg.ttl", False
     if data is None and not writable:
         data = Path("build")
+    limits = gateway.Limits(timeout=timeout, max_result_bytes=max_result_bytes, workers=workers)
     try:
-        server = serving.start(data, port=0 if site else port, timeout=timeout, writable=writable,
-                               reference=reference)
+        server = serving.start(data, timeout=limits.server_timeout, writable=writable, reference=reference)
     except AdminKGError as exc:
         _fail(exc)
+    backend = gateway.Backend(server, replaceable=not writable)
     front = None
     try:
-        if site is not None:
-            from .front import start_front
+        try:
+            if site is not None:
+                from .front import start_front
 
-            try:
-                front = start_front(site, server.query_url, host=serving.HOST, port=port)
-            except OSError as exc:
-                _fail(AdminKGError(f"cannot listen on {serving.HOST}:{port}: {exc.strerror or exc}"))
-            url = f"http://{serving.HOST}:{front.server_address[1]}"
+                front = start_front(site, backend, limits, host=serving.HOST, port=port)
+            else:
+                front = gateway.start_gateway(backend, limits, host=serving.HOST, port=port)
+        except OSError as exc:
+            _fail(AdminKGError(f"cannot listen on {serving.HOST}:{port}: {exc.strerror or exc}"))
+        url = f"http://{serving.HOST}:{front.server_address[1]}"
+        if site is not None:
             click.echo(f"site: {url}/  (resources: {url}/id/KIND/REF → 303 → {url}/doc/KIND/REF)")
             click.echo(f"SPARQL endpoint (read-only): {url}/sparql")
+            endpoint = f"{url}/sparql"
         else:
-            mode = "read-write" if writable else "read-only"
-            click.echo(f"SPARQL endpoint ({mode}): {server.query_url}")
+            click.echo(f"SPARQL endpoint ({'read-write' if writable else 'read-only'}): {url}/query")
             if writable:
-                click.echo(f"SPARQL Update: {server.update_url}\nGraph Store: {server.store_url}")
-        endpoint = f"http://{serving.HOST}:{front.server_address[1]}/sparql" if front else server.query_url
+                click.echo(f"SPARQL Update: {url}/update\nGraph Store: {url}/store")
+            endpoint = f"{url}/query"
+        click.echo(f"limits: {limits.timeout:g} s a query, {limits.max_result_bytes:,} bytes an answer, "
+                   f"{limits.workers} requests at once ({limits.waiting} more may wait)")
         click.echo(f"try: adminkg query cases --endpoint {endpoint}   (Ctrl-C stops the server)")
         sys.stdout.flush()
-        server.process.wait()
+        code = backend.wait()
+        _fail(AdminKGError(f"the oxigraph server stopped (exit {code}): "
+                           f"{' '.join(backend.current.log.read_text('utf-8', 'replace').split())[:500]}"))
     except KeyboardInterrupt:
         pass
     finally:
         if front is not None:
             front.shutdown()
             front.server_close()
-        server.stop()
+        backend.close()
 
 
 @main.command()

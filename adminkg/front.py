@@ -7,8 +7,9 @@ SPARQL endpoint at ``/sparql`` (read-only, proxied to the ``oxigraph`` server).
   JSON-LD, N-Triples), with ``Content-Location`` and ``Vary: Accept``; 406 when none is acceptable;
 - ``/doc/KIND/REF.ttl`` (a suffix) answers that representation;
 - other paths are the site's files; anything else is 404;
-- ``/sparql`` forwards SPARQL queries (GET, POST) to the server; without a query it answers the
-  server's SPARQL 1.1 Service Description with the dataset's VoID and DCAT descriptions linked.
+- ``/sparql`` forwards SPARQL queries (GET, POST) to the server through the gateway's limits
+  (:mod:`adminkg.gateway`: time, answer size, a fixed pool of workers); without a query it answers
+  the server's SPARQL 1.1 Service Description with the dataset's VoID and DCAT descriptions linked.
 
 The rules are those of ``site/lod.toml``, as in the nginx and Apache snippets ``export`` writes.
 """
@@ -16,13 +17,10 @@ from __future__ import annotations
 
 import posixpath
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .gateway import Backend, GatewayHandler, Limits, PooledHTTPServer, exchange
 from .lod import Iris, format_by_suffix, formats, negotiate
 
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml",
@@ -30,15 +28,12 @@ STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascrip
                 ".txt": "text/plain"}
 
 
-class Front(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address, site: Path, sparql: str, iris: Iris):
+class Front(PooledHTTPServer):
+    def __init__(self, address, site: Path, backend: Backend, limits: Limits, iris: Iris):
         self.site = Path(site).resolve()
-        self.sparql = sparql
         self.iris = iris
         self.dataset = _dataset_of(self.site)
-        super().__init__(address, Handler)
+        super().__init__(address, Handler, backend, limits)
 
 
 def _dataset_of(site: Path) -> str | None:
@@ -56,29 +51,8 @@ def _dataset_of(site: Path) -> str | None:
                  if (s, VOID.sparqlEndpoint, None) in graph), None)
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(GatewayHandler):
     server: Front
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
-        pass
-
-    # -- answers ------------------------------------------------------------------------------
-    def _send(self, status: int, body: bytes = b"", content_type: str | None = None, headers: dict | None = None,
-              head: bool = False) -> None:
-        self.send_response(status)
-        if content_type:
-            self.send_header("Content-Type", content_type)
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
-
-    def _error(self, status: int, message: str, head: bool = False, headers: dict | None = None) -> None:
-        self._send(status, f"{status} {HTTPStatus(status).phrase}: {message}\n".encode(), "text/plain; charset=utf-8",
-                   headers, head)
 
     def _file(self, rel: str) -> Path | None:
         """The site's file at *rel*, if it is one and inside the site."""
@@ -141,49 +115,34 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if url.path.rstrip("/") != "/sparql":
             return self._error(405, "only /sparql accepts POST")
-        length = int(self.headers.get("Content-Length") or 0)
+        length = self._length()
+        if length is None:
+            return
         body = self.rfile.read(length) if length else b""
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if kind == "application/sparql-update" or (
                 kind == "application/x-www-form-urlencoded" and "update" in urllib.parse.parse_qs(body.decode(
                     "utf-8", "replace"))):
             return self._error(403, "the endpoint is read-only")
-        self._forward("POST", self.server.sparql, body, kind)
+        self.forward("POST", "/query", body)
 
     def _sparql(self, query: str, head: bool) -> None:
         params = urllib.parse.parse_qs(query)
         if "update" in params:
             return self._error(403, "the endpoint is read-only", head)
         if "query" in params:
-            return self._forward("GET", f"{self.server.sparql}?{query}", None, None, head)
+            return self.forward("GET", f"/query?{query}", head=head)
         self._service_description(head)
-
-    def _forward(self, method: str, url: str, body: bytes | None, content_type: str | None, head: bool = False):
-        req = urllib.request.Request(url, data=body, method=method)
-        if content_type:
-            req.add_header("Content-Type", content_type)
-        if self.headers.get("Accept"):
-            req.add_header("Accept", self.headers["Accept"])
-        try:
-            with urllib.request.urlopen(req, timeout=3600) as resp:
-                data, status, kind = resp.read(), resp.status, resp.headers.get("Content-Type")
-        except urllib.error.HTTPError as exc:
-            data, status, kind = exc.read(), exc.code, exc.headers.get("Content-Type")
-        except (urllib.error.URLError, OSError) as exc:
-            return self._error(502, f"the SPARQL server did not answer: {exc}", head)
-        self._send(status, data, kind, None, head)
 
     def _service_description(self, head: bool) -> None:
         from rdflib import Graph
 
         from .describe import service_description_links
 
-        req = urllib.request.Request(self.server.sparql, headers={"Accept": "text/turtle"})
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                text = resp.read()
-        except (urllib.error.URLError, OSError) as exc:
-            return self._error(502, f"the SPARQL server did not answer: {exc}", head)
+        answer = exchange(self.server.backend, self.server.limits, "GET", "/query", {"Accept": "text/turtle"})
+        if answer.status != 200:
+            return self._answer(answer, head)
+        text = answer.body
         host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
         endpoint = f"http://{host}/sparql"
         graph = Graph().parse(data=text, format="turtle", publicID=endpoint)
@@ -196,8 +155,10 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, body, chosen.media + "; charset=utf-8", {"Vary": "Accept"}, head)
 
 
-def start_front(site: Path, sparql: str, *, host: str, port: int, base: str | None = None) -> Front:
-    """Serve *site* on *host*:*port* in a thread, forwarding ``/sparql`` to the query URL *sparql*."""
-    front = Front((host, port), site, sparql, Iris(base))
+def start_front(site: Path, backend: Backend, limits: Limits, *, host: str, port: int,
+                base: str | None = None) -> Front:
+    """Serve *site* on *host*:*port* in a thread, forwarding ``/sparql`` to *backend*'s ``/query``
+    within *limits*."""
+    front = Front((host, port), site, backend, limits, Iris(base))
     threading.Thread(target=front.serve_forever, name="adminkg-front", daemon=True).start()
     return front

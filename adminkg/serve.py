@@ -39,7 +39,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@dataclass
+@dataclass(eq=False)
 class Server:
     """A running ``oxigraph`` server process and its URLs (``query``, ``update``, ``store``)."""
 
@@ -49,6 +49,7 @@ class Server:
     location: Path
     log: Path
     _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+    timeout: float = 60.0
 
     @property
     def base(self) -> str:
@@ -82,6 +83,24 @@ class Server:
             except (urllib.error.URLError, OSError):
                 time.sleep(0.1)
         raise AdminKGError(f"the oxigraph server did not answer on {self.base} within {seconds:g} s")
+
+    def replacement(self) -> Server:
+        """A new server process on the same read-only store (on another free port), ready; it takes
+        over the temporary folder, so this one can be stopped while the new one serves. The way to
+        end a query that runs on inside the process after its client gave up (Oxigraph does not
+        stop an aggregate or a sort at its timeout)."""
+        if self.writable:
+            raise AdminKGError("a writable store has one server: it cannot be replaced while it runs")
+        log = self.log.with_name(f"oxigraph-{time.monotonic_ns()}.log")
+        server = _launch(self.location, free_port(), self.timeout, False, log)
+        server._tmp, self._tmp = self._tmp, None
+        try:
+            server.wait_ready()
+        except BaseException:
+            self._tmp, server._tmp = server._tmp, None
+            server.stop()
+            raise
+        return server
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -127,19 +146,24 @@ def start(data: Path | None = None, *, port: int = 0, timeout: float = 60.0, wri
                 location.mkdir()
             else:
                 raise AdminKGError("nothing to serve: give --data, or --writable for an empty store")
-        port = port or free_port()
-        command = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(location),
-                   "--bind", f"{HOST}:{port}", "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))]
-        log = Path(tmp.name) / "oxigraph.log"
-        with open(log, "wb") as err:
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        server = _launch(location, port or free_port(), timeout, writable, Path(tmp.name) / "oxigraph.log")
     except BaseException:
         tmp.cleanup()
         raise
-    server = Server(process, port, writable, location, log, tmp)
+    server._tmp = tmp
     try:
         server.wait_ready()
     except BaseException:
         server.stop()
         raise
     return server
+
+
+def _launch(location: Path, port: int, timeout: float, writable: bool, log: Path) -> Server:
+    """Start ``oxigraph serve`` (or ``serve-read-only``) on *location* and 127.0.0.1:*port*, its
+    errors written to *log*; not yet ready."""
+    command = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(location),
+               "--bind", f"{HOST}:{port}", "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))]
+    with open(log, "wb") as err:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+    return Server(process, port, writable, location, log, timeout=timeout)

@@ -40,7 +40,7 @@ LAYERS = {
     "SPARQL, serving and the API": ["adminkg.shacl_rust", "adminkg.validate", "adminkg.queries", "adminkg.params",
                                     "adminkg.query",
                                     "adminkg.endpoint",
-                                    "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
+                                    "adminkg.serve", "adminkg.gateway", "adminkg.publish", "adminkg.info", "adminkg.api",
                                     "adminkg.tables", "adminkg.learn", "adminkg.describe", "adminkg.front",
                                     "adminkg.review", "adminkg.teaching", "adminkg"],
     # networks and measures built from library queries, diffusion, boundaries; then what writes them out
