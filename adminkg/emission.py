@@ -1,0 +1,171 @@
+"""One document's RDF as a *trace*, and the merge of traces in the order of the files.
+
+The emitter (:class:`adminkg.build.Emitter`) writes a document's triples into a sink. Written into a
+:class:`Trace` (in a worker, one document at a time), they keep what the merge needs to give the
+graph a one-process build gives:
+
+* the triples written every time (a graph is a set: the same triple from two documents is one);
+* *first-wins groups*: triples written only the first time a resource is met (a document's
+  description, an organisation's or unit's labels, a case's title and lead agency, a contest's name
+  and year), under a guard; a group may hold groups (a contest's organiser), met only when it is;
+* *confidences*: an evidence's ``akg:confidence``, of which the highest wins;
+* the cases it minted and what each IRI was made from (lead agency, title, place), so the merge can
+  tell whether an earlier document told the same case (then the document is emitted again with the
+  IRIs of the earlier cases, see :func:`adminkg.build.emit_document`).
+
+Each triple travels as one string, an *entry*: a key that sorts like
+:func:`adminkg.graphio.serialize_turtle` sorts triples, then the triple's N-Triples line. The merge
+(:class:`Merge`) is set unions, first-wins look-ups and a maximum per evidence, in the order of the
+files; its output is the N-Triples of the sorted, distinct entries, which Oxigraph turns into the
+Turtle of :func:`adminkg.graphio.serialize_turtle` without building an rdflib graph.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from decimal import Decimal
+
+import pyoxigraph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .graphio import to_oxigraph
+from .namespaces import AKG
+
+FIELD, TERM, LINE = "\x00\x01", "\x00\x02", "\x00\x04"  # separators below every character of a key
+CASE_GUARD = "case\x1f"
+CONFIDENCE = AKG.confidence
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\x00", "\x00\x03") if "\x00" in text else text
+
+
+def _term_key(term) -> str:
+    """The key of :func:`adminkg.graphio._sort_key` for one term, as a string that sorts the same."""
+    if isinstance(term, URIRef):
+        return f"0{FIELD}{_escaped(str(term))}{FIELD}{FIELD}"
+    language = getattr(term, "language", None) or ""
+    datatype = getattr(term, "datatype", None) or ""
+    return f"1{FIELD}{_escaped(str(term))}{FIELD}{language}{FIELD}{_escaped(str(datatype))}"
+
+
+def entry(triple) -> str:
+    """*triple* (rdflib terms) as an entry: its sort key, then its N-Triples line."""
+    s, p, o = triple
+    line = str(pyoxigraph.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+    return f"{_term_key(s)}{TERM}{_term_key(p)}{TERM}{_term_key(o)}{LINE}{line} ."
+
+
+def line_of(item: str) -> str:
+    return item[item.index(LINE) + len(LINE):]
+
+
+class GraphSink:
+    """The emitter writes into an rdflib graph (what curation edits afterwards)."""
+
+    def __init__(self, graph: Graph):
+        self.g = graph
+
+    def add(self, triple) -> None:
+        self.g.add(triple)
+
+    @contextmanager
+    def first(self, guard: str, pattern):
+        """Yields whether *pattern* is new to the graph: the group's triples are written only then."""
+        yield pattern not in self.g
+
+    def confidence(self, ev: URIRef, value: Decimal) -> None:
+        old = self.g.value(ev, CONFIDENCE)
+        if old is not None and old.toPython() >= value:
+            return
+        self.g.set((ev, CONFIDENCE, Literal(value, datatype=XSD.decimal)))
+
+
+class Trace:
+    """One document's emission as the merge needs it (see the module's docstring)."""
+
+    def __init__(self):
+        self.triples: set = set()
+        self.groups: list = []       # [guard, triples, groups within]
+        self._open: list = []
+        self.confidences: dict[URIRef, Decimal] = {}
+        self.cases: list[tuple[str, str, str, int, str]] = []  # agency, title, document node, place, IRI
+
+    def add(self, triple) -> None:
+        (self._open[-1][1] if self._open else self.triples).add(triple)
+
+    @contextmanager
+    def first(self, guard: str, pattern):
+        """Always yields True: whether the group is new is for the merge to say."""
+        group = [guard, set(), []]
+        self._open.append(group)
+        try:
+            yield True
+        finally:
+            self._open.pop()
+            (self._open[-1][2] if self._open else self.groups).append(group)
+
+    def confidence(self, ev: URIRef, value: Decimal) -> None:
+        old = self.confidences.get(ev)
+        if old is None or value > old:
+            self.confidences[ev] = value
+
+    def case(self, agency: URIRef, title: str, doc_node: URIRef, index: int, iri: URIRef) -> None:
+        self.cases.append((str(agency), title, str(doc_node), index, str(iri)))
+
+    def finish(self, **counts) -> dict:
+        """The trace as plain data (strings, lists, dicts) to send between processes."""
+        def groups(items):
+            return [(guard, [entry(t) for t in triples], groups(inner)) for guard, triples, inner in items]
+
+        return {"triples": [entry(t) for t in self.triples], "groups": groups(self.groups),
+                "confidences": {str(ev): (str(v), entry((ev, CONFIDENCE, Literal(v, datatype=XSD.decimal))))
+                                for ev, v in self.confidences.items()},
+                "cases": self.cases, **counts}
+
+
+class Merge:
+    """Traces merged in the order they are given: the graph of emitting their documents in that order."""
+
+    def __init__(self):
+        self.entries: set[str] = set()
+        self.seen: set[str] = set()
+        self.confidences: dict[str, tuple[Decimal, str]] = {}
+        self.cases = 0  # cases met first
+
+    def add(self, trace: dict) -> None:
+        self.entries.update(trace["triples"])
+        self._groups(trace["groups"])
+        for ev, (value, item) in trace["confidences"].items():
+            value = Decimal(value)
+            old = self.confidences.get(ev)
+            if old is None or value > old[0]:
+                self.confidences[ev] = (value, item)
+
+    def _groups(self, groups) -> None:
+        for guard, entries, inner in groups:
+            if guard in self.seen:
+                continue
+            self.seen.add(guard)
+            if guard.startswith(CASE_GUARD):
+                self.cases += 1
+            self.entries.update(entries)
+            self._groups(inner)
+
+    def ntriples(self) -> bytes:
+        """The merged graph as N-Triples, in the order of :func:`adminkg.graphio.serialize_turtle`."""
+        items = self.entries | {item for _, item in self.confidences.values()}
+        return "".join(line_of(item) + "\n" for item in sorted(items)).encode("utf-8")
+
+    def graph(self) -> Graph:
+        """The merged graph in rdflib (for curation, which edits it)."""
+        return Graph(store="SimpleMemory").parse(data=self.ntriples().decode("utf-8"), format="nt")
+
+
+def turtle_of_ntriples(data: bytes, prefixes: dict[str, str], header: bytes) -> bytes:
+    """Turtle of sorted N-Triples *data*: the bytes :func:`adminkg.graphio.serialize_turtle` gives."""
+    triples = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return header + pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+
+
+__all__ = ["GraphSink", "Merge", "Trace", "entry", "turtle_of_ntriples"]
