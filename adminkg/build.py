@@ -53,6 +53,7 @@ from .outdir import locked, make_folder, write_error
 from .resolve import normalise
 
 CASES_TTL = "cases.ttl"
+STORE_BATCH = 50_000  # triples loaded into the store at a time while the build goes on
 STORE_DIR = "store"
 REPORT_JSON = "report.json"
 TEXT_DIR = "text"
@@ -568,9 +569,10 @@ class Assembly:
     the case IRIs checked against the cases of the earlier documents (:meth:`Emitter.case_iri`, whose
     state is the build's), and the counts added to the report."""
 
-    def __init__(self, emitter: Emitter, min_confidence: float):
+    def __init__(self, emitter: Emitter, min_confidence: float, *, loader=None):
         self.emitter, self.min_confidence = emitter, min_confidence
-        self.merge = Merge()
+        self.loader = loader  # a StoreLoader fed the new triples as they come
+        self.merge = Merge(fresh=loader is not None)
         self.again = 0  # documents emitted again: an earlier document told one of their cases
 
     def add(self, trace: dict, records_again) -> None:
@@ -590,6 +592,8 @@ class Assembly:
         for sha, node in trace["documents"].items():
             emitter.docs.setdefault(sha, URIRef(node))
         report.cases = self.merge.cases
+        if self.loader is not None and len(self.merge.fresh) >= STORE_BATCH:
+            self.loader.put(self.merge.take_fresh())
 
     def emit(self, records) -> None:
         """Records read here (a table): emitted and merged as one document."""
@@ -670,6 +674,9 @@ def build(
         raise InputError("--min-confidence", f"{min_confidence} is not a probability between 0 and 1")
     if jobs is not None and jobs < 1:
         raise InputError("--jobs", f"{jobs}: give at least one worker")
+    from .executors import require
+
+    require(executor, scheduler)
     roots = [Path(r) for r in roots]
     out = Path(out)
     for root in roots:
@@ -704,24 +711,48 @@ class NothingToBuild(InputError):
 
 def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, min_confidence, model,
            curation=(), jobs=1, cache=True, executor="local", scheduler=None) -> BuildReport:
-    from . import executors
     from . import fragments as fr
-    from .loaders.documents import find_documents, read_manifests
     from .loaders.korean import KoreanExtractor
-    from .loaders.tabular import read_table
 
     started = time.perf_counter()
     model = load_model(model)
     extractor = KoreanExtractor(model=model)
     emitter = Emitter(base, with_text=with_text, vocab=extractor.lex.vocab)  # parse the vocabularies once
-    report = emitter.report
-    report.min_confidence = min_confidence
-    assembly = Assembly(emitter, min_confidence)
+    emitter.report.min_confidence = min_confidence
     fragments = fr.FragmentCache(out / fr.CACHE_DIR / "fragments") if cache else None
     work = Work(uuid.uuid4().hex, model, max_bytes, base, with_text, min_confidence,
                 cache=str(fragments.folder) if fragments is not None else None,
                 versions=fr.versions(model.dumps().encode("utf-8") if model is not None else None) if cache else None)
     _state(work, extractor)  # this process's, which forked workers start with
+    workers = fr.default_jobs() if jobs is None else jobs
+    loader = None
+    if store and not curation:  # the store is loaded with the triples as they are merged
+        from .store import StoreLoader, with_reference
+
+        # with workers, this process mostly waits: it loads the store in a thread of its own meanwhile
+        loader = StoreLoader(out / STORE_DIR, background=workers > 1 or executor != "local")
+        for f in with_reference([]):
+            loader.put(f)
+    try:
+        return _assemble(roots, out, tables=tables, store=store, progress=progress, max_bytes=max_bytes,
+                         min_confidence=min_confidence, curation=curation, jobs=jobs, executor=executor,
+                         scheduler=scheduler, started=started, extractor=extractor, emitter=emitter,
+                         fragments=fragments, work=work, loader=loader, base=base)
+    except BaseException:
+        if loader is not None:
+            loader.abort()
+        raise
+
+
+def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence, curation, jobs, executor,
+              scheduler, started, extractor, emitter, fragments, work, loader, base) -> BuildReport:
+    from . import executors
+    from . import fragments as fr
+    from .loaders.documents import find_documents, read_manifests
+    from .loaders.tabular import read_table
+
+    report = emitter.report
+    assembly = Assembly(emitter, min_confidence, loader=loader)
 
     manifests, errors = read_manifests(roots)
     report.failed += [(err.path, err.problem) for err in errors]
@@ -730,6 +761,8 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
     documents = []  # those that are not text: their text is kept beside the graph
     results = executors.run(executor, process_document, work, tasks, jobs=jobs, scheduler=scheduler)
     for i, ((path, meta), result) in enumerate(zip(tasks, results)):
+        if loader is not None:
+            loader.start()  # the workers have started
         if progress:
             progress(i, len(tasks), Path(path))
         if result[0] == "skipped":
@@ -773,8 +806,10 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
         report.cache = {"reused": fragments.hits, "extracted": fragments.stored}
     if fragments is not None and fragments.problem is not None:
         report.notes.append((str(fragments.folder), fragments.problem))
+    if loader is not None:
+        loader.put(assembly.merge.take_fresh(final=True))
     try:
-        write_outputs(turtle, out, store=store, report=report, documents=documents)
+        write_outputs(turtle, out, store=store, report=report, documents=documents, loader=loader)
         if fragments is not None:
             fragments.prune()
         report.seconds = time.perf_counter() - started
@@ -789,7 +824,7 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
     return report
 
 
-def write_outputs(turtle: bytes, out: Path, *, store: bool, report: BuildReport, documents=()) -> None:
+def write_outputs(turtle: bytes, out: Path, *, store: bool, report: BuildReport, documents=(), loader=None) -> None:
     """Write the Turtle, the kept texts and the store beside the old ones, then rename them over
     the old ones: a failure (a full disk) on the way leaves the earlier build whole."""
     out.mkdir(parents=True, exist_ok=True)
@@ -799,7 +834,9 @@ def write_outputs(turtle: bytes, out: Path, *, store: bool, report: BuildReport,
     try:
         atomic_write_bytes(staged, turtle)
         write_texts(texts, documents, report)
-        if store:
+        if store and loader is not None:  # loaded with the triples of the Turtle as they were merged
+            report.outputs["store"] = str(loader.finish())
+        elif store:
             from .store import build_store, with_reference
 
             report.outputs["store"] = str(build_store(out / STORE_DIR, with_reference([staged])))

@@ -13,8 +13,8 @@ graph a one-process build gives:
   tell whether an earlier document told the same case (then the document is emitted again with the
   IRIs of the earlier cases, see :func:`adminkg.build.emit_document`).
 
-Each triple travels as one string, an *entry*: a key that sorts like
-:func:`adminkg.graphio.serialize_turtle` sorts triples, then the triple's N-Triples line. The merge
+Each triple travels as an *entry*: a key (a string that sorts like
+:func:`adminkg.graphio.serialize_turtle` sorts triples) and the triple's N-Triples line. The merge
 (:class:`Merge`) is set unions, first-wins look-ups and a maximum per evidence, in the order of the
 files; its output is the N-Triples of the sorted, distinct entries, which Oxigraph turns into the
 Turtle of :func:`adminkg.graphio.serialize_turtle` without building an rdflib graph.
@@ -31,7 +31,7 @@ from rdflib.namespace import XSD
 from .graphio import to_oxigraph
 from .namespaces import AKG
 
-FIELD, TERM, LINE = "\x00\x01", "\x00\x02", "\x00\x04"  # separators below every character of a key
+FIELD, TERM = "\x00\x01", "\x00\x02"  # separators that sort below every character of a key
 CASE_GUARD = "case\x1f"
 CONFIDENCE = AKG.confidence
 
@@ -49,15 +49,11 @@ def _term_key(term) -> str:
     return f"1{FIELD}{_escaped(str(term))}{FIELD}{language}{FIELD}{_escaped(str(datatype))}"
 
 
-def entry(triple) -> str:
-    """*triple* (rdflib terms) as an entry: its sort key, then its N-Triples line."""
+def entry(triple) -> tuple[str, str]:
+    """*triple* (rdflib terms) as an entry: (its sort key, its N-Triples line)."""
     s, p, o = triple
     line = str(pyoxigraph.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
-    return f"{_term_key(s)}{TERM}{_term_key(p)}{TERM}{_term_key(o)}{LINE}{line} ."
-
-
-def line_of(item: str) -> str:
-    return item[item.index(LINE) + len(LINE):]
+    return f"{_term_key(s)}{TERM}{_term_key(p)}{TERM}{_term_key(o)}", f"{line} ."
 
 
 class GraphSink:
@@ -125,16 +121,19 @@ class Trace:
 
 
 class Merge:
-    """Traces merged in the order they are given: the graph of emitting their documents in that order."""
+    """Traces merged in the order they are given: the graph of emitting their documents in that order.
+    With *fresh*, the lines of the triples new to the merge are kept for :meth:`take_fresh` too (a
+    store loaded while the build goes on)."""
 
-    def __init__(self):
-        self.entries: set[str] = set()
+    def __init__(self, *, fresh: bool = False):
+        self.entries: dict[str, str] = {}  # key → line
         self.seen: set[str] = set()
-        self.confidences: dict[str, tuple[Decimal, str]] = {}
+        self.confidences: dict[str, tuple[Decimal, tuple[str, str]]] = {}
         self.cases = 0  # cases met first
+        self.fresh: list[str] | None = [] if fresh else None
 
     def add(self, trace: dict) -> None:
-        self.entries.update(trace["triples"])
+        self._take(trace["triples"])
         self._groups(trace["groups"])
         for ev, (value, item) in trace["confidences"].items():
             value = Decimal(value)
@@ -142,20 +141,41 @@ class Merge:
             if old is None or value > old[0]:
                 self.confidences[ev] = (value, item)
 
+    def _take(self, pairs) -> None:
+        entries = self.entries
+        if self.fresh is None:
+            entries.update(pairs)
+            return
+        for key, line in pairs:
+            if key not in entries:
+                entries[key] = line
+                self.fresh.append(line)
+
     def _groups(self, groups) -> None:
-        for guard, entries, inner in groups:
+        for guard, pairs, inner in groups:
             if guard in self.seen:
                 continue
             self.seen.add(guard)
             if guard.startswith(CASE_GUARD):
                 self.cases += 1
-            self.entries.update(entries)
+            self._take(pairs)
             self._groups(inner)
+
+    def take_fresh(self, *, final: bool = False) -> bytes:
+        """N-Triples of the triples merged since the last call; *final*: with the confidences (which
+        only the last document can settle)."""
+        lines, self.fresh = self.fresh, []
+        if final:
+            lines += [line for _, (_, line) in self.confidences.values()]
+        return "".join(line + "\n" for line in lines).encode("utf-8")
 
     def ntriples(self) -> bytes:
         """The merged graph as N-Triples, in the order of :func:`adminkg.graphio.serialize_turtle`."""
-        items = self.entries | {item for _, item in self.confidences.values()}
-        return "".join(line_of(item) + "\n" for item in sorted(items)).encode("utf-8")
+        items = dict(self.entries)
+        items.update(item for _, item in self.confidences.values())
+        lines = list(map(items.__getitem__, sorted(items)))
+        lines.append("")
+        return "\n".join(lines).encode("utf-8")
 
     def graph(self) -> Graph:
         """The merged graph in rdflib (for curation, which edits it)."""

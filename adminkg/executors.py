@@ -21,8 +21,6 @@ DASK_EXTRA = "pip install 'adminkg[dask]'"
 def run_local(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str | None = None) -> Iterator:
     """In this process (*jobs* 1) or in *jobs* worker processes (forked where the system can, so a
     worker starts with what this process has loaded)."""
-    if scheduler is not None:
-        raise InputError("--scheduler", "is for --executor dask; the local executor has no scheduler")
     if jobs <= 1 or len(tasks) <= 1:
         yield from (fn(work, task) for task in tasks)
         return
@@ -40,17 +38,22 @@ def _shard(tasks: list, fn: Callable, work) -> list:
     return [fn(work, task) for task in tasks]
 
 
-def run_dask(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str | None = None) -> Iterator:
-    """On the Dask cluster whose scheduler is at *scheduler* (``tcp://host:8786``; its workers need
-    adminkg installed and the documents at the same paths), or on a ``LocalCluster`` of *jobs*
-    worker processes started for this build. Shards of :data:`SHARD` documents are computed
-    anywhere and gathered in order."""
+def _dask():
     try:
         import dask.bag
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:
         raise InputError("--executor", f"dask needs Dask and distributed, which are not installed: {DASK_EXTRA}") \
             from exc
+    return dask.bag, Client, LocalCluster
+
+
+def run_dask(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str | None = None) -> Iterator:
+    """On the Dask cluster whose scheduler is at *scheduler* (``tcp://host:8786``; its workers need
+    adminkg installed and the documents at the same paths), or on a ``LocalCluster`` of *jobs*
+    worker processes started for this build. Shards of :data:`SHARD` documents are computed
+    anywhere and gathered in order."""
+    bag, Client, LocalCluster = _dask()
     if not tasks:
         return
     cluster = None
@@ -62,8 +65,8 @@ def run_dask(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str |
         except OSError as exc:  # no scheduler there (a time-out is an OSError too)
             raise InputError("--scheduler", f"no Dask scheduler answers at {scheduler}: {exc}") from exc
         with client:
-            bag = dask.bag.from_sequence(tasks, npartitions=max(1, math.ceil(len(tasks) / SHARD)))
-            futures = client.compute(bag.map_partitions(_shard, fn, work).to_delayed())
+            shards = bag.from_sequence(tasks, npartitions=max(1, math.ceil(len(tasks) / SHARD)))
+            futures = client.compute(shards.map_partitions(_shard, fn, work).to_delayed())
             try:
                 for future in futures:
                     yield from future.result()
@@ -77,13 +80,21 @@ def run_dask(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str |
 EXECUTORS = {"local": run_local, "dask": run_dask}
 
 
+def require(name: str, scheduler: str | None = None) -> None:
+    """:class:`InputError` unless the executor *name* exists, can run here (Dask installed) and takes
+    *scheduler*."""
+    if name not in EXECUTORS:
+        raise InputError("--executor", f"unknown executor {name!r} (known: {', '.join(EXECUTORS)})")
+    if scheduler is not None and name != "dask":
+        raise InputError("--scheduler", f"is for --executor dask; the {name} executor has no scheduler")
+    if name == "dask":
+        _dask()
+
+
 def run(name: str, fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str | None = None) -> Iterator:
     """The results of ``fn(work, task)`` for *tasks*, in their order, from the executor *name*."""
-    try:
-        executor = EXECUTORS[name]
-    except KeyError:
-        raise InputError("--executor", f"unknown executor {name!r} (known: {', '.join(EXECUTORS)})") from None
-    return executor(fn, work, tasks, jobs=jobs, scheduler=scheduler)
+    require(name, scheduler)
+    return EXECUTORS[name](fn, work, tasks, jobs=jobs, scheduler=scheduler)
 
 
-__all__ = ["EXECUTORS", "run", "run_dask", "run_local"]
+__all__ = ["EXECUTORS", "require", "run", "run_dask", "run_local"]
