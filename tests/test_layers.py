@@ -36,7 +36,7 @@ LAYERS = {
     "extractor": ["adminkg.loaders.pipeline", "adminkg.loaders.korean"],
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
     "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring", "adminkg.curation", "adminkg.synthetic",
-              "adminkg.fragments"],
+              "adminkg.fragments", "adminkg.emission", "adminkg.executors"],
     "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.params", "adminkg.query",
                                     "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
