@@ -8,9 +8,10 @@ object holding the document (its text and what the readers said) and its records
 
 :class:`FragmentCache` keeps fragments under the build folder (``OUT/.cache/fragments``) by the
 SHA-256 of all those inputs (:func:`fragment_key`); a changed document, lexicon or model changes
-the key, so exactly the fragments it touches are extracted again. The build merges fragments in the
-order of the files, so the graph is byte-identical whether fragments came from the cache, from
-worker processes or from one process.
+the key, so exactly the fragments it touches are extracted again. The build emits each document's
+records where it extracted them and merges the results in the order of the files
+(:mod:`adminkg.emission`), so the graph is byte-identical whether fragments came from the cache,
+from worker processes, a Dask cluster or one process.
 """
 from __future__ import annotations
 
