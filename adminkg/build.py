@@ -793,6 +793,9 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
             continue
         report.documents += 1
         assembly.emit(records)
+    if loader is not None:  # the last triples; the store is compacted while the Turtle is written
+        loader.put(assembly.merge.take_fresh(final=True))
+        loader.seal()
     if curation:
         from .curation import apply_curation
 
@@ -806,8 +809,6 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
         report.cache = {"reused": fragments.hits, "extracted": fragments.stored}
     if fragments is not None and fragments.problem is not None:
         report.notes.append((str(fragments.folder), fragments.problem))
-    if loader is not None:
-        loader.put(assembly.merge.take_fresh(final=True))
     try:
         write_outputs(turtle, out, store=store, report=report, documents=documents, loader=loader)
         if fragments is not None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from decimal import Decimal
+from operator import itemgetter
 
 import pyoxigraph
 from rdflib import Graph, Literal, URIRef
@@ -49,11 +50,24 @@ def _term_key(term) -> str:
     return f"1{FIELD}{_escaped(str(term))}{FIELD}{language}{FIELD}{_escaped(str(datatype))}"
 
 
-def entry(triple) -> tuple[str, str]:
-    """*triple* (rdflib terms) as an entry: (its sort key, its N-Triples line)."""
-    s, p, o = triple
-    line = str(pyoxigraph.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
-    return f"{_term_key(s)}{TERM}{_term_key(p)}{TERM}{_term_key(o)}", f"{line} ."
+def term(t) -> tuple[str, str]:
+    """(sort key, N-Triples) of one term."""
+    return _term_key(t), str(to_oxigraph(t))
+
+
+def entry(triple, terms: dict | None = None) -> tuple[str, str]:
+    """*triple* (rdflib terms) as an entry: (its sort key, its N-Triples line). *terms* keeps the
+    IRIs already written (an IRI is written the same wherever it stands)."""
+    keys, written = [], []
+    for t in triple:
+        done = terms.get(t) if terms is not None and isinstance(t, URIRef) else None
+        if done is None:
+            done = term(t)
+            if terms is not None and isinstance(t, URIRef):
+                terms[t] = done
+        keys.append(done[0])
+        written.append(done[1])
+    return TERM.join(keys), f"{written[0]} {written[1]} {written[2]} ."
 
 
 class GraphSink:
@@ -111,11 +125,13 @@ class Trace:
 
     def finish(self, **counts) -> dict:
         """The trace as plain data (strings, lists, dicts) to send between processes."""
-        def groups(items):
-            return [(guard, [entry(t) for t in triples], groups(inner)) for guard, triples, inner in items]
+        terms: dict = {}
 
-        return {"triples": [entry(t) for t in self.triples], "groups": groups(self.groups),
-                "confidences": {str(ev): (str(v), entry((ev, CONFIDENCE, Literal(v, datatype=XSD.decimal))))
+        def groups(items):
+            return [(guard, [entry(t, terms) for t in triples], groups(inner)) for guard, triples, inner in items]
+
+        return {"triples": [entry(t, terms) for t in self.triples], "groups": groups(self.groups),
+                "confidences": {str(ev): (str(v), entry((ev, CONFIDENCE, Literal(v, datatype=XSD.decimal)), terms))
                                 for ev, v in self.confidences.items()},
                 "cases": self.cases, **counts}
 
@@ -142,14 +158,9 @@ class Merge:
                 self.confidences[ev] = (value, item)
 
     def _take(self, pairs) -> None:
-        entries = self.entries
-        if self.fresh is None:
-            entries.update(pairs)
-            return
-        for key, line in pairs:
-            if key not in entries:
-                entries[key] = line
-                self.fresh.append(line)
+        self.entries.update(pairs)
+        if self.fresh is not None:  # a triple loaded twice is one triple in the store
+            self.fresh.extend(map(itemgetter(1), pairs))
 
     def _groups(self, groups) -> None:
         for guard, pairs, inner in groups:
@@ -167,7 +178,8 @@ class Merge:
         lines, self.fresh = self.fresh, []
         if final:
             lines += [line for _, (_, line) in self.confidences.values()]
-        return "".join(line + "\n" for line in lines).encode("utf-8")
+        lines.append("")
+        return "\n".join(lines).encode("utf-8")
 
     def ntriples(self) -> bytes:
         """The merged graph as N-Triples, in the order of :func:`adminkg.graphio.serialize_turtle`."""

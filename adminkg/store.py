@@ -26,6 +26,9 @@ def build_store(target: Path, files: list[Path]) -> Path:
     return loader.finish()
 
 
+_SEAL = object()  # put after the last piece: flush and compact
+
+
 class StoreLoader:
     """A new store at *target*, loaded piece by piece (Turtle files, N-Triples as bytes) while a build
     goes on, in a thread of its own when *background* (Oxigraph loads without Python's lock; the
@@ -40,6 +43,7 @@ class StoreLoader:
         shutil.rmtree(self.tmp, ignore_errors=True)
         self.store = pyoxigraph.Store(str(self.tmp))
         self.error: BaseException | None = None
+        self.sealed = False
         self.queue = self.thread = None
         if background:
             self.queue = queue.Queue()
@@ -59,11 +63,20 @@ class StoreLoader:
         else:
             self._load(item)
 
-    def _load(self, item: Path | bytes) -> None:
+    def seal(self) -> None:
+        """Nothing more will be put: flush and compact the store now (in the thread, when there is
+        one, while the build writes its other files)."""
+        self.put(_SEAL)
+
+    def _load(self, item) -> None:
         import pyoxigraph
 
         try:
-            if isinstance(item, bytes):
+            if item is _SEAL:
+                self.store.flush()
+                self.store.optimize()
+                self.sealed = True
+            elif isinstance(item, bytes):
                 self.store.bulk_load(item, format=pyoxigraph.RdfFormat.N_TRIPLES)
             else:
                 with open(item, "rb") as fh:
@@ -71,7 +84,7 @@ class StoreLoader:
         except OSError as exc:  # the store's own files: a full disk, a folder not writable
             raise write_error(self.target, exc) from exc
         except (SyntaxError, ValueError) as exc:
-            raise InputError(item if not isinstance(item, bytes) else self.target,
+            raise InputError(item if isinstance(item, Path) else self.target,
                              f"cannot load into the store: {exc}") from exc
 
     def _drain(self) -> None:
@@ -95,11 +108,8 @@ class StoreLoader:
             self._stop()
             if self.error is not None:
                 raise self.error
-            try:
-                self.store.flush()
-                self.store.optimize()
-            except OSError as exc:
-                raise write_error(self.target, exc) from exc
+            if not self.sealed:
+                self._load(_SEAL)
         except BaseException:
             self.abort()
             raise
