@@ -592,7 +592,7 @@ class Assembly:
         for sha, node in trace["documents"].items():
             emitter.docs.setdefault(sha, URIRef(node))
         report.cases = self.merge.cases
-        if self.loader is not None and len(self.merge.fresh) >= STORE_BATCH:
+        if self.loader is not None and self.merge.fresh_count >= STORE_BATCH:
             self.loader.put(self.merge.take_fresh())
 
     def emit(self, records) -> None:

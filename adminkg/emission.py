@@ -21,9 +21,9 @@ Turtle of :func:`adminkg.graphio.serialize_turtle` without building an rdflib gr
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from decimal import Decimal
-from operator import itemgetter
 
 import pyoxigraph
 from rdflib import Graph, Literal, URIRef
@@ -35,10 +35,14 @@ from .namespaces import AKG
 FIELD, TERM = "\x00\x01", "\x00\x02"  # separators that sort below every character of a key
 CASE_GUARD = "case\x1f"
 CONFIDENCE = AKG.confidence
+# In a key, the characters U+0000..U+000A (U+000A ends an entry's lines) are written as U+0001 and
+# one more character, in their order: a key holds no U+0000 but its separators and no line break.
+_LOW = re.compile("[\x00-\x0a]")
+_ESCAPE = str.maketrans({c: "\x01" + chr(0x20 + c) for c in range(0x0B)})
 
 
 def _escaped(text: str) -> str:
-    return text.replace("\x00", "\x00\x03") if "\x00" in text else text
+    return text.translate(_ESCAPE) if _LOW.search(text) else text
 
 
 def _term_key(term) -> str:
@@ -124,14 +128,19 @@ class Trace:
         self.cases.append((str(agency), title, str(doc_node), index, str(iri)))
 
     def finish(self, **counts) -> dict:
-        """The trace as plain data (strings, lists, dicts) to send between processes."""
+        """The trace as plain data to send between processes: each set of triples as one string of
+        lines, key then N-Triples, sorted by key (one string is cheap to send; sorted runs are cheap
+        to merge)."""
         terms: dict = {}
 
-        def groups(items):
-            return [(guard, [entry(t, terms) for t in triples], groups(inner)) for guard, triples, inner in items]
+        def lines(triples) -> str:
+            return "\n".join(f"{key}\n{line}" for key, line in sorted(entry(t, terms) for t in triples))
 
-        return {"triples": [entry(t, terms) for t in self.triples], "groups": groups(self.groups),
-                "confidences": {str(ev): (str(v), entry((ev, CONFIDENCE, Literal(v, datatype=XSD.decimal)), terms))
+        def groups(items):
+            return [(guard, lines(triples), groups(inner)) for guard, triples, inner in items]
+
+        return {"triples": lines(self.triples), "groups": groups(self.groups),
+                "confidences": {str(ev): (str(v), *entry((ev, CONFIDENCE, Literal(v, datatype=XSD.decimal)), terms))
                                 for ev, v in self.confidences.items()},
                 "cases": self.cases, **counts}
 
@@ -144,23 +153,28 @@ class Merge:
     def __init__(self, *, fresh: bool = False):
         self.entries: dict[str, str] = {}  # key → line
         self.seen: set[str] = set()
-        self.confidences: dict[str, tuple[Decimal, tuple[str, str]]] = {}
+        self.confidences: dict[str, tuple[Decimal, str, str]] = {}  # evidence → (value, key, line)
         self.cases = 0  # cases met first
-        self.fresh: list[str] | None = [] if fresh else None
+        self.fresh: list[str] | None = [] if fresh else None  # strings of N-Triples lines
+        self.fresh_count = 0
 
     def add(self, trace: dict) -> None:
         self._take(trace["triples"])
         self._groups(trace["groups"])
-        for ev, (value, item) in trace["confidences"].items():
+        for ev, (value, key, line) in trace["confidences"].items():
             value = Decimal(value)
             old = self.confidences.get(ev)
             if old is None or value > old[0]:
-                self.confidences[ev] = (value, item)
+                self.confidences[ev] = (value, key, line)
 
-    def _take(self, pairs) -> None:
-        self.entries.update(pairs)
+    def _take(self, text: str) -> None:
+        if not text:
+            return
+        parts = text.split("\n")
+        self.entries.update(zip(parts[0::2], parts[1::2]))
         if self.fresh is not None:  # a triple loaded twice is one triple in the store
-            self.fresh.extend(map(itemgetter(1), pairs))
+            self.fresh.append("\n".join(parts[1::2]))
+            self.fresh_count += len(parts) // 2
 
     def _groups(self, groups) -> None:
         for guard, pairs, inner in groups:
@@ -175,16 +189,16 @@ class Merge:
     def take_fresh(self, *, final: bool = False) -> bytes:
         """N-Triples of the triples merged since the last call; *final*: with the confidences (which
         only the last document can settle)."""
-        lines, self.fresh = self.fresh, []
+        lines, self.fresh, self.fresh_count = self.fresh, [], 0
         if final:
-            lines += [line for _, (_, line) in self.confidences.values()]
+            lines += [line for _, _, line in self.confidences.values()]
         lines.append("")
         return "\n".join(lines).encode("utf-8")
 
     def ntriples(self) -> bytes:
         """The merged graph as N-Triples, in the order of :func:`adminkg.graphio.serialize_turtle`."""
         items = dict(self.entries)
-        items.update(item for _, item in self.confidences.values())
+        items.update((key, line) for _, key, line in self.confidences.values())
         lines = list(map(items.__getitem__, sorted(items)))
         lines.append("")
         return "\n".join(lines).encode("utf-8")

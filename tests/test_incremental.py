@@ -218,3 +218,37 @@ def test_executor_mistakes_are_named_before_anything_is_written(corpus, tmp_path
     assert not (tmp_path / "out").exists()
     done = run_cli("build", "--corpus", str(corpus), "--out", str(tmp_path / "cli"), "--scheduler", "tcp://x:1")
     assert done.returncode == 2 and "--scheduler" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_entry_keys_sort_like_the_turtle_writer():
+    """The keys workers send sort triples as graphio.serialize_turtle does — IRIs before literals,
+    then text (control characters and line breaks too), language and datatype — and the lines are
+    Oxigraph's N-Triples."""
+    import pyoxigraph
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from adminkg.emission import entry
+    from adminkg.graphio import _sort_key, to_oxigraph
+
+    text = st.text(alphabet=st.sampled_from("a\x00\x01\t\n\x0a\x0b\r \"\\가각ab1"), max_size=6)
+    objects = st.one_of(text.map(lambda t: URIRef("http://x.org/" + "".join(c for c in t if c.isalnum()))),
+                        text.map(Literal), st.tuples(text, st.sampled_from(["ko", "en"])).map(
+                            lambda tl: Literal(tl[0], lang=tl[1])),
+                        st.tuples(text, st.sampled_from([XSD.string, XSD.decimal, XSD.anyURI])).map(
+                            lambda td: Literal(td[0], datatype=td[1])))
+    subject = URIRef("http://x.org/s")
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from([URIRef("http://x.org/p"), URIRef("http://x.org/p2")]), objects),
+                    min_size=2, max_size=8, unique=True))
+    def check(pairs):
+        triples = [(subject, p, o) for p, o in pairs]
+        assert sorted(triples, key=lambda t: entry(t)[0]) == sorted(triples, key=_sort_key)
+        for t in triples:
+            key, line = entry(t, {})
+            assert "\n" not in key and line == str(pyoxigraph.Triple(*map(to_oxigraph, t))) + " ."
+
+    check()
