@@ -7,6 +7,7 @@ every task shares (the model, the options), sent once per worker process or shar
 """
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 from collections.abc import Callable, Iterator
@@ -29,7 +30,12 @@ def run_local(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
         try:
-            yield from pool.map(partial(fn, work), tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8))))
+            gc.freeze()  # forked workers never collect what they inherit: its pages stay shared, not copied
+            try:
+                results = pool.map(partial(fn, work), tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8))))
+            finally:
+                gc.unfreeze()  # the workers have started
+            yield from results
         finally:
             pool.shutdown(cancel_futures=True)
 

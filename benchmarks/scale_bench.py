@@ -26,14 +26,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 BIN = Path(sys.executable).parent
 
 
-@dataclass
-class Row:
+class Row(NamedTuple):
     """One line of the table: a step, its wall time and peak memory (None: not a timed step), a note."""
 
     step: str
