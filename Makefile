@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP_DEMO): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[analytics]'
+	$(BIN)/python -m pip install -q -e '.[analytics,fast-shacl]'
 	touch $@
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python

@@ -50,7 +50,7 @@ from .errors import InputError
 from .graphio import atomic_write_bytes, load_files, serialize_turtle, turtle_header, turtle_prefixes
 from .namespaces import AKG, ATYPE, DEFAULT_BASE, OA, ORG, SCHEMA, SPDX, VOCAB, Minter, bind_prefixes
 from .outdir import locked, make_folder, write_error
-from .resolve import normalise
+from .resolve import edition_key, normalise
 
 CASES_TTL = "cases.ttl"
 STORE_BATCH = 50_000  # triples loaded into the store at a time while the build goes on
@@ -394,12 +394,12 @@ class Emitter:
         return case
 
     def contest_iri(self, key: str) -> URIRef:
-        """The contest named *key* (normalised; a curator's correction names one the same way)."""
+        """The contest named *key* (:func:`contest_key`; a curator's correction names one the same way)."""
         return self.mint.iri("contest", _h(key))
 
     def award(self, case: URIRef, agency: URIRef, award, doc_node: URIRef, confidence: float | None = None) -> None:
         add = self.add
-        contest_key = normalise(award.contest) or f"untitled-{doc_node.rsplit('/', 1)[-1]}"
+        contest_key = edition_key(award.contest, award.year) or f"untitled-{doc_node.rsplit('/', 1)[-1]}"
         contest = self.contest_iri(contest_key)
         add((contest, RDF.type, AKG.Contest))
         with self.sink.first(f"contest\x1f{contest}", (contest, SCHEMA.name, None)) as new:

@@ -58,7 +58,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from . import paths
 from .errors import InputError
 from .namespaces import AKG, OA, ORG, SCHEMA, VOCAB, Minter
-from .resolve import normalise
+from .resolve import edition_key
 
 WIKIBASE = Namespace("http://wikiba.se/ontology#")
 ACTION = Namespace(VOCAB + "curation-action/")
@@ -472,7 +472,8 @@ class Curator:
                         self.update("drop-fact.ru", body=award, property=prop, value=old)
                     self.update("set-value.ru", node=award, property=prop, value=new)
                 else:
-                    new = self.emitter.contest_iri(normalise(text))
+                    year = self.g.value(old, AKG.year) if old is not None else None
+                    new = self.emitter.contest_iri(edition_key(text, year.toPython() if year is not None else None))
                     text_before = self.g.value(old, SCHEMA.name)
                     if new == old:
                         continue

@@ -114,3 +114,12 @@ class Gazetteer:
         """The one body *name* denotes, or None when it is unknown or ambiguous."""
         hits = self.lookup(name, on)
         return hits[0] if len(hits) == 1 else None
+
+
+def edition_key(name: str, year: int | None) -> str:
+    """What tells one contest from another: its name, normalised, and its year where the name
+    carries none ("적극행정 우수사례" of 2023 and of 2025 are two editions, two contests)."""
+    key = normalise(name)
+    if key and year and str(year) not in name and f"{year % 100:02d}년" not in name:
+        key += f"@{year}"
+    return key

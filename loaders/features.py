@@ -50,7 +50,8 @@ def _body_kind(ex, body) -> str:
     return next((k for k in sorted(kinds) if k not in ("PublicAgency", "FormalOrganization")), "gaz")
 
 
-def case_features(ex, text: str, cand, *, n_rule: int, rule: bool, overlaps: bool = False) -> list[str]:
+def case_features(ex, text: str, cand, *, n_rule: int, rule: bool, overlaps: bool = False,
+                  same_origin: int = 0) -> list[str]:
     """Is this candidate a case (with this title)? ``ex`` is the KoreanExtractor (its lexicon and
     rule predicates), ``n_rule`` the number of candidates the rules proposed in the document,
     ``overlaps`` whether a candidate of the rules overlaps this one."""
@@ -60,7 +61,7 @@ def case_features(ex, text: str, cand, *, n_rule: int, rule: bool, overlaps: boo
     title = cand.title or ""
     span = cand.span
     f = [f"o={cand.origin}", f"rule={rule}", f"nrule={_bin(n_rule, (1, 2, 5, 10))}",
-         f"o={cand.origin}|nrule={_bin(n_rule, (1, 2, 5))}"]
+         f"o={cand.origin}|nrule={_bin(n_rule, (1, 2, 5))}", f"o={cand.origin}|same={_bin(same_origin, (2, 3, 5, 10))}"]
     if overlaps:
         f += ["overlaps_rule", f"o={cand.origin}|overlaps_rule"]
     if not title:
@@ -72,6 +73,13 @@ def case_features(ex, text: str, cand, *, n_rule: int, rule: bool, overlaps: boo
     title_like = ex.is_title_like(title)
     cued = any(w in s for w in c["cues"])
     graded = bool(ex.lex.grade_pattern.search(s))
+    words = [w.strip("".join(c["quotes"]) + "".join(c["quotes"].values()) + "()[]·,") for w in title.split()]
+    words = [w for w in words if len(w) >= 2]
+    if words:
+        f += [f"last={words[-1]}", f"first={words[0]}"]
+    f.append(f"words={_bin(len(words), (2, 3, 5, 8))}")
+    if span is not None:
+        f.append(f"where={min(9, span.start * 10 // max(1, len(text)))}")
     f += [f"len={length}", f"end1={title[-1]}", f"end2={title[-2:]}", f"title_like={title_like}",
           f"cued={cued}", f"graded={graded}", f"o={cand.origin}|title_like={title_like}",
           f"o={cand.origin}|cued={cued}", f"o={cand.origin}|len={length}", f"o={cand.origin}|end1={title[-1]}"]

@@ -31,6 +31,20 @@ def _trim(text: str, start: int, end: int, strip: str) -> tuple[int, int]:
     return start, end
 
 
+def _after_heading_body(text: str, start: int, end: int, bodies, gap: str) -> int:
+    """Where an item's title starts: after the bodies heading it and a dash (◇ OO도 OO시 – 제목),
+    else at the item's start."""
+    at = start
+    for a, b in sorted(bodies):
+        if at <= a <= at + 1 and b < end:
+            at = b  # the next of the names written one after the other
+    if at > start:
+        m = re.match(gap, text[at:end])
+        if m:
+            return at + m.end()
+    return start
+
+
 def propose(text: str, cfg: dict, bodies: list[tuple[int, int]] = ()) -> list[Proposal]:
     """Every name-shaped span of ``text``: see the module docstring. ``cfg`` is the lexicon's
     ``[generate]`` table; ``bodies`` are the spans of organisations named in the text, whose
@@ -61,14 +75,17 @@ def propose(text: str, cfg: dict, bodies: list[tuple[int, int]] = ()) -> list[Pr
             end = found[i + 1].start() if i + 1 < len(found) else len(body)
             item = body[m.end() : end]
             cut = re.search(cfg["item_end"], item)
-            add(base + m.end(), base + m.end() + (cut.start() if cut else len(item)), "gen-item")
+            start = item_end = base + m.end()
+            item_end += cut.start() if cut else len(item)
+            add(_after_heading_body(text, start, item_end, bodies, cfg["item_body_gap"]), item_end, "gen-item")
         if "\t" in body or body.count("|") >= 2:
             cells = re.finditer(r"[^\t|]+", body)
             for c in cells:
                 add(base + c.start(), base + c.end(), "gen-cell")
         elif len(body.strip()) <= cfg["line_length"]:
             head = re.match(r"\s*(?:\d{1,2}[.)]\s|" + markers + r")?", body)
-            add(base + head.end(), base + len(body), "gen-line")
+            start = _after_heading_body(text, base + head.end(), base + len(body), bodies, cfg["item_body_gap"])
+            add(start, base + len(body), "gen-line")
     head = re.compile(cfg["after_body"])
     quote_marks = set(cfg["quotes"]) | set(cfg["quotes"].values())
     ends = re.compile(cfg["phrase_end"])

@@ -7,7 +7,9 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -27,9 +29,11 @@ class Browser:
     def __init__(self, seconds: float = 30.0):
         import websocket
 
-        self.profile = tempfile.TemporaryDirectory(prefix="adminkg-chromium-")
+        # chromium's helper processes may still write to the profile as it closes: they are stopped
+        # as one process group, and the folder is removed past what they leave
+        self.profile = tempfile.TemporaryDirectory(prefix="adminkg-chromium-", ignore_cleanup_errors=True)
         self.process = subprocess.Popen([chromium(), *FLAGS, f"--user-data-dir={self.profile.name}", "about:blank"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         port_file = Path(self.profile.name) / "DevToolsActivePort"
         deadline = time.monotonic() + seconds
         while not port_file.exists() or not port_file.read_text().strip():
@@ -94,4 +98,9 @@ class Browser:
                 except subprocess.TimeoutExpired:
                     self.process.kill()
                     self.process.wait(10)
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)  # the helpers left behind, if any
+            except ProcessLookupError:
+                pass
             self.profile.cleanup()
+            shutil.rmtree(self.profile.name, ignore_errors=True)

@@ -32,12 +32,12 @@ TARGETS = {"cases": 0.85, "agency": 0.90, "titles": 0.80, "technologies": 0.80, 
 # recorded, minus a little), per set. Fields at their target have no floor here.
 _OPEN = "issue 10: extraction below its target on unseen documents"
 CV_FLOORS: dict[str, float] = {
-    "cases": 0.769, "agency": 0.802, "titles": 0.609, "technologies": 0.602, "departments": 0.621,
-    "awards": 0.596, "grades": 0.649, "contests": 0.503, "partners": 0.401, "beneficiaries": 0.516,
+    "cases": 0.772, "agency": 0.802, "titles": 0.615, "technologies": 0.602, "departments": 0.618,
+    "awards": 0.602, "grades": 0.655, "contests": 0.638, "partners": 0.397, "beneficiaries": 0.503,
 }
 VALIDATION_FLOORS: dict[str, float] = {  # 40 documents, 109 cases: a wider margin (0.03)
-    "cases": 0.64, "agency": 0.72, "titles": 0.36, "technologies": 0.24, "departments": 0.47, "awards": 0.48,
-    "grades": 0.52, "contests": 0.32, "partners": 0.19, "beneficiaries": 0.16,
+    "cases": 0.65, "agency": 0.72, "titles": 0.35, "technologies": 0.34, "departments": 0.47, "awards": 0.45,
+    "grades": 0.52, "contests": 0.49, "partners": 0.22, "beneficiaries": 0.12,
 }
 
 
@@ -219,11 +219,14 @@ FAILURE_DOCUMENTS: dict[str, tuple[tuple[int, ...], str]] = {
 # (commit 24dcae0) scored cases 0.525, agency 0.545, titles 0.465, departments 0.286, technologies
 # 0.305, partners 0, beneficiaries 0.276, awards 0.391, grades 0.506, contests 0.478; with the learned
 # decisions: cases 0.741, agency 0.785, titles 0.603, departments 0.158, technologies 0.235,
-# partners 0, beneficiaries 0.357, awards 0.294, grades 0.453, contests 0.734. partners stays at 0:
+# partners 0, beneficiaries 0.357, awards 0.294, grades 0.453, contests 0.734; with the lexical case
+# features and the body-headed card lines (2026-12-07): cases 0.873, agency 0.887, titles 0.810,
+# departments 0.784, technologies 0.545, awards 0.656 (more cases, more prizes wrongly dated among
+# them), grades 0.698, contests 0.857. partners stays at 0:
 # none of the ten partners, all named without a collaboration word, is found.
 FAILURE_FLOORS: dict[str, float] = {
-    "cases": 0.76, "agency": 0.79, "titles": 0.76, "departments": 0.72, "technologies": 0.48,
-    "partners": 0.0, "beneficiaries": 0.55, "awards": 0.67, "grades": 0.66, "contests": 0.76,
+    "cases": 0.85, "agency": 0.86, "titles": 0.78, "departments": 0.76, "technologies": 0.52,
+    "partners": 0.0, "beneficiaries": 0.55, "awards": 0.63, "grades": 0.67, "contests": 0.83,
 }
 
 
@@ -439,9 +442,7 @@ FAILURE_CHECKS = [
      "kind 4 (a ministry's release under a dateline): the contest's organiser 행정안전부 takes the lead"),
     ("institutions-one-case-each", "institutions-regulation-2024.txt", "eight awarded bodies, eight cases",
      _cases_led_by, (1, 1, "대구광역시 달서구", "경상남도 김해시", "부산광역시 해운대구", "대전광역시 유성구",
-                     "경기도 안산시", "강원특별자치도 원주시", "전라남도 나주시", "충청북도 진천군"),
-     "kind 5 (awarded institutions without practice names): the six of the plain list lead no case — the body "
-     "decision turned them down (p just under its threshold) once the table documents joined training"),
+                     "경기도 안산시", "강원특별자치도 원주시", "전라남도 나주시", "충청북도 진천군"), None),
     ("institutions-tier-grade", "institutions-regulation-2024.txt", "최우수기관: grade 최우수, rank 1",
      _awards, (("대구광역시 달서구", "2024;1", "최우수"),),
      "kind 7 (tier ranks): the prize name (대통령 표창) is taken for the grade and no rank is given"),

@@ -37,7 +37,8 @@ LAYERS = {
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
     "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring", "adminkg.curation", "adminkg.synthetic",
               "adminkg.fragments", "adminkg.emission", "adminkg.executors"],
-    "SPARQL, serving and the API": ["adminkg.validate", "adminkg.queries", "adminkg.params", "adminkg.query",
+    "SPARQL, serving and the API": ["adminkg.shacl_rust", "adminkg.validate", "adminkg.queries", "adminkg.params",
+                                    "adminkg.query",
                                     "adminkg.endpoint",
                                     "adminkg.serve", "adminkg.publish", "adminkg.info", "adminkg.api",
                                     "adminkg.tables", "adminkg.learn", "adminkg.describe", "adminkg.front",

@@ -56,6 +56,7 @@ class Analysis:
     n_rule: int = 0                              # how many of the first cands the rules proposed
     dropped: list[Candidate] = field(default_factory=list)  # candidates the model turned down
     contest: tuple[str, Span] | None = None
+    contest_unyeared: tuple[str, Span] | None = None  # a name without a year, where no dated one is found
     organizer: OrgRef | None = None
     tiers: list[list[str]] = field(default_factory=list)  # the award tiers that rank, per family
     records: list[CaseRecord] = field(default_factory=list)

@@ -13,7 +13,8 @@ from .scopes import other_titles, partner_scope, scope_text, title_modifiers
 
 
 @component("assemble",
-           reads=("cands", "sents", "orgs", "fullest", "main", "contest", "organizer", "tiers", "on"),
+           reads=("cands", "sents", "orgs", "fullest", "main", "contest", "contest_unyeared", "organizer", "tiers",
+                  "on"),
            writes=("records", "record_scopes"))
 def assemble(ex, a: Analysis) -> None:
     """A record per case: its title, lead body, units (those written with it first, a unit another
@@ -76,7 +77,7 @@ def assemble(ex, a: Analysis) -> None:
             metrics=metrics(parts),
             problems=problems,
             interventions=interventions,
-            awards=awards(ex, doc, sents, cand, a.tiers, a.contest, a.organizer, a.on),
+            awards=awards(ex, doc, sents, cand, a.tiers, a.contest, a.organizer, a.on, a.contest_unyeared),
         )
         a.records.append(rec)
         a.record_scopes.append((cand, parts, pscope))

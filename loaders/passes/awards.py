@@ -14,11 +14,12 @@ from .. import regex as re
 from ..documents import Document
 from ..records import AwardRecord, OrgRef, Span
 from .analysis import Analysis, Candidate, Sentence, component
-from .mentions import contest, grade_mentions, heads
+from .mentions import contest, grade_mentions, heads, unyeared_contest
 from .orgs import is_agency
 
 
-@component("awards", reads=("cands", "sents", "orgs", "main"), writes=("contest", "organizer", "tiers", "cands"))
+@component("awards", reads=("cands", "sents", "orgs", "main"),
+           writes=("contest", "contest_unyeared", "organizer", "tiers", "cands"))
 def awards_pass(ex, a: Analysis) -> None:
     """The contest and its organiser (a body just before its name, or the document's subject when
     its opening says it runs one; a central body's own cases then give way to the other bodies');
@@ -63,6 +64,7 @@ def awards_pass(ex, a: Analysis) -> None:
     # a lone tier ranks only when nothing can stand above it (대상) or the text says so
     a.tiers = [f for f in tiers if len(f) > 1 or f[0] in top or f[0] in highest]
     a.contest, a.organizer, a.cands = named, organizer, cands
+    a.contest_unyeared = None if named else unyeared_contest(ex, a.doc, sents)
 
 
 def awards(
@@ -74,9 +76,12 @@ def awards(
     named: tuple[str, Span] | None,
     organizer: OrgRef | None,
     on: date | None,
+    unyeared: tuple[str, Span] | None = None,
 ) -> list[AwardRecord]:
     """The case's award: its grade (the generic 우수 dropped where no tier of it ranks), the contest
-    named (its year, half year and round), its rank (a place written with it, else its tier's)."""
+    named (its year, half year and round), else the one named without a year (*unyeared*: it names
+    the prize of a case the text grades, the generic 우수사례 included, and makes none), its rank (a
+    place written with it, else its tier's)."""
     if cand.grade is None and named is None:
         return []
     aw = ex.cfg["awards"]
@@ -87,21 +92,22 @@ def awards(
         and not any(cand.grade in fam and len(fam) > 1 for fam in tiers_in_doc)
     ):
         cand.grade, cand.grade_span = None, None
-    if cand.grade is None and named is None:
+    if cand.grade is None and named is None and unyeared is None:
         return []
     rec = AwardRecord(grade=cand.grade, grade_span=cand.grade_span, organizer=organizer)
+    if named or unyeared:
+        rec.contest, rec.contest_span = named or unyeared
+        for word, half in aw["half_year"].items():
+            if word in rec.contest:
+                rec.half_year = half
+        rm = re.search(aw["contest_round"], rec.contest)
+        if rm:
+            rec.round = int(rm.group(1))
     if named:
-        rec.contest, rec.contest_span = named
         ym = re.search(aw["contest_year"], named[0])  # 2025년, `25년
         year = (int(ym.group(1)) if ym.group(1) else 2000 + int(ym.group(2))) if ym else None
         if year and (on is None or year <= on.year + 1) and year <= date.today().year + 1:
             rec.year = year
-        for word, half in aw["half_year"].items():
-            if word in named[0]:
-                rec.half_year = half
-        rm = re.search(aw["contest_round"], named[0])
-        if rm:
-            rec.round = int(rm.group(1))
     if rec.year is None and on is not None and any(w in doc.text for w in ex.cfg["document"]["this_year"]):
         rec.year = on.year
     if cand.place is not None:

@@ -440,6 +440,33 @@ def card_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
         hit = [o for o in orgs if o.span.start >= ls and o.span.end <= le and o.iri is not None]
         if hit and len(normalise(stripped)) <= len(normalise(hit[0].span.text)) + 1:
             card_heads.append((i, hit[0]))
+    # "◇ OO시 – 제목": the body and its practice's title share the heading line
+    markers = ex.cfg["cases"]["markers"]
+    titled_heads = []
+    for i, (ls, le, line) in enumerate(text_lines):
+        lead = len(line) - len(line.lstrip(" " + markers))
+        org = next((o for o in orgs if o.span.start == ls + lead and o.span.end < le and o.iri is not None), None)
+        while org is not None:  # 경상북도 안동시: the last of the names written one after the other
+            nxt_org = next((o for o in orgs if o.span.start == org.span.end + 1 and o.span.end < le
+                            and o.iri is not None), None)
+            if nxt_org is None:
+                break
+            org = nxt_org
+        gap = re.match(ex.cfg["generate"]["item_body_gap"], text[org.span.end : le]) if org else None
+        if gap:
+            titled_heads.append((i, org, org.span.end + gap.end()))
+    if len(titled_heads) >= 2 and len(card_heads) < 2:
+        for k, (i, org, start) in enumerate(titled_heads):
+            nxt = titled_heads[k + 1][0] if k + 1 < len(titled_heads) else len(text_lines)
+            ls, le, line = text_lines[i]
+            title = clean_title(ex, text[start:le])
+            if not is_title_like(ex, title):
+                continue
+            tstart = text.find(title, start, le)
+            s = next((x for x in sents if x.start <= ls < x.end), Sentence(ls, le, line, i + 1))
+            cand = Candidate(title, Span(tstart, tstart + len(title), title), s, agency=org, origin="card")
+            cand.scope = [(ls, text_lines[nxt - 1][1])]
+            out.append(cand)
     if len(card_heads) >= 2:
         for k, (i, org) in enumerate(card_heads):
             nxt = card_heads[k + 1][0] if k + 1 < len(card_heads) else len(text_lines)

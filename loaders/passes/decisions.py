@@ -69,11 +69,15 @@ def decide_cases(
     dropped: list[Candidate] = []
     kept = []
     ruled = [(c.span.start, c.span.end) for c in cands[:n_rule] if c.span is not None]
+    by_origin: dict[str, int] = {}
+    for c in cands:
+        by_origin[c.origin] = by_origin.get(c.origin, 0) + 1
     for i, cand in enumerate(cands):
         overlaps = i >= n_rule and cand.span is not None and any(
             a < cand.span.end and cand.span.start < b for a, b in ruled
         )
-        feats = case_features(ex, doc.text, cand, n_rule=n_rule, rule=i < n_rule, overlaps=overlaps)
+        feats = case_features(ex, doc.text, cand, n_rule=n_rule, rule=i < n_rule, overlaps=overlaps,
+                              same_origin=by_origin[cand.origin])
         if ex.observe is not None:
             ex.observe("case", doc, cand, feats)
             if not deciding:  # learning this decision: every candidate goes on

@@ -72,9 +72,18 @@ def contest(ex, doc: Document, sents: list[Sentence]) -> tuple[str, Span] | None
     )
 
 
-def contest_by(ex, doc: Document, sents: list[Sentence], regex: str) -> tuple[str, Span] | None:
+def unyeared_contest(ex, doc: Document, sents: list[Sentence]) -> tuple[str, Span] | None:
+    """A contest named without a year, quoted or in the document's opening: the name of the prizes
+    the cases received, where no dated name is found (it says neither the year nor who runs it)."""
+    return contest_by(ex, doc, sents, ex.cfg["awards"]["contest_pattern_unyeared"], within=ex.cfg["windows"]["opening"])
+
+
+def contest_by(
+    ex, doc: Document, sents: list[Sentence], regex: str, within: int | None = None
+) -> tuple[str, Span] | None:
     """The first contest *regex* finds: a quoted contest name first (not a quoted title that goes on
-    past it), else one in running text, neither told aside as an earlier prize."""
+    past it), else one in running text (in its first *within* characters, if given), neither told
+    aside as an earlier prize."""
     pattern = re.compile(regex)
     aside = re.compile(ex.cfg["awards"]["contest_aside"])
     dated = document_date(ex, doc) is not None
@@ -97,7 +106,7 @@ def contest_by(ex, doc: Document, sents: list[Sentence], regex: str) -> tuple[st
                 titles.append((m.start(1), m.end(1)))
             elif hit and not past(m.start(1)):
                 return m.group(1), Span(m.start(1), m.end(1), m.group(1))
-    for m in pattern.finditer(doc.text):
+    for m in pattern.finditer(doc.text, 0, len(doc.text) if within is None else within):
         if not past(m.start()) and not any(a <= m.start() < b for a, b in titles):
             return m.group(), Span(m.start(), m.end(), m.group())
     return None
