@@ -760,29 +760,32 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
     jobs = min(fr.default_jobs() if jobs is None else jobs, max(1, len(tasks)))
     documents = []  # those that are not text: their text is kept beside the graph
     results = executors.run(executor, process_document, work, tasks, jobs=jobs, scheduler=scheduler)
-    for i, ((path, meta), result) in enumerate(zip(tasks, results)):
-        if loader is not None:
-            loader.start()  # the workers have started
-        if progress:
-            progress(i, len(tasks), Path(path))
-        if result[0] == "skipped":
-            report.skipped.append(result[1:])
-            continue
-        if result[0] == "failed":
-            report.failed.append(result[1:])
-            continue
-        _, summary, trace, error, cached = result
-        if cached is not None:
-            fragments.note(*cached)
-        report.documents += 1
-        if summary["document"] is not None:
-            documents.append(summary["document"])
-        report.characters += summary["characters"]
-        report.notes += [(summary["path"], note) for note in summary["notes"]]
-        if error is not None:
-            report.failed.append((summary["path"], error))
-            continue
-        assembly.add(trace, lambda p=Path(path), m=meta: fr.extract_one(p, m, extractor, max_bytes)[2])
+    try:
+        for i, ((path, meta), result) in enumerate(zip(tasks, results)):
+            if loader is not None:
+                loader.start()  # the workers have started
+            if progress:
+                progress(i, len(tasks), Path(path))
+            if result[0] == "skipped":
+                report.skipped.append(result[1:])
+                continue
+            if result[0] == "failed":
+                report.failed.append(result[1:])
+                continue
+            _, summary, trace, error, cached = result
+            if cached is not None:
+                fragments.note(*cached)
+            report.documents += 1
+            if summary["document"] is not None:
+                documents.append(summary["document"])
+            report.characters += summary["characters"]
+            report.notes += [(summary["path"], note) for note in summary["notes"]]
+            if error is not None:
+                report.failed.append((summary["path"], error))
+                continue
+            assembly.add(trace, lambda p=Path(path), m=meta: fr.extract_one(p, m, extractor, max_bytes)[2])
+    finally:
+        results.close()  # the workers stop here, not when the generator is collected
     if roots and report.documents == 0:
         raise NothingToBuild(roots, out, report)
     for table in tables:
@@ -893,4 +896,5 @@ def print_progress(i: int, total: int, path: Path) -> None:
             print(file=sys.stderr)
 
 
-__all__ = ["BuildReport", "Emitter", "NothingToBuild", "build", "load_corpus", "print_progress"]
+__all__ = ["Assembly", "BuildReport", "Emitter", "NothingToBuild", "Work", "build", "emit_document", "load_corpus",
+           "print_progress", "process_document"]
