@@ -33,7 +33,9 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,13 +45,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import paths
+from .emission import CASE_GUARD, GraphSink, Merge, Trace, turtle_of_ntriples
 from .errors import InputError
-from .graphio import atomic_write_bytes, load_files, serialize_turtle
+from .graphio import atomic_write_bytes, load_files, serialize_turtle, turtle_header, turtle_prefixes
 from .namespaces import AKG, ATYPE, DEFAULT_BASE, OA, ORG, SCHEMA, SPDX, VOCAB, Minter, bind_prefixes
 from .outdir import locked, make_folder, write_error
 from .resolve import edition_key, normalise
 
 CASES_TTL = "cases.ttl"
+STORE_BATCH = 50_000  # triples loaded into the store at a time while the build goes on
 STORE_DIR = "store"
 REPORT_JSON = "report.json"
 TEXT_DIR = "text"
@@ -127,11 +131,16 @@ class BuildReport:
 
 
 class Emitter:
-    """Turns :class:`adminkg.loaders.records.CaseRecord` s into triples."""
+    """Turns :class:`adminkg.loaders.records.CaseRecord` s into triples: into the graph :attr:`g`, or
+    one document at a time into a :class:`adminkg.emission.Trace` (:func:`emit_document`), which a
+    worker sends to the build to merge."""
 
     def __init__(self, base: str = DEFAULT_BASE, *, with_text: bool = False, vocab: Graph | None = None):
         self.mint = Minter(base)
         self.g = bind_prefixes(Graph(store="SimpleMemory"), base)  # no contexts: about twice as fast to fill
+        self.sink = GraphSink(self.g)
+        self.add = self.sink.add
+        self.resolved = None  # the case IRIs to give, in order (a document emitted again, see emit_document)
         self.with_text = with_text
         self.vocab = vocab if vocab is not None else load_files(paths.ontology_files())[0]
         self.cases_by_agency: dict[str, list[tuple[str, URIRef]]] = {}
@@ -152,40 +161,46 @@ class Emitter:
     def document(self, doc) -> URIRef:
         if doc.sha256 in self.docs:
             return self.docs[doc.sha256]
-        g, node = self.g, self.mint.iri("document", doc.sha256[:16])
+        node = self.mint.iri("document", doc.sha256[:16])
         self.docs[doc.sha256] = node
-        g.add((node, RDF.type, AKG.SourceDocument))
-        g.add((node, AKG.fileName, Literal(doc.name)))
-        checksum = URIRef(f"{node}#sha256")
-        g.add((node, SPDX.checksum, checksum))
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(doc.sha256)))
         self.sources[node] = doc
+        with self.sink.first(f"document\x1f{node}", (node, RDF.type, AKG.SourceDocument)) as new:
+            if new:
+                self._describe(node, doc)
+        return node
+
+    def _describe(self, node: URIRef, doc) -> None:
+        add = self.add
+        add((node, RDF.type, AKG.SourceDocument))
+        add((node, AKG.fileName, Literal(doc.name)))
+        checksum = URIRef(f"{node}#sha256")
+        add((node, SPDX.checksum, checksum))
+        add((checksum, RDF.type, SPDX.Checksum))
+        add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        add((checksum, SPDX.checksumValue, Literal(doc.sha256)))
         is_text = getattr(doc, "is_text", True)  # a record from a table has a stand-in document
-        g.add((node, DCTERMS.format, Literal(("text/html" if doc.kind == "html" else "text/plain") if is_text
+        add((node, DCTERMS.format, Literal(("text/html" if doc.kind == "html" else "text/plain") if is_text
                                              else doc.media_type)))
         if not is_text:  # the extracted text the evidence counts in, kept in OUT/text/
             text = URIRef(f"{node}#text")
-            g.add((node, DCTERMS.hasFormat, text))
-            g.add((text, RDF.type, PROV.Entity))
-            g.add((text, PROV.wasDerivedFrom, node))
-            g.add((text, DCTERMS.format, Literal("text/plain; charset=utf-8")))
-            g.add((text, AKG.fileName, Literal(text_file(doc))))
+            add((node, DCTERMS.hasFormat, text))
+            add((text, RDF.type, PROV.Entity))
+            add((text, PROV.wasDerivedFrom, node))
+            add((text, DCTERMS.format, Literal("text/plain; charset=utf-8")))
+            add((text, AKG.fileName, Literal(text_file(doc))))
             text_sum = URIRef(f"{text}-sha256")
-            g.add((text, SPDX.checksum, text_sum))
-            g.add((text_sum, RDF.type, SPDX.Checksum))
-            g.add((text_sum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            g.add((text_sum, SPDX.checksumValue, Literal(doc.text_sha256)))
+            add((text, SPDX.checksum, text_sum))
+            add((text_sum, RDF.type, SPDX.Checksum))
+            add((text_sum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            add((text_sum, SPDX.checksumValue, Literal(doc.text_sha256)))
         if doc.title:
-            g.add((node, DCTERMS.title, Literal(doc.title, lang="ko")))
+            add((node, DCTERMS.title, Literal(doc.title, lang="ko")))
         if doc.publisher:
-            g.add((node, DCTERMS.publisher, Literal(doc.publisher, lang="ko")))
+            add((node, DCTERMS.publisher, Literal(doc.publisher, lang="ko")))
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.date or ""):
-            g.add((node, DCTERMS.date, Literal(doc.date, datatype=XSD.date)))
+            add((node, DCTERMS.date, Literal(doc.date, datatype=XSD.date)))
         if doc.url:
-            g.add((node, SCHEMA.url, Literal(doc.url, datatype=XSD.anyURI)))
-        return node
+            add((node, SCHEMA.url, Literal(doc.url, datatype=XSD.anyURI)))
 
     def evidence(self, subject: URIRef, prop: URIRef, value, doc_node: URIRef, span, *, quote: bool = True,
                  confidence: float | None = None, written: str = "") -> None:
@@ -197,38 +212,38 @@ class Emitter:
         """
         if span is None and (confidence is None or not written):
             return
-        g = self.g
+        add = self.add
         where = (span.start, span.end) if span is not None else ("quote", written)
         ev = self.mint.iri("evidence", _h(subject, prop, value, doc_node, *where))
         target = URIRef(f"{ev}#target")
-        g.add((ev, RDF.type, AKG.Evidence))
-        g.add((ev, OA.motivatedBy, OA.identifying))
-        g.add((ev, OA.hasBody, subject))
-        g.add((ev, AKG.assertedProperty, prop))
+        add((ev, RDF.type, AKG.Evidence))
+        add((ev, OA.motivatedBy, OA.identifying))
+        add((ev, OA.hasBody, subject))
+        add((ev, AKG.assertedProperty, prop))
         if isinstance(value, URIRef):
-            g.add((ev, AKG.assertedValue, value))
-        g.add((ev, OA.hasTarget, target))
-        g.add((target, RDF.type, OA.SpecificResource))
-        g.add((target, OA.hasSource, doc_node))
+            add((ev, AKG.assertedValue, value))
+        add((ev, OA.hasTarget, target))
+        add((target, RDF.type, OA.SpecificResource))
+        add((target, OA.hasSource, doc_node))
         if span is not None:
             pos = URIRef(f"{ev}#position")
-            g.add((target, OA.hasSelector, pos))
-            g.add((pos, RDF.type, OA.TextPositionSelector))
-            g.add((pos, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-            g.add((pos, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+            add((target, OA.hasSelector, pos))
+            add((pos, RDF.type, OA.TextPositionSelector))
+            add((pos, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
+            add((pos, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
             source = self.sources.get(doc_node)
             page = source.page_at(span.start) if hasattr(source, "page_at") else None
             if page is not None:  # the page of the original PDF (RFC 3778 fragment)
                 frag = URIRef(f"{ev}#page")
-                g.add((target, OA.hasSelector, frag))
-                g.add((frag, RDF.type, OA.FragmentSelector))
-                g.add((frag, DCTERMS.conformsTo, PDF_FRAGMENT))
-                g.add((frag, RDF.value, Literal(f"page={page}")))
+                add((target, OA.hasSelector, frag))
+                add((frag, RDF.type, OA.FragmentSelector))
+                add((frag, DCTERMS.conformsTo, PDF_FRAGMENT))
+                add((frag, RDF.value, Literal(f"page={page}")))
         if quote or self.with_text or span is None:
             q = URIRef(f"{ev}#quote")
-            g.add((target, OA.hasSelector, q))
-            g.add((q, RDF.type, OA.TextQuoteSelector))
-            g.add((q, OA.exact, Literal(span.text if span is not None else written)))
+            add((target, OA.hasSelector, q))
+            add((q, RDF.type, OA.TextQuoteSelector))
+            add((q, OA.exact, Literal(span.text if span is not None else written)))
         if confidence is not None:
             self.confidence(ev, confidence)
         self.report.facts[prop.split("#")[-1]] += 1
@@ -236,41 +251,43 @@ class Emitter:
     def confidence(self, ev: URIRef, probability: float) -> None:
         """``akg:confidence`` of *ev*, 3 decimals. The same fact at the same span told by two
         records is one evidence node: it keeps the higher of their confidences."""
-        value = Decimal(probability).quantize(Decimal("0.001"))
-        old = self.g.value(ev, AKG.confidence)
-        if old is not None and old.toPython() >= value:
-            return
-        self.g.set((ev, AKG.confidence, Literal(value, datatype=XSD.decimal)))
+        self.sink.confidence(ev, Decimal(probability).quantize(Decimal("0.001")))
 
     # -- organisations -------------------------------------------------------------------
     def org(self, ref) -> URIRef:
         if ref.iri is not None:
             return ref.iri
-        g = self.g
+        add = self.add
         node = self.mint.iri("org", _slug(ref.name))
-        if (node, RDF.type, None) not in g:
-            g.add((node, RDF.type, AKG[ref.cls] if ref.cls != "PublicAgency" else AKG.PublicInstitution))
-            g.add((node, SKOS.prefLabel, Literal(ref.name, lang="ko")))
-            g.add((node, RDFS.label, Literal(ref.name, lang="ko")))
-            g.add((node, AKG.fromGazetteer, Literal(False)))
-            g.add((node, AKG.sector, URIRef(SECTOR + SECTOR_SLUG.get(ref.sector, "public"))))
-            if ref.cls in CLASS_TYPE:
-                g.add((node, AKG.agencyType, CLASS_TYPE[ref.cls]))
+        with self.sink.first(f"org\x1f{node}", (node, RDF.type, None)) as new:
+            if new:
+                add((node, RDF.type, AKG[ref.cls] if ref.cls != "PublicAgency" else AKG.PublicInstitution))
+                add((node, SKOS.prefLabel, Literal(ref.name, lang="ko")))
+                add((node, RDFS.label, Literal(ref.name, lang="ko")))
+                add((node, AKG.fromGazetteer, Literal(False)))
+                add((node, AKG.sector, URIRef(SECTOR + SECTOR_SLUG.get(ref.sector, "public"))))
+                if ref.cls in CLASS_TYPE:
+                    add((node, AKG.agencyType, CLASS_TYPE[ref.cls]))
         return node
 
     def unit(self, agency: URIRef, name: str) -> URIRef:
-        g = self.g
+        add = self.add
         node = self.mint.iri("unit", f"{agency.rsplit('/', 1)[-1]}-{_slug(name)}")
-        if (node, RDF.type, None) not in g:
-            g.add((node, RDF.type, ORG.OrganizationalUnit))
-            g.add((node, ORG.unitOf, agency))
-            g.add((node, SKOS.prefLabel, Literal(name, lang="ko")))
-            g.add((node, RDFS.label, Literal(name, lang="ko")))
-            g.add((node, AKG.fromGazetteer, Literal(False)))
+        with self.sink.first(f"unit\x1f{node}", (node, RDF.type, None)) as new:
+            if new:
+                add((node, RDF.type, ORG.OrganizationalUnit))
+                add((node, ORG.unitOf, agency))
+                add((node, SKOS.prefLabel, Literal(name, lang="ko")))
+                add((node, RDFS.label, Literal(name, lang="ko")))
+                add((node, AKG.fromGazetteer, Literal(False)))
         return node
 
     # -- cases -----------------------------------------------------------------------------
     def case_iri(self, agency: URIRef, title: str, doc_node: URIRef, index: int) -> URIRef:
+        """The case of *title* by *agency*: that of an earlier record with the same lead agency and the
+        same or a containing title (at least 8 characters), else a new one."""
+        if self.resolved is not None:
+            return next(self.resolved)
         key = normalise(title)
         bucket = self.cases_by_agency.setdefault(str(agency), [])
         if len(key) >= 4:
@@ -283,19 +300,21 @@ class Emitter:
         return iri
 
     def emit(self, rec, index: int) -> URIRef:
-        g, doc = self.g, rec.source
+        add, doc = self.add, rec.source
         doc_node = self.document(doc)
         agency = self.org(rec.agency)
         case = self.case_iri(agency, rec.title, doc_node, index)
-        new = (case, RDF.type, AKG.InnovationCase) not in g
-        g.add((case, RDF.type, AKG.InnovationCase))
-        g.add((case, PROV.wasDerivedFrom, doc_node))
-        if new:
-            g.add((case, DCTERMS.title, Literal(rec.title, lang="ko")))
-            g.add((case, AKG.leadAgency, agency))
-            if rec.year:
-                g.add((case, AKG.year, Literal(rec.year)))
-            self.report.cases += 1
+        if isinstance(self.sink, Trace):
+            self.sink.case(agency, rec.title, doc_node, index, case)
+        with self.sink.first(f"{CASE_GUARD}{case}", (case, RDF.type, AKG.InnovationCase)) as new:
+            if new:
+                add((case, DCTERMS.title, Literal(rec.title, lang="ko")))
+                add((case, AKG.leadAgency, agency))
+                if rec.year:
+                    add((case, AKG.year, Literal(rec.year)))
+                self.report.cases += 1
+        add((case, RDF.type, AKG.InnovationCase))
+        add((case, PROV.wasDerivedFrom, doc_node))
         self.report.case_rows += 1
         conf = rec.confidence_of
         self.evidence(case, DCTERMS.title, rec.title, doc_node, rec.title_span, confidence=conf("case"),
@@ -304,79 +323,73 @@ class Emitter:
                       written=_as_written(rec.agency))
         for name, span in rec.departments:
             unit = self.unit(agency, name)
-            g.add((case, AKG.department, unit))
+            add((case, AKG.department, unit))
             self.evidence(case, AKG.department, unit, doc_node, span, confidence=conf("department", name),
                           written=name)
         for code, span in rec.technologies:  # a code is not text: a technology's evidence needs its span
             concept = URIRef(TECH + code)
-            g.add((case, AKG.usesTechnology, concept))
+            add((case, AKG.usesTechnology, concept))
             self.evidence(case, AKG.usesTechnology, concept, doc_node, span, confidence=conf("technology", code))
         for concept, surface, span in rec.beneficiaries:
-            g.add((case, AKG.beneficiary, concept))
+            add((case, AKG.beneficiary, concept))
             self.evidence(case, AKG.beneficiary, concept, doc_node, span, confidence=conf("beneficiary", surface),
                           written=surface)
         for ref, kind in rec.partners:
             partner = self.org(ref)
-            g.add((case, AKG.partner, partner))
+            add((case, AKG.partner, partner))
             collab = URIRef(f"{case}#collaboration-{_h(partner)}")
-            g.add((case, AKG.collaboration, collab))
-            g.add((collab, RDF.type, AKG.Collaboration))
-            g.add((collab, PROV.agent, partner))
+            add((case, AKG.collaboration, collab))
+            add((collab, RDF.type, AKG.Collaboration))
+            add((collab, PROV.agent, partner))
             if kind:
-                g.add((collab, AKG.collaborationKind, URIRef(COLLAB + kind.lower().replace("_", "-"))))
+                add((collab, AKG.collaborationKind, URIRef(COLLAB + kind.lower().replace("_", "-"))))
             self.evidence(case, AKG.partner, partner, doc_node, ref.span, confidence=conf("partner", ref.name),
                           written=_as_written(ref))
         for i, award in enumerate(rec.awards):
             self.award(case, agency, award, doc_node, conf("award", str(i)))
-        if rec.metrics:
+        metrics = [(i, m) for i, m in enumerate(rec.metrics) if m.value is not None or m.after is not None]
+        if metrics:  # a metric with neither a value nor a value after is not published
             outcome = URIRef(f"{case}#outcome-{doc_node.rsplit('/', 1)[-1]}")
-            g.add((case, AKG.outcome, outcome))
-            g.add((outcome, RDF.type, AKG.Outcome))
-            for i, m in enumerate(rec.metrics):
+            add((case, AKG.outcome, outcome))
+            add((outcome, RDF.type, AKG.Outcome))
+            for i, m in metrics:
                 metric = URIRef(f"{outcome}-{m.span.start}")
-                g.add((outcome, AKG.metric, metric))
-                g.add((metric, RDF.type, AKG.Metric))
+                add((outcome, AKG.metric, metric))
+                add((metric, RDF.type, AKG.Metric))
                 if m.value is not None:
-                    g.add((metric, SCHEMA.value, Literal(m.value, datatype=XSD.decimal)))
-                elif m.after is None:
-                    g.remove((outcome, AKG.metric, metric))
-                    g.remove((metric, RDF.type, AKG.Metric))
-                    continue
+                    add((metric, SCHEMA.value, Literal(m.value, datatype=XSD.decimal)))
                 if m.unit:
-                    g.add((metric, SCHEMA.unitText, Literal(m.unit)))
+                    add((metric, SCHEMA.unitText, Literal(m.unit)))
                 if m.before is not None:
-                    g.add((metric, AKG.valueBefore, Literal(m.before, datatype=XSD.decimal)))
+                    add((metric, AKG.valueBefore, Literal(m.before, datatype=XSD.decimal)))
                 if m.after is not None:
-                    g.add((metric, AKG.valueAfter, Literal(m.after, datatype=XSD.decimal)))
+                    add((metric, AKG.valueAfter, Literal(m.after, datatype=XSD.decimal)))
                 if m.change:
-                    g.add((metric, AKG.changeKind, URIRef(CHANGE + m.change.lower().replace("_", "-"))))
+                    add((metric, AKG.changeKind, URIRef(CHANGE + m.change.lower().replace("_", "-"))))
                 self.evidence(metric, SCHEMA.value, None, doc_node, m.span, confidence=conf("metric", str(i)))
                 if m.quantity:  # what the metric measures, as written, with its own span
-                    g.add((metric, AKG.measuredQuantity, Literal(m.quantity, lang="ko")))
+                    add((metric, AKG.measuredQuantity, Literal(m.quantity, lang="ko")))
                     self.evidence(metric, AKG.measuredQuantity, m.quantity, doc_node, m.quantity_span,
                                   confidence=conf("metric", str(i)))
-            if (outcome, AKG.metric, None) not in g:
-                g.remove((case, AKG.outcome, outcome))
-                g.remove((outcome, RDF.type, AKG.Outcome))
         for span, domain in rec.problems:
             if domain is None and not self.with_text:
                 continue  # a problem is published by its policy domain and span, never its sentence
             problem = URIRef(f"{case}#problem-{_h(doc_node, span.start)}")
-            g.add((case, AKG.addresses, problem))
-            g.add((problem, RDF.type, AKG.Problem))
+            add((case, AKG.addresses, problem))
+            add((problem, RDF.type, AKG.Problem))
             if domain is not None:
-                g.add((problem, AKG.policyDomain, domain))
-                g.add((case, AKG.policyDomain, domain))
+                add((problem, AKG.policyDomain, domain))
+                add((case, AKG.policyDomain, domain))
             if self.with_text:
-                g.add((problem, SCHEMA.description, Literal(span.text.strip(), lang="ko")))
+                add((problem, SCHEMA.description, Literal(span.text.strip(), lang="ko")))
             self.evidence(problem, AKG.policyDomain, domain, doc_node, span, quote=False)
         for span in rec.interventions:
             if not self.with_text:
                 break
             node = URIRef(f"{case}#intervention-{_h(doc_node, span.start)}")
-            g.add((case, AKG.intervention, node))
-            g.add((node, RDF.type, AKG.Intervention))
-            g.add((node, SCHEMA.description, Literal(span.text.strip(), lang="ko")))
+            add((case, AKG.intervention, node))
+            add((node, RDF.type, AKG.Intervention))
+            add((node, SCHEMA.description, Literal(span.text.strip(), lang="ko")))
             self.evidence(node, SCHEMA.description, None, doc_node, span, quote=False)
         return case
 
@@ -385,42 +398,35 @@ class Emitter:
         return self.mint.iri("contest", _h(key))
 
     def award(self, case: URIRef, agency: URIRef, award, doc_node: URIRef, confidence: float | None = None) -> None:
-        g = self.g
+        add = self.add
         contest_key = edition_key(award.contest, award.year) or f"untitled-{doc_node.rsplit('/', 1)[-1]}"
         contest = self.contest_iri(contest_key)
-        g.add((contest, RDF.type, AKG.Contest))
-        if (contest, SCHEMA.name, None) not in g:
-            g.add(
-                (
-                    contest,
-                    SCHEMA.name,
-                    Literal(award.contest or "", lang="ko")
-                    if award.contest
-                    else Literal("(이름 없는 대회)", lang="ko"),
-                )
-            )
-            if award.year and 1990 <= award.year <= 2100:
-                g.add((contest, AKG.year, Literal(award.year)))
-            if award.half_year:
-                g.add((contest, AKG.halfYear, Literal(award.half_year)))
-            if award.round:
-                g.add((contest, AKG.round, Literal(award.round)))
-            if award.organizer is not None:
-                g.add((contest, SCHEMA.organizer, self.org(award.organizer)))
+        add((contest, RDF.type, AKG.Contest))
+        with self.sink.first(f"contest\x1f{contest}", (contest, SCHEMA.name, None)) as new:
+            if new:
+                add((contest, SCHEMA.name, Literal(award.contest or "(이름 없는 대회)", lang="ko")))
+                if award.year and 1990 <= award.year <= 2100:
+                    add((contest, AKG.year, Literal(award.year)))
+                if award.half_year:
+                    add((contest, AKG.halfYear, Literal(award.half_year)))
+                if award.round:
+                    add((contest, AKG.round, Literal(award.round)))
+                if award.organizer is not None:
+                    add((contest, SCHEMA.organizer, self.org(award.organizer)))
         node = self.mint.iri("award", _h(case, contest_key, award.grade, award.rank))
-        g.add((case, AKG.award, node))
-        g.add((node, RDF.type, AKG.Award))
-        g.add((node, AKG.awardedCase, case))
-        g.add((node, AKG.recipient, agency))
-        g.add((node, AKG.contest, contest))
+        add((case, AKG.award, node))
+        add((node, RDF.type, AKG.Award))
+        add((node, AKG.awardedCase, case))
+        add((node, AKG.recipient, agency))
+        add((node, AKG.contest, contest))
         if award.rank:
-            g.add((node, AKG.rank, Literal(award.rank)))
+            add((node, AKG.rank, Literal(award.rank)))
         grade = self.grades.get(normalise(award.grade or ""))
         if grade is not None:
-            g.add((node, AKG.grade, grade))
+            add((node, AKG.grade, grade))
             self.evidence(node, AKG.grade, grade, doc_node, award.grade_span, confidence=confidence)
         if award.prize_money is not None:
-            g.add((node, AKG.prizeMoney, Literal(award.prize_money, datatype=XSD.decimal)))
+            add((node, AKG.prizeMoney, Literal(award.prize_money, datatype=XSD.decimal)))
         self.evidence(contest, SCHEMA.name, award.contest, doc_node, award.contest_span, confidence=confidence)
         if confidence is not None:  # the award as a whole: the grade's span, else the contest's
             self.evidence(case, AKG.award, node, doc_node, award.grade_span or award.contest_span,
@@ -461,62 +467,145 @@ def load_corpus(roots: list[Path], *, max_bytes: int | None = None, progress=Non
         yield doc, None
 
 
-def extract_all(roots: list[Path], extractor, *, model=None, jobs: int | None = 1, cache=None,
-                max_bytes: int | None = None, progress=None):
-    """Yield, in the order of the files under *roots*, ``("ok", Document, records, error)`` for each
-    document read (*error* when its extraction failed), ``("skipped", file, reason, what)`` and
-    ``("failed", file, problem)`` — extracted by *jobs* worker processes (None: all cores), each
-    fragment taken from *cache* (a :class:`adminkg.fragments.FragmentCache`) when its key is there
-    and put there when it is not."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+@dataclass(frozen=True)
+class Work:
+    """What the work on each document shares: sent once to each worker process or shard."""
 
+    token: str                  # this build: a worker keeps one extractor and emitter per build
+    model: object               # a loaders.model.Model, or None for the rules alone
+    max_bytes: int | None
+    base: str
+    with_text: bool
+    min_confidence: float
+    cache: str | None = None    # the fragment cache's folder
+    versions: dict | None = None  # of what extraction reads (adminkg.fragments.versions), for the cache keys
+
+
+_LOCAL = threading.local()  # per thread (a Dask worker may run threads): the extractor, emitter and cache of a build
+
+
+def _state(work: Work, extractor=None):
+    """(extractor, emitter, cache) of *work* in this thread, made the first time (*extractor*: one
+    already made, the build's own)."""
+    from .fragments import FragmentCache
+    from .loaders.korean import KoreanExtractor
+
+    state = getattr(_LOCAL, "state", None)
+    if state is None or state[0] != work.token:
+        extractor = extractor or KoreanExtractor(model=work.model)
+        emitter = Emitter(work.base, with_text=work.with_text, vocab=extractor.lex.vocab)
+        cache = FragmentCache(Path(work.cache)) if work.cache else None
+        state = _LOCAL.state = (work.token, extractor, emitter, cache)
+    return state[1:]
+
+
+def process_document(work: Work, task: tuple[str, dict]):
+    """Extract one document (or take its fragment from the cache) and emit its records: ``("ok",
+    summary, trace, error, cached)``, ``("skipped", file, reason, what)`` or ``("failed", file,
+    problem)``. *task* is (path, manifest row); *summary* says what the report needs of the document
+    (its path, characters and notes, and the Document itself when its text is kept beside the
+    graph); *trace* is :func:`emit_document`'s; *cached* is (key, reused, file written, problem) or
+    None. Runs in any process, in any order (see :mod:`adminkg.executors`)."""
     from . import fragments as fr
-    from .loaders.documents import MAX_BYTES, find_documents, read_manifests
+    from .loaders.documents import MAX_BYTES
 
-    manifests, errors = read_manifests(roots)
-    for err in errors:
-        yield "failed", err.path, err.problem
-    files = find_documents(roots)
-    limit = max_bytes or MAX_BYTES
-    tasks = []  # (path, manifest row, key, cached fragment)
+    path, meta = Path(task[0]), task[1]
+    extractor, emitter, cache = _state(work)
+    key = fragment = None
     if cache is not None:
-        kinds = fr.versions(model.dumps().encode("utf-8") if model is not None else None)
-    for path in files:
-        meta = manifests.get(path.resolve(), {})
-        key = fragment = None
-        if cache is not None:
-            try:
-                if path.stat().st_size < limit:  # a file too large is refused again, cheaply
-                    key = fr.fragment_key(path.read_bytes(), path.name, meta, max_bytes, kinds)
-            except OSError:
-                pass  # the reader names it
-            fragment = cache.get(key) if key else None
-        tasks.append((path, meta, key, fragment))
-    misses = [(path, meta) for path, meta, _, fragment in tasks if fragment is None]
-    jobs = min(fr.default_jobs() if jobs is None else jobs, max(1, len(misses)))
-    pool = None
-    if jobs > 1:
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                   initializer=fr.init_worker, initargs=(model, max_bytes))
-        results = pool.map(fr.extract_in_worker, misses, chunksize=max(1, min(64, len(misses) // (jobs * 8))))
+        try:
+            if path.stat().st_size < (work.max_bytes or MAX_BYTES):  # a file too large is refused again, cheaply
+                key = fr.fragment_key(path.read_bytes(), path.name, meta, work.max_bytes, work.versions)
+        except OSError:
+            pass  # the reader names it
+        fragment = cache.get(key) if key else None
+    written = None
+    if fragment is not None:
+        doc, records, error = fr.from_fragment(fragment, path, meta)
     else:
-        results = (fr.extract_one(path, meta, extractor, max_bytes) for path, meta in misses)
+        result = fr.extract_one(path, meta, extractor, work.max_bytes)
+        if result[0] != "ok":
+            return result
+        _, doc, records, error = result
+        if key is not None:
+            written = cache.put(key, fr.to_fragment(doc, records, error))
+    trace = emit_document(emitter, records, work.min_confidence) if error is None else None
+    summary = {"path": str(doc.path), "characters": len(doc.text), "notes": list(doc.notes),
+               "document": None if doc.is_text else doc}
+    cached = None if key is None else (key, fragment is not None, written, cache.problem)
+    return "ok", summary, trace, error, cached
+
+
+def emit_document(emitter: Emitter, records, min_confidence: float = 0.0, *, resolved=None) -> dict:
+    """The records of one document emitted into a :class:`adminkg.emission.Trace` (its ``finish()``,
+    with the counts of the report): with the case IRIs *resolved* (one per record emitted, in order)
+    or, by default, with the cases this document alone tells. A record's facts below
+    *min_confidence* are left out first (:func:`loaders.confidence.keep_confident`); a record keeps
+    its place *i*, so a case's IRI never depends on *min_confidence*."""
+    from .loaders.confidence import keep_confident
+
+    saved = (emitter.sink, emitter.add, emitter.cases_by_agency, emitter.docs, emitter.sources, emitter.report,
+             emitter.resolved)
+    trace = Trace()
+    emitter.sink, emitter.add, emitter.report = trace, trace.add, BuildReport()
+    emitter.cases_by_agency, emitter.docs, emitter.sources = {}, {}, {}
+    emitter.resolved = None if resolved is None else iter(resolved)
     try:
-        for i, (path, meta, key, fragment) in enumerate(tasks):
-            if progress:
-                progress(i, len(tasks), path)
-            if fragment is not None:
-                yield ("ok", *fr.from_fragment(fragment, path, meta))
-                continue
-            result = next(results)
-            if result[0] == "ok" and key is not None:
-                cache.put(key, fr.to_fragment(*result[1:]))
-            yield result
+        for i, rec in enumerate(records):
+            kept, dropped = keep_confident(rec, min_confidence)
+            emitter.report.dropped.update(dropped)
+            if kept is not None:
+                emitter.emit(kept, i)
+        report = emitter.report
+        return trace.finish(facts=dict(report.facts), dropped=dict(report.dropped), case_rows=report.case_rows,
+                            documents={sha: str(node) for sha, node in emitter.docs.items()})
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        (emitter.sink, emitter.add, emitter.cases_by_agency, emitter.docs, emitter.sources, emitter.report,
+         emitter.resolved) = saved
+
+
+class Assembly:
+    """The build's side of the merge: traces taken in the order of the files (:class:`adminkg.emission.Merge`),
+    the case IRIs checked against the cases of the earlier documents (:meth:`Emitter.case_iri`, whose
+    state is the build's), and the counts added to the report."""
+
+    def __init__(self, emitter: Emitter, min_confidence: float, *, loader=None):
+        self.emitter, self.min_confidence = emitter, min_confidence
+        self.loader = loader  # a StoreLoader fed the new triples as they come
+        self.merge = Merge(fresh=loader is not None)
+        self.again = 0  # documents emitted again: an earlier document told one of their cases
+
+    def add(self, trace: dict, records_again) -> None:
+        """Merge *trace*; *records_again()* gives the document's records when its cases must be
+        those of earlier documents (emitted here again with their IRIs)."""
+        emitter = self.emitter
+        cases = trace["cases"]
+        iris = [emitter.case_iri(URIRef(agency), title, URIRef(node), i) for agency, title, node, i, _ in cases]
+        if any(str(iri) != case[4] for iri, case in zip(iris, cases)):
+            self.again += 1
+            trace = emit_document(emitter, records_again(), self.min_confidence, resolved=iris)
+        self.merge.add(trace)
+        report = emitter.report
+        report.facts.update(trace["facts"])
+        report.dropped.update(trace["dropped"])
+        report.case_rows += trace["case_rows"]
+        for sha, node in trace["documents"].items():
+            emitter.docs.setdefault(sha, URIRef(node))
+        report.cases = self.merge.cases
+        if self.loader is not None and self.merge.fresh_count >= STORE_BATCH:
+            self.loader.put(self.merge.take_fresh())
+
+    def emit(self, records) -> None:
+        """Records read here (a table): emitted and merged as one document."""
+        records = list(records)
+        self.add(emit_document(self.emitter, records, self.min_confidence), lambda: records)
+
+    def to_graph(self) -> None:
+        """Put the merged graph in the emitter's (curation edits it)."""
+        emitter = self.emitter
+        emitter.g = bind_prefixes(self.merge.graph(), emitter.mint.base)
+        emitter.sink = GraphSink(emitter.g)
+        emitter.add = emitter.sink.add
 
 
 def load_model(model=None):
@@ -552,6 +641,8 @@ def build(
     curation: list[Path | str] = (),
     jobs: int | None = 1,
     cache: bool = True,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Read every document under *roots* (and tabular records in *tables*), write the graph to
     *out* (``cases.ttl``, ``store/``, ``report.json``) and return the report.
@@ -565,12 +656,15 @@ def build(
     CSV files, see :mod:`adminkg.curation`) are applied after extraction; stale ones are listed in
     the report.
 
-    Each document is extracted on its own (:func:`adminkg.fragments.extract_one`, a pure function of
-    the document, its manifest row and the versions of lexicons, vocabularies, gazetteer, code and
-    model), by *jobs* worker processes (None: all cores; 1: this process). With *cache*, the
-    results are kept under ``OUT/.cache`` by the hash of all those inputs and reused by the next
-    build, which extracts only what changed. Records are emitted in the order of the files, so the
-    output is byte-identical whatever *jobs* and whatever came from the cache.
+    Each document is extracted and its records emitted on their own (:func:`process_document`:
+    :func:`adminkg.fragments.extract_one`, a pure function of the document, its manifest row and the
+    versions of lexicons, vocabularies, gazetteer, code and model, then :func:`emit_document`) by
+    the *executor* (:mod:`adminkg.executors`): ``local``, in *jobs* worker processes (None: all
+    cores; 1: this process), or ``dask``, on the Dask cluster at *scheduler* (default: a local one
+    of *jobs* workers). With *cache*, the extractions are kept under ``OUT/.cache`` by the hash of
+    all those inputs and reused by the next build, which extracts only what changed. This process
+    merges the documents' triples in the order of the files (:class:`Assembly`), so the output is
+    byte-identical whatever the executor, *jobs* and whatever came from the cache.
 
     :class:`InputError` before anything is written when a root does not exist, when another build
     holds OUT's lock, and (:class:`NothingToBuild`) when the roots hold no readable document; and
@@ -580,6 +674,9 @@ def build(
         raise InputError("--min-confidence", f"{min_confidence} is not a probability between 0 and 1")
     if jobs is not None and jobs < 1:
         raise InputError("--jobs", f"{jobs}: give at least one worker")
+    from .executors import require
+
+    require(executor, scheduler)
     roots = [Path(r) for r in roots]
     out = Path(out)
     for root in roots:
@@ -593,7 +690,7 @@ def build(
         with locked(out):
             return _build(roots, out, base=base, with_text=with_text, tables=tables, store=store,
                           progress=progress, max_bytes=max_bytes, min_confidence=min_confidence, model=model,
-                          curation=list(curation), jobs=jobs, cache=cache)
+                          curation=list(curation), jobs=jobs, cache=cache, executor=executor, scheduler=scheduler)
     except InputError:
         if created:  # a folder this build made and left empty (but for the lock) goes again
             shutil.rmtree(out, ignore_errors=True)
@@ -613,47 +710,82 @@ class NothingToBuild(InputError):
 
 
 def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, min_confidence, model,
-           curation=(), jobs=1, cache=True) -> BuildReport:
-    from .fragments import CACHE_DIR, FragmentCache
-    from .loaders.confidence import keep_confident
+           curation=(), jobs=1, cache=True, executor="local", scheduler=None) -> BuildReport:
+    from . import fragments as fr
     from .loaders.korean import KoreanExtractor
-    from .loaders.tabular import read_table
 
     started = time.perf_counter()
     model = load_model(model)
     extractor = KoreanExtractor(model=model)
     emitter = Emitter(base, with_text=with_text, vocab=extractor.lex.vocab)  # parse the vocabularies once
+    emitter.report.min_confidence = min_confidence
+    fragments = fr.FragmentCache(out / fr.CACHE_DIR / "fragments") if cache else None
+    work = Work(uuid.uuid4().hex, model, max_bytes, base, with_text, min_confidence,
+                cache=str(fragments.folder) if fragments is not None else None,
+                versions=fr.versions(model.dumps().encode("utf-8") if model is not None else None) if cache else None)
+    _state(work, extractor)  # this process's, which forked workers start with
+    workers = fr.default_jobs() if jobs is None else jobs
+    loader = None
+    if store and not curation:  # the store is loaded with the triples as they are merged
+        from .store import StoreLoader, with_reference
+
+        # with workers, this process mostly waits: it loads the store in a thread of its own meanwhile
+        loader = StoreLoader(out / STORE_DIR, background=workers > 1 or executor != "local")
+        for f in with_reference([]):
+            loader.put(f)
+    try:
+        return _assemble(roots, out, tables=tables, store=store, progress=progress, max_bytes=max_bytes,
+                         min_confidence=min_confidence, curation=curation, jobs=jobs, executor=executor,
+                         scheduler=scheduler, started=started, extractor=extractor, emitter=emitter,
+                         fragments=fragments, work=work, loader=loader, base=base)
+    except BaseException:
+        if loader is not None:
+            loader.abort()
+        raise
+
+
+def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence, curation, jobs, executor,
+              scheduler, started, extractor, emitter, fragments, work, loader, base) -> BuildReport:
+    from . import executors
+    from . import fragments as fr
+    from .loaders.documents import find_documents, read_manifests
+    from .loaders.tabular import read_table
+
     report = emitter.report
-    report.min_confidence = min_confidence
+    assembly = Assembly(emitter, min_confidence, loader=loader)
 
-    def emit_all(records) -> None:
-        for i, rec in enumerate(records):  # i stays the record's place: a case's IRI never depends on P
-            kept, dropped = keep_confident(rec, min_confidence)
-            report.dropped.update(dropped)
-            if kept is not None:
-                emitter.emit(kept, i)
-
+    manifests, errors = read_manifests(roots)
+    report.failed += [(err.path, err.problem) for err in errors]
+    tasks = [(str(path), manifests.get(path.resolve(), {})) for path in find_documents(roots)]
+    jobs = min(fr.default_jobs() if jobs is None else jobs, max(1, len(tasks)))
     documents = []  # those that are not text: their text is kept beside the graph
-    fragments = FragmentCache(out / CACHE_DIR / "fragments") if cache else None
-    for result in extract_all(roots, extractor, model=model, jobs=jobs, cache=fragments, max_bytes=max_bytes,
-                              progress=progress):
-        if result[0] == "skipped":
-            report.skipped.append(result[1:])
-            continue
-        if result[0] == "failed":
-            report.failed.append(result[1:])
-            continue
-        _, doc, records, error = result
-        report.documents += 1
-        if not doc.is_text:
-            documents.append(doc)
-        report.characters += len(doc.text)
-        for note in doc.notes:
-            report.notes.append((str(doc.path), note))
-        if error is not None:
-            report.failed.append((str(doc.path), error))
-            continue
-        emit_all(records)
+    results = executors.run(executor, process_document, work, tasks, jobs=jobs, scheduler=scheduler)
+    try:
+        for i, ((path, meta), result) in enumerate(zip(tasks, results)):
+            if loader is not None:
+                loader.start()  # the workers have started
+            if progress:
+                progress(i, len(tasks), Path(path))
+            if result[0] == "skipped":
+                report.skipped.append(result[1:])
+                continue
+            if result[0] == "failed":
+                report.failed.append(result[1:])
+                continue
+            _, summary, trace, error, cached = result
+            if cached is not None:
+                fragments.note(*cached)
+            report.documents += 1
+            if summary["document"] is not None:
+                documents.append(summary["document"])
+            report.characters += summary["characters"]
+            report.notes += [(summary["path"], note) for note in summary["notes"]]
+            if error is not None:
+                report.failed.append((summary["path"], error))
+                continue
+            assembly.add(trace, lambda p=Path(path), m=meta: fr.extract_one(p, m, extractor, max_bytes)[2])
+    finally:
+        results.close()  # the workers stop here, not when the generator is collected
     if roots and report.documents == 0:
         raise NothingToBuild(roots, out, report)
     for table in tables:
@@ -663,18 +795,25 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
             report.failed.append((exc.path, exc.problem))
             continue
         report.documents += 1
-        emit_all(records)
+        assembly.emit(records)
+    if loader is not None:  # the last triples; the store is compacted while the Turtle is written
+        loader.put(assembly.merge.take_fresh(final=True))
+        loader.seal()
     if curation:
         from .curation import apply_curation
 
+        assembly.to_graph()
         report.curation = apply_curation(emitter, list(curation), gazetteer=extractor.lex.gazetteer)
         report.failed += [(e.path, e.problem) for e in report.curation.errors]
+        turtle = serialize_turtle(emitter.g, base=base, header=HEADER)
+    else:
+        turtle = turtle_of_ntriples(assembly.merge.ntriples(), turtle_prefixes(base), turtle_header(HEADER))
     if fragments is not None:
         report.cache = {"reused": fragments.hits, "extracted": fragments.stored}
     if fragments is not None and fragments.problem is not None:
         report.notes.append((str(fragments.folder), fragments.problem))
     try:
-        write_outputs(emitter.g, out, base=base, store=store, report=report, documents=documents)
+        write_outputs(turtle, out, store=store, report=report, documents=documents, loader=loader)
         if fragments is not None:
             fragments.prune()
         report.seconds = time.perf_counter() - started
@@ -689,8 +828,7 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
     return report
 
 
-def write_outputs(graph: Graph, out: Path, *, base: str, store: bool, report: BuildReport,
-                  documents=()) -> None:
+def write_outputs(turtle: bytes, out: Path, *, store: bool, report: BuildReport, documents=(), loader=None) -> None:
     """Write the Turtle, the kept texts and the store beside the old ones, then rename them over
     the old ones: a failure (a full disk) on the way leaves the earlier build whole."""
     out.mkdir(parents=True, exist_ok=True)
@@ -698,9 +836,11 @@ def write_outputs(graph: Graph, out: Path, *, base: str, store: bool, report: Bu
     staged = out / f".{CASES_TTL}.new"
     texts = out / f".{TEXT_DIR}.new"
     try:
-        atomic_write_bytes(staged, serialize_turtle(graph, base=base, header=HEADER))
+        atomic_write_bytes(staged, turtle)
         write_texts(texts, documents, report)
-        if store:
+        if store and loader is not None:  # loaded with the triples of the Turtle as they were merged
+            report.outputs["store"] = str(loader.finish())
+        elif store:
             from .store import build_store, with_reference
 
             report.outputs["store"] = str(build_store(out / STORE_DIR, with_reference([staged])))
@@ -756,4 +896,5 @@ def print_progress(i: int, total: int, path: Path) -> None:
             print(file=sys.stderr)
 
 
-__all__ = ["BuildReport", "Emitter", "NothingToBuild", "build", "load_corpus", "print_progress"]
+__all__ = ["Assembly", "BuildReport", "Emitter", "NothingToBuild", "Work", "build", "emit_document", "load_corpus",
+           "print_progress", "process_document"]

@@ -11,6 +11,7 @@ import click
 from . import __version__, paths
 from .endpoint import DEFAULT_TIMEOUT
 from .errors import AdminKGError
+from .executors import EXECUTORS
 from .gateway import DEFAULT_MAX_RESULT_BYTES, DEFAULT_WORKERS, WAITING_PER_WORKER
 from .gateway import DEFAULT_TIMEOUT as SERVE_TIMEOUT
 from .loaders.confidence import KINDS
@@ -140,12 +141,19 @@ def gazetteer(src: Path, out: Path, base: str) -> None:
               help="Folder (or CSV file) of curators' decisions to apply after extraction, such as data/curation; "
                    "repeatable. Stale decisions (their target is gone) are reported.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes that extract documents. Default: all cores.")
+              help="Worker processes that extract documents and emit their triples. Default: all cores.")
+@click.option("--executor", type=click.Choice(list(EXECUTORS)), default="local", show_default=True,
+              help="Where the documents are extracted: local (--jobs processes on this machine) or dask (a Dask "
+                   "cluster: the one at --scheduler, else a local one of --jobs workers; needs adminkg[dask]).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="The Dask scheduler of --executor dask, such as tcp://scheduler.example:8786; its workers need "
+                   "adminkg installed and the documents and OUT at the same paths.")
 @click.option("--no-cache", is_flag=True,
               help="Extract every document again and keep nothing in OUT/.cache (by default each document's "
                    "extraction is kept there and reused while the document, lexicons, model and code are unchanged).")
 def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool, min_confidence: float,
-          model: Path | None, curation: tuple[Path, ...], jobs: int | None, no_cache: bool) -> None:
+          model: Path | None, curation: tuple[Path, ...], jobs: int | None, no_cache: bool, executor: str,
+          scheduler: str | None) -> None:
     """Build the graph from documents and curated tables.
 
     Reads .txt, .md, .html (UTF-8, UTF-16 with a BOM, CP949), .hwpx, .hwp (HWP 5.0), .pdf (its text
@@ -158,10 +166,12 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     nothing (exit 2: an earlier build in OUT is left as it was); a second build into the same OUT
     while one runs is refused. With --min-confidence, the report counts the facts left out per kind.
 
-    Documents are extracted by --jobs worker processes; each one's extraction is kept in OUT/.cache
-    by the hash of the document, its manifest row, the lexicons, vocabularies, gazetteer, code and
-    model, and reused by the next build into OUT: a rebuild extracts only what changed. The output is
-    byte-identical whatever --jobs and whatever the cache held.
+    Documents are extracted, and their triples made, by --jobs worker processes (or on a Dask
+    cluster, --executor dask); this process merges them in the order of the files. Each document's
+    extraction is kept in OUT/.cache by the hash of the document, its manifest row, the lexicons,
+    vocabularies, gazetteer, code and model, and reused by the next build into OUT: a rebuild
+    extracts only what changed. The output is byte-identical whatever --executor, --jobs and
+    whatever the cache held.
     """
     from .build import NothingToBuild, print_progress
     from .build import build as run
@@ -170,7 +180,8 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     try:
         report = run(roots, out, base=base, with_text=with_text, tables=list(tables), store=not no_store,
                      progress=print_progress, min_confidence=min_confidence, model=model,
-                     curation=list(curation), jobs=jobs, cache=not no_cache)
+                     curation=list(curation), jobs=jobs, cache=not no_cache, executor=executor,
+                     scheduler=scheduler)
     except NothingToBuild as exc:
         _report_unread(exc.report)
         _fail(exc)

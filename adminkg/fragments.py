@@ -8,9 +8,10 @@ object holding the document (its text and what the readers said) and its records
 
 :class:`FragmentCache` keeps fragments under the build folder (``OUT/.cache/fragments``) by the
 SHA-256 of all those inputs (:func:`fragment_key`); a changed document, lexicon or model changes
-the key, so exactly the fragments it touches are extracted again. The build merges fragments in the
-order of the files, so the graph is byte-identical whether fragments came from the cache, from
-worker processes or from one process.
+the key, so exactly the fragments it touches are extracted again. The build emits each document's
+records where it extracted them and merges the results in the order of the files
+(:mod:`adminkg.emission`), so the graph is byte-identical whether fragments came from the cache,
+from worker processes, a Dask cluster or one process.
 """
 from __future__ import annotations
 
@@ -127,18 +128,6 @@ def from_fragment(fragment: dict, path: Path, meta: dict):
 
 
 # -- one document ------------------------------------------------------------------------------
-_WORKER: dict = {}
-
-
-def init_worker(model, max_bytes: int | None) -> None:
-    """Set up the extractor of this process with *model* (a ``loaders.model.Model``, or None for the
-    rules alone): a worker's initializer, so the lexicon is read once per worker."""
-    from .loaders.korean import KoreanExtractor
-
-    _WORKER["extractor"] = KoreanExtractor(model=model)
-    _WORKER["max_bytes"] = max_bytes
-
-
 def extract_one(path: Path, meta: dict, extractor, max_bytes: int | None = None):
     """Read and extract one document: ``("ok", Document, records or None, error or None)``,
     ``("skipped", path, reason, what)`` or ``("failed", path, problem)``. Never raises for a bad
@@ -160,12 +149,6 @@ def extract_one(path: Path, meta: dict, extractor, max_bytes: int | None = None)
         return "ok", doc, extractor.extract(doc), None
     except Exception as exc:  # an extractor bug must not lose the other documents
         return "ok", doc, None, f"extraction failed: {type(exc).__name__}: {exc}"
-
-
-def extract_in_worker(task):
-    """:func:`extract_one` in a worker process set up by :func:`init_worker`; *task* is (path, row)."""
-    path, meta = task
-    return extract_one(path, meta, _WORKER["extractor"], _WORKER["max_bytes"])
 
 
 # -- the cache ---------------------------------------------------------------------------------
@@ -194,21 +177,35 @@ class FragmentCache:
         self.hits += 1
         return fragment
 
-    def put(self, key: str, fragment: dict) -> None:
-        """Keep *fragment*. A cache that cannot be written (a full disk) keeps nothing more and says
-        why in :attr:`problem`; the build does not need it."""
+    def put(self, key: str, fragment: dict) -> Path | None:
+        """Keep *fragment*; return its file. A cache that cannot be written (a full disk) keeps nothing
+        more and says why in :attr:`problem`; the build does not need it."""
         self.used.add(key)
         self.stored += 1
         if self.problem is not None:
-            return
+            return None
         file = self._file(key)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(file, json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         except OSError as exc:
             self.problem = f"extracted documents not kept for the next build: {exc.strerror or exc}"
-            return
+            return None
         self.added.append(file)
+        return file
+
+    def note(self, key: str, reused: bool, written: Path | None, problem: str | None) -> None:
+        """Count what another process (a worker) did with this cache's folder: *key* reused, or
+        extracted and *written* (None: not kept, for *problem*)."""
+        self.used.add(key)
+        if reused:
+            self.hits += 1
+        else:
+            self.stored += 1
+        if written is not None:
+            self.added.append(Path(written))
+        if problem is not None and self.problem is None:
+            self.problem = problem
 
     def discard_new(self) -> None:
         """Remove what this build wrote (its output failed: the folder stays as the earlier build left it)."""

@@ -104,12 +104,21 @@ def serialize_turtle(graph: Graph, *, base: str = DEFAULT_BASE, header: str = ""
     """
     import pyoxigraph
 
+    triples = sorted(graph, key=_sort_key)
+    ox = (pyoxigraph.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples)
+    body = pyoxigraph.serialize(ox, format=pyoxigraph.RdfFormat.TURTLE, prefixes=turtle_prefixes(base))
+    return turtle_header(header) + body
+
+
+def turtle_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The prefixes of the Turtle we write: the usual ones and one per kind of minted IRI under *base*."""
     minter = Minter(base)
     prefixes = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
     prefixes.update({(kind if kind not in PREFIXES else f"{kind}x"): f"{minter.base}{kind}/" for kind in MINTED_KINDS})
-    triples = sorted(graph, key=_sort_key)
-    ox = (pyoxigraph.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples)
-    body = pyoxigraph.serialize(ox,
-                                format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    return prefixes
+
+
+def turtle_header(header: str) -> bytes:
+    """*header* as Turtle comment lines, then a blank line (nothing for no header)."""
     text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + ("\n" if header else "")
-    return text.encode("utf-8") + body
+    return text.encode("utf-8")

@@ -5,7 +5,9 @@ or interrupted load leaves the previous store usable.
 """
 from __future__ import annotations
 
+import queue
 import shutil
+import threading
 from pathlib import Path
 
 from .errors import InputError
@@ -14,34 +16,117 @@ from .outdir import write_error
 
 def build_store(target: Path, files: list[Path]) -> Path:
     """Load *files* (Turtle) into a new store at *target*, replacing any previous one atomically."""
-    import pyoxigraph
-
-    target = Path(target)
-    tmp = target.with_name(target.name + ".tmp")
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(tmp, ignore_errors=True)
-    store = pyoxigraph.Store(str(tmp))
+    loader = StoreLoader(target)
     try:
         for f in files:
-            with open(f, "rb") as fh:
-                store.bulk_load(fh, format=pyoxigraph.RdfFormat.TURTLE)
-        store.flush()
-        store.optimize()
-    except OSError as exc:  # the store's own files: a full disk, a folder not writable
-        del store
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise write_error(target, exc) from exc
-    except (SyntaxError, ValueError) as exc:
-        del store
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise InputError(f, f"cannot load into the store: {exc}") from exc
-    del store
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    return target
+            loader.put(Path(f))
+    except BaseException:
+        loader.abort()
+        raise
+    return loader.finish()
+
+
+_SEAL = object()  # put after the last piece: flush and compact
+
+
+class StoreLoader:
+    """A new store at *target*, loaded piece by piece (Turtle files, N-Triples as bytes) while a build
+    goes on, in a thread of its own when *background* (Oxigraph loads without Python's lock; the
+    thread starts with :meth:`start`, so a process can fork its workers before), then put in the
+    place of the old one by :meth:`finish`; :meth:`abort` leaves the old one."""
+
+    def __init__(self, target: Path, *, background: bool = False):
+        import pyoxigraph
+
+        self.target = Path(target)
+        self.tmp = self.target.with_name(self.target.name + ".tmp")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.store = pyoxigraph.Store(str(self.tmp))
+        self.error: BaseException | None = None
+        self.sealed = False
+        self.queue = self.thread = None
+        if background:
+            self.queue = queue.Queue()
+            self.thread = threading.Thread(target=self._drain, name="store loader", daemon=True)
+
+    def start(self) -> None:
+        """Start loading what was put (with a thread; without one, each piece is loaded when put)."""
+        if self.thread is not None and not self.thread.is_alive():
+            self.thread.start()
+
+    def put(self, item: Path | bytes) -> None:
+        """Load a Turtle file (a Path) or N-Triples (bytes); with a thread, later, in the order given."""
+        if self.error is not None:
+            raise self.error
+        if self.queue is not None:
+            self.queue.put(item)
+        else:
+            self._load(item)
+
+    def seal(self) -> None:
+        """Nothing more will be put: flush and compact the store now (in the thread, when there is
+        one, while the build writes its other files)."""
+        self.put(_SEAL)
+
+    def _load(self, item) -> None:
+        import pyoxigraph
+
+        try:
+            if item is _SEAL:
+                self.store.flush()
+                self.store.optimize()
+                self.sealed = True
+            elif isinstance(item, bytes):
+                self.store.bulk_load(item, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            else:
+                with open(item, "rb") as fh:
+                    self.store.bulk_load(fh, format=pyoxigraph.RdfFormat.TURTLE)
+        except OSError as exc:  # the store's own files: a full disk, a folder not writable
+            raise write_error(self.target, exc) from exc
+        except (SyntaxError, ValueError) as exc:
+            raise InputError(item if isinstance(item, Path) else self.target,
+                             f"cannot load into the store: {exc}") from exc
+
+    def _drain(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self._load(item)
+                except BaseException as exc:  # handed to the build by put() or finish()
+                    self.error = exc
+
+    def _stop(self) -> None:
+        if self.thread is not None:
+            self.start()
+            self.queue.put(None)
+            self.thread.join()
+            self.thread = None
+
+    def finish(self) -> Path:
+        """Wait for what was put, then put the new store in the place of the old one."""
+        try:
+            self._stop()
+            if self.error is not None:
+                raise self.error
+            if not self.sealed:
+                self._load(_SEAL)
+        except BaseException:
+            self.abort()
+            raise
+        del self.store
+        old = self.target.with_name(self.target.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.target.exists():
+            self.target.rename(old)
+        self.tmp.rename(self.target)
+        shutil.rmtree(old, ignore_errors=True)
+        return self.target
+
+    def abort(self) -> None:
+        """Stop and remove the new store; the old one stays."""
+        self._stop()
+        self.store = None
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def with_reference(files: list[Path]) -> list[Path]:

@@ -6,11 +6,15 @@ summary line of ratios, every number measured in this run on the same input.
 Rows (each step a fresh process: wall time and its peak resident memory, with its workers):
   naive       one process, no cache, Turtle only, then pySHACL on the Turtle (the pipeline before issue 15)
   cold 1      one process, with the cache (cold), Turtle + embedded store
-  cold J      J worker processes, with the cache (cold)
+  cold J      J worker processes, with the cache (cold); then the speed-up over one process
+  dask J      on a local Dask cluster of J worker processes (when adminkg[dask] is installed)
   warm 1%     J workers after 1% of the documents changed (the rest come from the cache)
   validate    `adminkg validate` of the build (pySHACL: no Rust SHACL engine runs the shapes here yet)
+  extraction  extraction alone, one process, against Kiwi's tokenizer on the same text (kiwipiepy,
+              adminkg[bench]; its model ships in the kiwipiepy_model wheel), start-up not counted
   scale 2N/4N cold builds of 2N and 4N documents (J workers), to see how the cost grows
 and the planted cases recovered (F1 of cases, titles and technologies against the generator's gold).
+A row is a :class:`Row`; a new measurement appends one to the list ``rows`` in :func:`main`.
 """
 from __future__ import annotations
 
@@ -23,8 +27,26 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 BIN = Path(sys.executable).parent
+
+
+class Row(NamedTuple):
+    """One line of the table: a step, its wall time and peak memory (None: not a timed step), a note."""
+
+    step: str
+    seconds: float | None = None
+    peak_mb: float | None = None
+    note: str = ""
+
+
+def print_table(rows: list[Row]) -> None:
+    print(f"{'step':<56} {'seconds':>9} {'peak MB':>9}  note")
+    for r in rows:
+        seconds = f"{r.seconds:>9.2f}" if r.seconds is not None else f"{'':>9}"
+        peak = f"{r.peak_mb:>9.0f}" if r.peak_mb is not None else f"{'':>9}"
+        print(f"{r.step:<56} {seconds} {peak}  {r.note}".rstrip())
 
 
 def run(*args: str) -> tuple[float, float, subprocess.CompletedProcess]:
@@ -56,6 +78,47 @@ def change(corpus: Path, share: float, seed: int) -> int:
     return len(chosen)
 
 
+# Extraction alone and Kiwi's tokenizer alone, each in a fresh process on the same files; each prints
+# the seconds of its work (start-up not counted) and the characters it read.
+EXTRACTION = """
+import sys, time
+from pathlib import Path
+from adminkg.fragments import extract_one
+from adminkg.loaders.korean import KoreanExtractor
+files = sorted(Path(sys.argv[1]).rglob("syn-*.txt"))
+extractor = KoreanExtractor()
+started = time.perf_counter()
+chars = sum(len(extract_one(f, {}, extractor)[1].text) for f in files)
+print(time.perf_counter() - started, chars)
+"""
+KIWI = """
+import sys, time
+from pathlib import Path
+from adminkg.loaders.documents import read_document
+from kiwipiepy import Kiwi
+texts = [read_document(f).text for f in sorted(Path(sys.argv[1]).rglob("syn-*.txt"))]
+kiwi = Kiwi()
+kiwi.tokenize("준비")
+started = time.perf_counter()
+for text in texts:
+    kiwi.tokenize(text)
+print(time.perf_counter() - started, sum(map(len, texts)))
+"""
+
+
+def timed(script: str, corpus: Path) -> tuple[float, int, float]:
+    """(seconds of the work, characters, peak MB) of *script* run on *corpus* in a fresh process."""
+    _, peak, done = run(sys.executable, "-c", script, str(corpus))
+    seconds, chars = done.stdout.split()
+    return float(seconds), int(chars), peak
+
+
+def installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
 def recovered(work: Path, build: Path) -> dict[str, float]:
     from adminkg import open_graph, scoring
 
@@ -71,37 +134,63 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="workers of the parallel runs (default 2)")
     ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary one)")
     ap.add_argument("--no-scaling", action="store_true", help="leave out the 2N and 4N builds")
+    ap.add_argument("--no-validate", action="store_true", help="leave out pySHACL (the naive row is then its build)")
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="adminkg-bench-"))
-    rows: list[tuple[str, float, float, str]] = []
+    rows: list[Row] = []
     n, j = args.docs, str(args.jobs)
+    ratios: list[str] = []
     try:
         adminkg("synth", "--docs", str(n), "--seed", str(args.seed), "--out", str(work / "syn"))
         corpus = work / "syn" / "docs"
         chars = sum(len(p.read_text(encoding="utf-8")) for p in corpus.rglob("syn-*.txt"))
         s, m, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "naive"), "--no-store", "--no-cache",
                           "--jobs", "1")
-        sv, mv, _ = adminkg("validate", str(work / "naive"))
-        rows.append(("naive: 1 process, no cache, then pySHACL", s + sv, max(m, mv), f"{chars / s:,.0f} chars/s"))
+        sv, mv = adminkg("validate", str(work / "naive"))[:2] if not args.no_validate else (0.0, 0.0)
+        rows.append(Row("naive: 1 process, no cache" + (", then pySHACL" if not args.no_validate else ""), s + sv,
+                        max(m, mv), f"{chars / s:,.0f} chars/s"))
         s1, m1, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "one"), "--jobs", "1")
-        rows.append(("cold build, 1 process (+ store)", s1, m1, f"{chars / s1:,.0f} chars/s"))
+        rows.append(Row("cold build, 1 process (+ store)", s1, m1, f"{chars / s1:,.0f} chars/s"))
         sj, mj, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "par"), "--jobs", j)
-        rows.append((f"cold build, {j} workers (+ store)", sj, mj, f"{chars / sj:,.0f} chars/s"))
+        rows.append(Row(f"cold build, {j} workers (+ store)", sj, mj, f"{chars / sj:,.0f} chars/s"))
+        rows.append(Row(f"speed-up with {j} workers", note=f"{s1 / sj:.2f}x one process"))
         same = (work / "one" / "cases.ttl").read_bytes() == (work / "par" / "cases.ttl").read_bytes()
+        if installed("distributed"):
+            sd, md, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "dask"), "--jobs", j,
+                                "--executor", "dask")
+            same_dask = (work / "one" / "cases.ttl").read_bytes() == (work / "dask" / "cases.ttl").read_bytes()
+            same = same and same_dask
+            rows.append(Row(f"cold build, local Dask cluster of {j} workers", sd, md,
+                            f"{s1 / sd:.2f}x one process (cluster start-up included); byte-identical {same_dask}"))
+            ratios.append(f"dask-{j} / 1 process {s1 / sd:.2f}x")
+        else:
+            rows.append(Row("cold build, Dask", note="not measured: pip install 'adminkg[dask]'"))
         changed = change(corpus, 0.01, args.seed)
         sw, mw, done = adminkg("build", "--corpus", str(corpus), "--out", str(work / "par"), "--jobs", j)
-        rows.append((f"rebuild after {changed} of {n} documents changed", sw, mw,
-                     next((ln for ln in done.stdout.splitlines() if ln.startswith("documents extracted")), "")))
-        sv2, mv2, _ = adminkg("validate", str(work / "par"))
-        rows.append(("validate (pySHACL)", sv2, mv2, ""))
+        rows.append(Row(f"rebuild after {changed} of {n} documents changed", sw, mw,
+                        next((ln for ln in done.stdout.splitlines() if ln.startswith("documents extracted")), "")))
+        if not args.no_validate:
+            sv2, mv2, _ = adminkg("validate", str(work / "par"))
+            rows.append(Row("validate (pySHACL)", sv2, mv2))
+        else:
+            sv2 = 0.0
+        se, ce, me = timed(EXTRACTION, corpus)
+        rows.append(Row("extraction alone, 1 process (no start-up)", se, me, f"{ce / se:,.0f} chars/s"))
+        if installed("kiwipiepy"):
+            sk, ck, mk = timed(KIWI, corpus)
+            rows.append(Row("Kiwi tokenize, same text, 1 process (no start-up)", sk, mk,
+                            f"{ck / sk:,.0f} chars/s; extraction takes {se / sk:.1f}x Kiwi's time"))
+            ratios.append(f"extraction / Kiwi tokenize {se / sk:.1f}x the time")
+        else:
+            rows.append(Row("Kiwi tokenize", note="not measured: pip install 'adminkg[bench]'"))
         scaling = [(n, sj)]
         if not args.no_scaling:
             for k in (2, 4):
                 adminkg("synth", "--docs", str(k * n), "--seed", str(args.seed), "--out", str(work / f"syn{k}"))
                 sk, mk, _ = adminkg("build", "--corpus", str(work / f"syn{k}" / "docs"), "--out", str(work / f"b{k}"),
                                     "--jobs", j)
-                rows.append((f"cold build of {k}N = {k * n} documents, {j} workers", sk, mk,
-                             f"{sk / sj:.2f}x the time of N"))
+                rows.append(Row(f"cold build of {k}N = {k * n} documents, {j} workers", sk, mk,
+                                f"{sk / sj:.2f}x the time of N"))
                 scaling.append((k * n, sk))
         f1 = recovered(work / "syn", work / "one")
     finally:
@@ -109,13 +198,12 @@ def main(argv=None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     print(f"adminkg scale benchmark: N = {n} generated documents ({chars:,} characters), seed {args.seed}, "
           f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
-    print(f"{'step':<52} {'seconds':>9} {'peak MB':>9}  note")
-    for name, seconds, peak, note in rows:
-        print(f"{name:<52} {seconds:>9.2f} {peak:>9.0f}  {note}")
+    print_table(rows)
     print("planted cases recovered (F1): " + ", ".join(f"{k} {v:.3f}" for k, v in f1.items()))
     growth = ", ".join(f"{k}N {t / sj:.2f}x" for (size, t), k in zip(scaling[1:], (2, 4)))
     print(f"summary: naive / cold-{j} {(s + sv) / (sj + sv2):.2f}x; {j} workers / 1 process {s1 / sj:.2f}x; "
-          f"cold / rebuild after 1% {sj / sw:.2f}x; byte-identical {same}; "
+          + "".join(f"{r}; " for r in ratios)
+          + f"cold / rebuild after 1% {sj / sw:.2f}x; byte-identical {same}; "
           f"growth {growth or 'not measured'}; cases F1 {f1['cases']:.3f}")
     return 0 if same else 1
 

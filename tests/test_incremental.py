@@ -141,3 +141,114 @@ def test_make_bench_runs_at_tiny_n(capsys):
     assert "rebuild after 1 of 2 documents changed" in out and "documents extracted: 1, reused" in out
     assert out.strip().splitlines()[-1].startswith("summary: naive / cold-2 ")
     assert "byte-identical True" in out
+
+
+def test_merged_traces_give_the_graph_of_one_emitter(corpus):
+    """Per-document traces merged in file order (what workers send) give the bytes of one emitter
+    filling one graph with the same records in the same order — with the cases that cross documents
+    forced: a later document telling an earlier case under a longer title (emitted again with the
+    earlier case's IRI), a copy of a document (its description and cases first-wins), organisations
+    and contests met again."""
+    from dataclasses import replace
+
+    from adminkg.build import HEADER, Assembly, Emitter, emit_document
+    from adminkg.emission import turtle_of_ntriples
+    from adminkg.graphio import serialize_turtle, turtle_header, turtle_prefixes
+    from adminkg.loaders.korean import KoreanExtractor
+
+    extractor = KoreanExtractor()
+    docs = []
+    for path in sorted(corpus.rglob("*.txt")) + sorted(corpus.rglob("*.html")):
+        result = fragments.extract_one(path, {}, extractor)
+        if result[0] == "ok" and result[2]:
+            docs.append(result[2])
+    first = next(records for records in docs if len(records[0].title) >= 8)
+    later = replace(first[0].source, sha256="f" * 64, name="later.txt")
+    docs += [[replace(first[0], source=later, title=first[0].title + " 고도화 사업")], first]
+
+    one = Emitter(vocab=extractor.lex.vocab)
+    for records in docs:
+        for i, rec in enumerate(records):
+            one.emit(rec, i)
+    merged = Assembly(Emitter(vocab=extractor.lex.vocab), 0.0)
+    worker = Emitter(vocab=extractor.lex.vocab)
+    for records in docs:
+        merged.add(emit_document(worker, records), lambda records=records: records)
+    assert merged.again == 1  # the later document, whose case is the first one's
+    turtle = turtle_of_ntriples(merged.merge.ntriples(), turtle_prefixes(), turtle_header(HEADER))
+    assert turtle == serialize_turtle(one.g, header=HEADER)
+    assert (merged.emitter.report.cases, merged.emitter.report.case_rows) == (one.report.cases, one.report.case_rows)
+    assert merged.emitter.report.facts == one.report.facts and merged.emitter.docs == one.docs
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """A Dask cluster of two small worker processes on this machine; its scheduler's address."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_a_build_on_a_dask_cluster_gives_the_bytes_of_one_process(corpus, cold, scheduler, tmp_path):
+    first = build([corpus], tmp_path / "out", executor="dask", scheduler=scheduler)
+    assert _ttl(tmp_path / "out") == cold
+    assert first.cache == {"reused": 0, "extracted": first.documents} and first.skipped
+    again = build([corpus], tmp_path / "out", store=False, executor="dask", scheduler=scheduler)
+    assert again.cache == {"reused": first.documents, "extracted": 0}
+    assert _ttl(tmp_path / "out") == cold
+    done = run_cli("build", "--corpus", str(corpus), "--out", str(tmp_path / "cli"), "--no-cache",
+                   "--executor", "dask", "--scheduler", scheduler)
+    assert done.returncode == 2, done.stderr  # the .xlsx is skipped
+    assert _ttl(tmp_path / "cli") == cold
+    assert "cases:" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_executor_mistakes_are_named_before_anything_is_written(corpus, tmp_path, monkeypatch):
+    import sys
+
+    with pytest.raises(InputError, match="--scheduler"):
+        build([corpus], tmp_path / "out", scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(InputError, match="unknown executor"):
+        build([corpus], tmp_path / "out", executor="spark")
+    for name in ("dask", "dask.bag", "distributed", "dask.distributed"):
+        monkeypatch.setitem(sys.modules, name, None)  # as if the extra were not installed
+    with pytest.raises(InputError, match=r"adminkg\[dask\]"):
+        build([corpus], tmp_path / "out", executor="dask")
+    assert not (tmp_path / "out").exists()
+    done = run_cli("build", "--corpus", str(corpus), "--out", str(tmp_path / "cli"), "--scheduler", "tcp://x:1")
+    assert done.returncode == 2 and "--scheduler" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_entry_keys_sort_like_the_turtle_writer():
+    """The keys workers send sort triples as graphio.serialize_turtle does — IRIs before literals,
+    then text (control characters and line breaks too), language and datatype — and the lines are
+    Oxigraph's N-Triples."""
+    import pyoxigraph
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from adminkg.emission import entry
+    from adminkg.graphio import _sort_key, to_oxigraph
+
+    text = st.text(alphabet=st.sampled_from("a\x00\x01\t\n\x0a\x0b\r \"\\가각ab1"), max_size=6)
+    objects = st.one_of(text.map(lambda t: URIRef("http://x.org/" + "".join(c for c in t if c.isalnum()))),
+                        text.map(Literal), st.tuples(text, st.sampled_from(["ko", "en"])).map(
+                            lambda tl: Literal(tl[0], lang=tl[1])),
+                        st.tuples(text, st.sampled_from([XSD.string, XSD.decimal, XSD.anyURI])).map(
+                            lambda td: Literal(td[0], datatype=td[1])))
+    subject = URIRef("http://x.org/s")
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from([URIRef("http://x.org/p"), URIRef("http://x.org/p2")]), objects),
+                    min_size=2, max_size=8, unique=True))
+    def check(pairs):
+        triples = [(subject, p, o) for p, o in pairs]
+        assert sorted(triples, key=lambda t: entry(t)[0]) == sorted(triples, key=_sort_key)
+        for t in triples:
+            key, line = entry(t, {})
+            assert "\n" not in key and line == str(pyoxigraph.Triple(*map(to_oxigraph, t))) + " ."
+
+    check()

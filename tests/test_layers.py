@@ -36,11 +36,10 @@ LAYERS = {
     "extractor": ["adminkg.loaders.pipeline", "adminkg.loaders.korean"],
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
     "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring", "adminkg.curation", "adminkg.synthetic",
-              "adminkg.fragments"],
+              "adminkg.fragments", "adminkg.emission", "adminkg.executors"],
     "SPARQL, serving and the API": ["adminkg.shacl_rust", "adminkg.validate", "adminkg.queries", "adminkg.params",
-                                    "adminkg.query",
-                                    "adminkg.endpoint",
-                                    "adminkg.serve", "adminkg.gateway", "adminkg.publish", "adminkg.info", "adminkg.api",
+                                    "adminkg.query", "adminkg.endpoint", "adminkg.serve", "adminkg.gateway",
+                                    "adminkg.publish", "adminkg.info", "adminkg.api",
                                     "adminkg.tables", "adminkg.learn", "adminkg.describe", "adminkg.front",
                                     "adminkg.review", "adminkg.teaching", "adminkg"],
     # networks and measures built from library queries, diffusion, boundaries; then what writes them out

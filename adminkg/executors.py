@@ -1,0 +1,106 @@
+"""Where the per-document work of a build runs, by name: ``local`` (this process, or worker
+processes on this machine) or ``dask`` (a Dask cluster: ``dask.bag`` over shards of the documents).
+
+An executor runs ``fn(work, task)`` for every task and yields the results in the order of the tasks,
+so what the build merges does not depend on where or in what order the work ran. *work* is what
+every task shares (the model, the options), sent once per worker process or shard, never per task.
+"""
+from __future__ import annotations
+
+import gc
+import math
+import multiprocessing
+from collections.abc import Callable, Iterator
+from functools import partial
+
+from .errors import InputError
+
+SHARD = 32  # documents per Dask task: large enough that scheduling costs little, small enough to balance
+DASK_EXTRA = "pip install 'adminkg[dask]'"
+
+
+def run_local(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str | None = None) -> Iterator:
+    """In this process (*jobs* 1) or in *jobs* worker processes (forked where the system can, so a
+    worker starts with what this process has loaded)."""
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from (fn(work, task) for task in tasks)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        try:
+            gc.freeze()  # forked workers never collect what they inherit: its pages stay shared, not copied
+            try:
+                results = pool.map(partial(fn, work), tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8))))
+            finally:
+                gc.unfreeze()  # the workers have started
+            yield from results
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+
+def _shard(tasks: list, fn: Callable, work) -> list:
+    return [fn(work, task) for task in tasks]
+
+
+def _dask():
+    try:
+        import dask.bag
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise InputError("--executor", f"dask needs Dask and distributed, which are not installed: {DASK_EXTRA}") \
+            from exc
+    return dask.bag, Client, LocalCluster
+
+
+def run_dask(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str | None = None) -> Iterator:
+    """On the Dask cluster whose scheduler is at *scheduler* (``tcp://host:8786``; its workers need
+    adminkg installed and the documents at the same paths), or on a ``LocalCluster`` of *jobs*
+    worker processes started for this build. Shards of :data:`SHARD` documents are computed
+    anywhere and gathered in order."""
+    bag, Client, LocalCluster = _dask()
+    if not tasks:
+        return
+    cluster = None
+    try:
+        if scheduler is None:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        try:
+            client = Client(scheduler or cluster, timeout="20s", set_as_default=False)
+        except OSError as exc:  # no scheduler there (a time-out is an OSError too)
+            raise InputError("--scheduler", f"no Dask scheduler answers at {scheduler}: {exc}") from exc
+        with client:
+            shards = bag.from_sequence(tasks, npartitions=max(1, math.ceil(len(tasks) / SHARD)))
+            futures = client.compute(shards.map_partitions(_shard, fn, work).to_delayed())
+            try:
+                for future in futures:
+                    yield from future.result()
+            finally:
+                client.cancel(futures)
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+EXECUTORS = {"local": run_local, "dask": run_dask}
+
+
+def require(name: str, scheduler: str | None = None) -> None:
+    """:class:`InputError` unless the executor *name* exists, can run here (Dask installed) and takes
+    *scheduler*."""
+    if name not in EXECUTORS:
+        raise InputError("--executor", f"unknown executor {name!r} (known: {', '.join(EXECUTORS)})")
+    if scheduler is not None and name != "dask":
+        raise InputError("--scheduler", f"is for --executor dask; the {name} executor has no scheduler")
+    if name == "dask":
+        _dask()
+
+
+def run(name: str, fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str | None = None) -> Iterator:
+    """The results of ``fn(work, task)`` for *tasks*, in their order, from the executor *name*."""
+    require(name, scheduler)
+    return EXECUTORS[name](fn, work, tasks, jobs=jobs, scheduler=scheduler)
+
+
+__all__ = ["EXECUTORS", "require", "run", "run_dask", "run_local"]
