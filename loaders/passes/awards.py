@@ -14,7 +14,7 @@ from .. import regex as re
 from ..documents import Document
 from ..records import AwardRecord, OrgRef, Span
 from .analysis import Analysis, Candidate, Sentence, component
-from .mentions import contest, grade_mentions, heads, unyeared_contest
+from .mentions import contest, grade_in, grade_mentions, heads, unyeared_contest
 from .orgs import is_agency
 
 
@@ -49,6 +49,9 @@ def awards_pass(ex, a: Analysis) -> None:
         others = [c for c in cands if c.agency is not None and c.agency.iri != main.iri]
         if central and others:
             cands = [c for c in cands if c.agency is None or c.agency.iri != main.iri]
+    if len(cands) == 1 and cands[0].grade is None:
+        # a document about one case: the prize its opening says was received (…에서 최우수상을 수상했다)
+        lone_prize(ex, cands[0], sents)
     aliases = grade_aliases(ex, text)
     for cand in cands:
         if cand.grade and ex.lex.canonical_grade(cand.grade) in aliases:
@@ -237,3 +240,19 @@ def tiers_in(ex, text: str, cands: list[Candidate], sents: list[Sentence]) -> li
         if present:
             out.append(present)
     return out
+
+
+def lone_prize(ex, cand: Candidate, sents: list[Sentence]) -> None:
+    """The grade of a document's only case: the first grade word of a sentence of its opening that
+    tells a prize received, not one told aside as earlier."""
+    receives = re.compile(ex.cfg["awards"]["receives_prize"])
+    aside = re.compile(ex.cfg["awards"]["contest_aside"])
+    for s in sents:
+        if s.start >= ex.cfg["windows"]["opening"]:
+            break
+        if not receives.search(s.text) or aside.search(s.text):
+            continue
+        found = grade_mentions(ex, s)
+        if found:
+            cand.grade, cand.grade_span = grade_in(ex, found[0].group(), s.start + found[0].start())
+            return
