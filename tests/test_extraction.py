@@ -32,11 +32,11 @@ TARGETS = {"cases": 0.85, "agency": 0.90, "titles": 0.80, "technologies": 0.80, 
 # recorded, minus a little), per set. Fields at their target have no floor here.
 _OPEN = "issue 10: extraction below its target on unseen documents"
 CV_FLOORS: dict[str, float] = {
-    "cases": 0.772, "agency": 0.802, "titles": 0.615, "technologies": 0.602, "departments": 0.618,
+    "cases": 0.772, "agency": 0.802, "titles": 0.615, "technologies": 0.609, "departments": 0.618,
     "awards": 0.605, "grades": 0.671, "contests": 0.645, "partners": 0.397, "beneficiaries": 0.503,
 }
 VALIDATION_FLOORS: dict[str, float] = {  # 40 documents, 109 cases: a wider margin (0.03)
-    "cases": 0.65, "agency": 0.72, "titles": 0.35, "technologies": 0.34, "departments": 0.47, "awards": 0.45,
+    "cases": 0.65, "agency": 0.72, "titles": 0.35, "technologies": 0.36, "departments": 0.47, "awards": 0.45,
     "grades": 0.52, "contests": 0.49, "partners": 0.22, "beneficiaries": 0.12,
 }
 
