@@ -9,7 +9,12 @@ Rows (each step a fresh process: wall time and its peak resident memory, with it
   cold J      J worker processes, with the cache (cold); then the speed-up over one process
   dask J      on a local Dask cluster of J worker processes (when adminkg[dask] is installed)
   warm 1%     J workers after 1% of the documents changed (the rest come from the cache)
-  validate    `adminkg validate` of the build (pySHACL: no Rust SHACL engine runs the shapes here yet)
+  validate    `adminkg validate` of the build with pySHACL and with the Rust engine (adminkg[fast-shacl]),
+              their reports compared line by line (the line naming the engine aside)
+  queries     every library query on the build (with the reference data): the embedded store
+              (pyoxigraph) against rdflib's memory store, the rows compared (benchmarks/query_bench.py)
+  serve       `adminkg serve` of the build under load: 50 clients sending 2,000 library queries with
+              parameters (benchmarks/serve_load.py): throughput, p50 and p99 latency, errors
   extraction  extraction alone, one process, against Kiwi's tokenizer on the same text (kiwipiepy,
               adminkg[bench]; its model ships in the kiwipiepy_model wheel), start-up not counted
   scale 2N/4N cold builds of 2N and 4N documents (J workers), to see how the cost grows
@@ -19,6 +24,8 @@ A row is a :class:`Row`; a new measurement appends one to the list ``rows`` in :
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import random
 import shutil
@@ -127,6 +134,45 @@ def recovered(work: Path, build: Path) -> dict[str, float]:
     return {f: scores[f].f1 for f in ("cases", "titles", "technologies")}
 
 
+def report_lines(text: str) -> list[str]:
+    """A validation report's lines without the one that names the engine."""
+    return [ln for ln in text.splitlines() if not ln.startswith("engine:")]
+
+
+def query_rows(build: Path, rows: list[Row], timeout: float) -> str:
+    """Every library query on *build* (with the reference data) in the embedded store and in
+    rdflib, a row each; the summary's part: how many are 10x faster, the smallest ratio."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import query_bench
+
+    from adminkg.queries import bind, library
+    from adminkg.store import with_reference
+
+    queries = [(q.name, bind(q, {})) for q in library()]
+    nt = build / "bench-graph.nt"
+    nt.write_text(query_bench.ntriples(with_reference([build / "cases.ttl"])), encoding="utf-8")
+    with contextlib.redirect_stdout(io.StringIO()):  # its progress lines
+        _, oxi = query_bench.run_pyoxigraph(nt, queries, 3, timeout)
+        _, rdf = query_bench.run_rdflib(nt, queries, 1, timeout)
+    ratios = []
+    for name, _text in queries:
+        o, r = oxi[name], rdf[name]
+        if o[0] != "ok":
+            rows.append(Row(f"query {name}", note=f"embedded: {o[0]}"))
+            continue
+        seconds = r[1] if r[0] in ("ok", "timeout") else None
+        if seconds is None:
+            note = f"rdflib: {r[1]}"
+        else:
+            ratio = seconds / max(o[1], 1e-6)
+            ratios.append(ratio)
+            same = "" if r[0] != "ok" else ("; same rows" if r[3] == o[3] else "; rows differ")
+            note = f"{'>' if r[0] == 'timeout' else ''}{ratio:,.1f}x faster than rdflib{same}"
+        rows.append(Row(f"query {name}", o[1], None, note))
+    fast = sum(1 for x in ratios if x >= 10)
+    return f"queries >= 10x rdflib: {fast} of {len(ratios)} (smallest {min(ratios, default=0):.1f}x)"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=200, help="N, the documents of the main runs (default 200)")
@@ -135,6 +181,11 @@ def main(argv=None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary one)")
     ap.add_argument("--no-scaling", action="store_true", help="leave out the 2N and 4N builds")
     ap.add_argument("--no-validate", action="store_true", help="leave out pySHACL (the naive row is then its build)")
+    ap.add_argument("--no-queries", action="store_true", help="leave out the library queries against rdflib")
+    ap.add_argument("--query-timeout", type=float, default=60.0, metavar="S",
+                    help="stop one query of one engine after S seconds (default 60)")
+    ap.add_argument("--serve-queries", type=int, default=2000, metavar="Q",
+                    help="library queries the 50 clients send the served build (default 2000; 0 leaves it out)")
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="adminkg-bench-"))
     rows: list[Row] = []
@@ -146,7 +197,8 @@ def main(argv=None) -> int:
         chars = sum(len(p.read_text(encoding="utf-8")) for p in corpus.rglob("syn-*.txt"))
         s, m, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "naive"), "--no-store", "--no-cache",
                           "--jobs", "1")
-        sv, mv = adminkg("validate", str(work / "naive"))[:2] if not args.no_validate else (0.0, 0.0)
+        sv, mv = (adminkg("validate", str(work / "naive"), "--engine", "pyshacl")[:2] if not args.no_validate
+                  else (0.0, 0.0))
         rows.append(Row("naive: 1 process, no cache" + (", then pySHACL" if not args.no_validate else ""), s + sv,
                         max(m, mv), f"{chars / s:,.0f} chars/s"))
         s1, m1, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "one"), "--jobs", "1")
@@ -169,11 +221,20 @@ def main(argv=None) -> int:
         sw, mw, done = adminkg("build", "--corpus", str(corpus), "--out", str(work / "par"), "--jobs", j)
         rows.append(Row(f"rebuild after {changed} of {n} documents changed", sw, mw,
                         next((ln for ln in done.stdout.splitlines() if ln.startswith("documents extracted")), "")))
+        sv2 = 0.0
         if not args.no_validate:
-            sv2, mv2, _ = adminkg("validate", str(work / "par"))
-            rows.append(Row("validate (pySHACL)", sv2, mv2))
-        else:
-            sv2 = 0.0
+            sp, mp, py = adminkg("validate", str(work / "par"), "--engine", "pyshacl", "--limit", "1000000")
+            rows.append(Row("validate, pySHACL", sp, mp))
+            sv2 = sp
+            if installed("shacl"):
+                sr, mr, rust = adminkg("validate", str(work / "par"), "--engine", "rust", "--limit", "1000000")
+                same_report = report_lines(py.stdout) == report_lines(rust.stdout)
+                rows.append(Row("validate, Rust engine", sr, mr,
+                                f"{sp / sr:.1f}x faster; identical report {same_report}"))
+                ratios.append(f"validation pySHACL / Rust {sp / sr:.1f}x, identical {same_report}")
+                sv2 = sr
+            else:
+                rows.append(Row("validate, Rust engine", note="not measured: pip install 'adminkg[fast-shacl]'"))
         se, ce, me = timed(EXTRACTION, corpus)
         rows.append(Row("extraction alone, 1 process (no start-up)", se, me, f"{ce / se:,.0f} chars/s"))
         if installed("kiwipiepy"):
@@ -183,6 +244,17 @@ def main(argv=None) -> int:
             ratios.append(f"extraction / Kiwi tokenize {se / sk:.1f}x the time")
         else:
             rows.append(Row("Kiwi tokenize", note="not measured: pip install 'adminkg[bench]'"))
+        if not args.no_queries:
+            ratios.append(query_rows(work / "par", rows, args.query_timeout))
+        if args.serve_queries:
+            sys.path.insert(0, str(Path(__file__).parent))
+            from serve_load import measure
+
+            load = measure(work / "par", clients=50, queries=args.serve_queries, baseline=False)
+            rows.append(Row(f"serve: 50 clients, {load['queries']:,} library queries", load["seconds"], None,
+                            f"{load['queries/s']:.0f} queries/s, p50 {load['p50 ms']:.0f} ms, "
+                            f"p99 {load['p99 ms']:.0f} ms, {load['errors']} errors"))
+            ratios.append(f"serve {load['queries/s']:.0f} q/s p99 {load['p99 ms']:.0f} ms errors {load['errors']}")
         scaling = [(n, sj)]
         if not args.no_scaling:
             for k in (2, 4):

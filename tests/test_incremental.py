@@ -130,15 +130,19 @@ def test_cli_says_what_it_reused(corpus, tmp_path):
 
 def test_make_bench_runs_at_tiny_n(capsys):
     """benchmarks/scale_bench.py (what `make bench` runs) end to end on two documents: the table,
-    the recovered cases and the summary line; the parallel build gives the one-process bytes."""
+    the recovered cases and the summary line; the parallel build gives the one-process bytes, the two
+    SHACL engines the same report, every library query an answer, the served build no error."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "benchmarks" / "scale_bench.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    assert bench.main(["--docs", "2", "--no-scaling"]) == 0
+    assert bench.main(["--docs", "2", "--no-scaling", "--query-timeout", "10", "--serve-queries", "100"]) == 0
     out = capsys.readouterr().out
     assert "rebuild after 1 of 2 documents changed" in out and "documents extracted: 1, reused" in out
+    assert "validate, pySHACL" in out and "identical report True" in out
+    assert "query similar-cases" in out and "queries >= 10x rdflib:" in out
+    assert "serve: 50 clients, 100 library queries" in out and ", 0 errors" in out
     assert out.strip().splitlines()[-1].startswith("summary: naive / cold-2 ")
     assert "byte-identical True" in out
 
