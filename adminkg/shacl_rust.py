@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from importlib import metadata
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -56,18 +55,6 @@ TRUSTED: dict[URIRef, str] = {
     SH.hasValue: "HasValueConstraintComponent", SH["in"]: "InConstraintComponent",
 }
 _SHAPE_TYPES = {SH.NodeShape, SH.PropertyShape}
-
-
-@dataclass(frozen=True)
-class RawResult:
-    """One result as the engine reports it, in the caller's rdflib terms (messages come from the shapes)."""
-
-    severity: URIRef
-    focus: object
-    component: URIRef
-    path: object | None
-    value: object | None
-    source_shape: object
 
 
 def version() -> str | None:
@@ -173,10 +160,12 @@ class CompiledShapes:
 
         self._compiled = shacl.Shapes.from_text(ntriples(shapes).decode("utf-8"), format="ntriples")
 
-    def validate(self, data_ntriples: bytes) -> list[RawResult]:
-        """Results of the data graph given as N-Triples (blank nodes skolemized as :func:`ntriples` does)."""
+    def validate(self, data_ntriples: bytes) -> list[dict]:
+        """Results of the data graph given as N-Triples (blank nodes skolemized as :func:`ntriples` does),
+        in the caller's rdflib terms, as the fields of :class:`adminkg.validate.Result` but its
+        messages (those come from the shapes)."""
         report = self._compiled.validate_text(data_ntriples.decode("utf-8"), format="ntriples", allow_warnings=True)
-        return [RawResult(severity=URIRef(r.severity_iri), focus=_term(r.focus_node),
-                          component=URIRef(r.component_iri), path=_term(r.path), value=_term(r.value),
-                          source_shape=_term(r.source_shape))
+        return [{"severity": URIRef(r.severity_iri), "focus": _term(r.focus_node),
+                 "component": URIRef(r.component_iri), "path": _term(r.path), "value": _term(r.value),
+                 "source_shape": _term(r.source_shape)}
                 for r in report.results]

@@ -158,9 +158,7 @@ def _pyshacl_results(merged: Graph, shapes: Graph) -> list[Result]:
 
 
 def _rust_results(compiled: shacl_rust.CompiledShapes, shapes: Graph, data_ntriples: bytes) -> list[Result]:
-    return [Result(severity=r.severity, focus=r.focus, component=r.component, path=r.path, value=r.value,
-                   source_shape=r.source_shape, messages=_messages(shapes, r.source_shape))
-            for r in compiled.validate(data_ntriples)]
+    return [Result(**r, messages=_messages(shapes, r["source_shape"])) for r in compiled.validate(data_ntriples)]
 
 
 class Validator:
