@@ -8,6 +8,7 @@ rows (tab- or pipe-separated). Whether a span is a case is decided by the traine
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from . import regex as re
@@ -31,12 +32,14 @@ def _trim(text: str, start: int, end: int, strip: str) -> tuple[int, int]:
     return start, end
 
 
-def _after_heading_body(text: str, start: int, end: int, bodies, gap: str) -> int:
+def after_heading_body(text: str, start: int, end: int, bodies, gap: str) -> int:
     """Where an item's title starts: after the bodies heading it and a dash (◇ OO도 OO시 – 제목),
-    else at the item's start."""
+    else at the item's start. *bodies*: the (start, end) spans of the organisations named, in order."""
     at = start
-    for a, b in sorted(bodies):
-        if at <= a <= at + 1 and b < end:
+    for a, b in bodies[bisect_left(bodies, (start, -1)) :]:
+        if a > at + 1:
+            break
+        if at <= a and b < end:
             at = b  # the next of the names written one after the other
     if at > start:
         m = re.match(gap, text[at:end])
@@ -51,6 +54,7 @@ def propose(text: str, cfg: dict, bodies: list[tuple[int, int]] = ()) -> list[Pr
     practice may follow them (X의 …, X는 …): phrases from there to each of the next few word
     ends that close a noun phrase."""
     lo, hi = cfg["min_length"], cfg["max_length"]
+    bodies = sorted(bodies)
     strip = cfg["strip"]
     out: dict[tuple[int, int], Proposal] = {}
 
@@ -77,14 +81,14 @@ def propose(text: str, cfg: dict, bodies: list[tuple[int, int]] = ()) -> list[Pr
             cut = re.search(cfg["item_end"], item)
             start = item_end = base + m.end()
             item_end += cut.start() if cut else len(item)
-            add(_after_heading_body(text, start, item_end, bodies, cfg["item_body_gap"]), item_end, "gen-item")
+            add(after_heading_body(text, start, item_end, bodies, cfg["item_body_gap"]), item_end, "gen-item")
         if "\t" in body or body.count("|") >= 2:
             cells = re.finditer(r"[^\t|]+", body)
             for c in cells:
                 add(base + c.start(), base + c.end(), "gen-cell")
         elif len(body.strip()) <= cfg["line_length"]:
             head = re.match(r"\s*(?:\d{1,2}[.)]\s|" + markers + r")?", body)
-            start = _after_heading_body(text, base + head.end(), base + len(body), bodies, cfg["item_body_gap"])
+            start = after_heading_body(text, base + head.end(), base + len(body), bodies, cfg["item_body_gap"])
             add(start, base + len(body), "gen-line")
     head = re.compile(cfg["after_body"])
     quote_marks = set(cfg["quotes"]) | set(cfg["quotes"].values())

@@ -7,7 +7,7 @@ from adminkg.resolve import normalise
 
 from .. import regex as re
 from ..documents import Document
-from ..generate import propose
+from ..generate import after_heading_body, propose
 from ..records import OrgRef, Span
 from ..tablerows import Table, find_tables
 from .analysis import Analysis, Candidate, Sentence, component
@@ -443,18 +443,14 @@ def card_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
     # "◇ OO시 – 제목": the body and its practice's title share the heading line
     markers = ex.cfg["cases"]["markers"]
     titled_heads = []
+    known = [o for o in orgs if o.iri is not None]
+    spans = sorted((o.span.start, o.span.end) for o in known)
     for i, (ls, le, line) in enumerate(text_lines):
-        lead = len(line) - len(line.lstrip(" " + markers))
-        org = next((o for o in orgs if o.span.start == ls + lead and o.span.end < le and o.iri is not None), None)
-        while org is not None:  # 경상북도 안동시: the last of the names written one after the other
-            nxt_org = next((o for o in orgs if o.span.start == org.span.end + 1 and o.span.end < le
-                            and o.iri is not None), None)
-            if nxt_org is None:
-                break
-            org = nxt_org
-        gap = re.match(ex.cfg["generate"]["item_body_gap"], text[org.span.end : le]) if org else None
-        if gap:
-            titled_heads.append((i, org, org.span.end + gap.end()))
+        head = ls + len(line) - len(line.lstrip(" " + markers))
+        start = after_heading_body(text, head, le, spans, ex.cfg["generate"]["item_body_gap"])
+        if start > head:  # the body heading the line (the last of 경상북도 안동시) leads its case
+            org = max((o for o in known if head <= o.span.start and o.span.end < start), key=lambda o: o.span.end)
+            titled_heads.append((i, org, start))
     if len(titled_heads) >= 2 and len(card_heads) < 2:
         for k, (i, org, start) in enumerate(titled_heads):
             nxt = titled_heads[k + 1][0] if k + 1 < len(titled_heads) else len(text_lines)
