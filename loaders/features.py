@@ -73,7 +73,7 @@ def case_features(ex, text: str, cand, *, n_rule: int, rule: bool, overlaps: boo
     title_like = ex.is_title_like(title)
     cued = any(w in s for w in c["cues"])
     graded = bool(ex.lex.grade_pattern.search(s))
-    words = [w.strip("".join(c["quotes"]) + "".join(c["quotes"].values()) + "()[]·,") for w in title.split()]
+    words = [w.strip(quotes + "()[]·,") for w in title.split()]
     words = [w for w in words if len(w) >= 2]
     if words:
         f += [f"last={words[-1]}", f"first={words[0]}"]
