@@ -160,6 +160,15 @@ class Lexicon:
         return out
 
     @cached_property
+    def partner_form_patterns(self) -> list[tuple[re.Pattern, str, str]]:
+        """Names only partners bear (``[orgs] partner_forms``: a legal form in the name), whole words."""
+        orgs = self.data["orgs"]
+        particles = "|".join(map(re.escape, sorted(orgs.get("partner_particles", []), key=len, reverse=True)))
+        end = f"(?=(?:{particles})?(?![가-힣A-Za-z0-9&]))"
+        return [(re.compile(f"(?<![가-힣A-Za-z0-9]){form['pattern']}{end}"), form["class"], form["sector"])
+                for form in orgs.get("partner_forms", [])]
+
+    @cached_property
     def unit_pattern(self) -> re.Pattern:
         units = self.data["units"]
         strict = units["strict_suffixes"]

@@ -11,6 +11,7 @@ from ..features import agency_features, award_features, body_features, case_feat
 from ..records import CaseRecord, OrgRef, Span
 from .analysis import Analysis, Candidate, Sentence, component
 from .candidates import document_case, worth_a_case
+from .facts import partner_form_mentions
 from .mentions import fact_mentions, grade_in, grade_mentions
 from .orgs import body_key, leading_bodies, same_body
 from .scopes import other_titles
@@ -243,8 +244,12 @@ def fact_candidates(
     lo_hi = [(a, a + len(t)) for a, t in pscope]
     phits: dict[str, list] = {}
     pref: dict[str, OrgRef] = {}
-    for o in orgs:
-        if o.span is None or not any(a <= o.span.start < b for a, b in lo_hi):
+    named = [o for o in orgs if o.span is not None]
+    for base, chunk in pscope:  # bodies named with their legal form, partners only (㈜하늘길)
+        named += [o for o in partner_form_mentions(ex, chunk, base)
+                  if not any(x.span.start < o.span.end and o.span.start < x.span.end for x in named)]
+    for o in named:
+        if not any(a <= o.span.start < b for a, b in lo_hi):
             continue
         if cand.agency is not None and same_body(ex, o, cand.agency):
             continue

@@ -373,6 +373,9 @@ def partner_mentions(ex, chunk: str, base: int, inside: list[OrgRef]) -> list[Or
             out[-1] = OrgRef(name=name, cls=o.cls, sector=o.sector, span=Span(prev.span.start, o.span.end, name))
             continue
         out.append(o)
+    for o in partner_form_mentions(ex, chunk, base):  # ㈜하늘길, 사단법인 OO: partners only
+        if not any(x.span.start < o.span.end and o.span.start < x.span.end for x in out):
+            out.append(o)
     for pattern in ex.lex.paired_quote_patterns:
         for m in pattern.finditer(chunk):
             name = m.group(1).strip()
@@ -384,6 +387,25 @@ def partner_mentions(ex, chunk: str, base: int, inside: list[OrgRef]) -> list[Or
             out.append(OrgRef(name=name, cls="CivilSocietyOrganization", sector="civil-society", span=span))
     out.sort(key=lambda o: o.span.start)
     return out
+
+
+def partner_form_mentions(ex, chunk: str, base: int) -> list[OrgRef]:
+    """Bodies named with their legal form (㈜하늘길, 사단법인 OO), which only partners bear: never
+    among the document's bodies that may lead a case (``[orgs] partner_forms``)."""
+    out = []
+    for pattern, cls, sector in ex.lex.partner_form_patterns:
+        for m in pattern.finditer(chunk):
+            name = strip_particle(m.group(), ex.cfg["orgs"]["partner_particles"])
+            out.append(OrgRef(name=name, cls=cls, sector=sector, span=Span(base + m.start(), base + m.start() + len(name), name)))
+    return out
+
+
+def strip_particle(name: str, particles: list[str]) -> str:
+    """*name* without a particle written after it (㈜딥노이드와 → ㈜딥노이드), the longest first."""
+    for p in sorted(particles, key=len, reverse=True):
+        if name.endswith(p) and len(name) - len(p) >= 3:
+            return name[: -len(p)]
+    return name
 
 
 def not_a_partner_name(ex, org: OrgRef, after: str) -> bool:
