@@ -6,6 +6,7 @@ BIN    := $(VENV)/bin
 STAMP_DEMO := $(VENV)/.stamp-demo
 STAMP_TEST := $(VENV)/.stamp-test
 STAMP_BENCH := $(VENV)/.stamp-bench
+STAMP_TRAIN := $(VENV)/.stamp-train
 
 .PHONY: demo data model evaluate test fuzz lint gazetteer sysdeps clean bench
 
@@ -19,6 +20,10 @@ $(STAMP_DEMO): pyproject.toml | $(BIN)/python
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(STAMP_DEMO) $(STAMP_TRAIN)
+
+$(STAMP_TRAIN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[analytics,fast-shacl,train]'
 	touch $@ $(STAMP_DEMO)
 
 $(STAMP_BENCH): pyproject.toml | $(BIN)/python
@@ -52,11 +57,11 @@ TRAINING := loaders/models/training
 
 # Retrain the extraction model that ships (loaders/models/extraction.json) from the shared gold and our own,
 # and cross-validate the whole extraction (5 folds of whole documents).
-model: $(STAMP_DEMO)
+model: $(STAMP_TRAIN)
 	$(BIN)/adminkg train --gold $(SHARED)/corpus/gold.json --gold $(TRAINING)/gold.json --corpus $(SHARED)/corpus \
 	  --corpus $(TRAINING) --out loaders/models/extraction.json
 
-evaluate: $(STAMP_DEMO)
+evaluate: $(STAMP_TRAIN)
 	$(BIN)/adminkg evaluate --gold $(SHARED)/corpus/gold.json --corpus $(SHARED)/corpus --folds 5
 
 # System tools some tests use, best effort (tests skip without them): an independent Turtle parser

@@ -286,7 +286,7 @@ def train(gold, corpora, out: Path, curation: tuple[Path, ...]) -> None:
     except AdminKGError as exc:
         _fail(exc)
     for name, m in sorted(model.decisions.items()):
-        click.echo(f"{name:<12} {len(m.weights):>6} features  threshold {m.threshold:.2f}  "
+        click.echo(f"{name:<12} {m.size:>22}  threshold {m.threshold:.2f}  "
                    f"{model.meta['examples'].get(name, 0):>6} examples")
     click.echo(f"model: {out} ({out.stat().st_size} bytes, {model.meta['documents']} documents)")
 

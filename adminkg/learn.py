@@ -8,6 +8,7 @@ story (a shared case) or the same contest stay in one fold, so nothing leaks bet
 """
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import time
@@ -16,16 +17,17 @@ from pathlib import Path
 
 from .errors import InputError
 from .loaders.align import agency_key, dice, loose_equal, squash, title_equal
-from .loaders.model import Logistic, Model, fit
+from .loaders.model import Logistic, Model, Trees, fit
 
-# The decisions the model learns, with their fitting options.
-# The decisions the model learns, in two stages (L2 weight 5 and 30 passes: the best of 1/60, 5/30,
-# 10/15 and 20/30 in 5-fold cross-validation): which candidates are cases and who leads them;
-# then, with the first stage deciding, which facts belong to each case. Fitting options per decision;
+# The decisions the model learns, in two stages: which candidates are cases and who leads them; then,
+# with the first stage deciding, which facts belong to each case. Fitting options per decision: a
+# logistic regression (L2 weight 5 and 30 passes: the best of 1/60, 5/30, 10/15 and 20/30 in 5-fold
+# cross-validation), or with trees=True boosted trees (TREE_PARAMS; for the lead body, where the
+# features' interactions count: CV agency, cases and titles up, and the validation archive too);
 # keep_all: the model only gives its probability (as confidence), the rules' items all stay (awards,
 # metrics and units: filtering them scored worse on held-out documents than keeping them).
 STAGES = (
-    {"case": {"l2": 5.0}, "agency": {"l2": 5.0}},
+    {"case": {"l2": 5.0}, "agency": {"trees": True}},
     {"body": {"l2": 5.0}, "technology": {"l2": 5.0}, "beneficiary": {"l2": 5.0}, "partner": {"l2": 5.0},
      "department": {"l2": 5.0, "keep_all": True}, "award": {"l2": 5.0, "keep_all": True},
      "metric": {"l2": 5.0, "keep_all": True}},
@@ -162,19 +164,65 @@ def collect(docs: list[AnnotatedDocument], lexicon=None, progress=None) -> None:
         ad.examples.append((kind, feats, label))
 
 
+TREE_PARAMS = {"num_leaves": 7, "learning_rate": 0.05, "min_data_in_leaf": 20, "feature_fraction": 0.5}
+
+
+def fit_trees(examples: list[tuple[list[str], int]], *, rounds: int = 400, min_count: int = 2, **params) -> Trees:
+    """Boosted decision trees (LightGBM, one thread, deterministic) on the features as present or
+    absent; features seen fewer than *min_count* times are left out, as :func:`fit` does. The
+    trees are read out as plain data (:class:`loaders.model.Trees`)."""
+    try:
+        import lightgbm
+        import numpy
+        from scipy.sparse import csr_matrix
+    except ImportError as exc:
+        raise InputError("adminkg train", f"boosted trees need LightGBM ({exc.name} is missing): "
+                                          "pip install 'adminkg[train]'") from exc
+    counts: dict[str, int] = {}
+    for feats, _ in examples:
+        for f in set(feats):
+            counts[f] = counts.get(f, 0) + 1
+    names = sorted(f for f, n in counts.items() if n >= min_count)
+    column = {f: i for i, f in enumerate(names)}
+    rows, cols = [], []
+    for r, (feats, _) in enumerate(examples):
+        for c in sorted({column[f] for f in feats if f in column}):
+            rows.append(r)
+            cols.append(c)
+    labels = numpy.array([y for _, y in examples], dtype=float)
+    if not names or labels.min() == labels.max():  # nothing to split on: the base rate
+        rate = (labels.sum() + 1) / (len(labels) + 2)
+        return Trees(trees=[math.log(rate / (1 - rate))])
+    matrix = csr_matrix((numpy.ones(len(rows)), (rows, cols)), shape=(len(examples), len(names)))
+    options = {"objective": "binary", "deterministic": True, "force_row_wise": True, "num_threads": 1,
+               "seed": 1, "verbose": -1, **TREE_PARAMS, **params}
+    booster = lightgbm.train(options, lightgbm.Dataset(matrix, labels, params={"verbose": -1}),
+                             num_boost_round=rounds)
+
+    def node(tree: dict):
+        if "leaf_value" in tree:
+            return float(tree["leaf_value"])
+        if tree.get("decision_type") != "<=" or not 0 <= float(tree["threshold"]) < 1:
+            raise ValueError(f"unexpected split {tree.get('decision_type')} {tree.get('threshold')}")
+        return [names[tree["split_feature"]], node(tree["left_child"]), node(tree["right_child"])]
+
+    return Trees(trees=[node(t["tree_structure"]) for t in booster.dump_model()["tree_info"]])
+
+
 def fit_tuned(examples: list[tuple[int, list[str], int]], options: dict, inner: int = 3) -> Logistic:
     """Fit on (document number, features, label) examples, with the threshold that gives the best
     F1 on held-out documents of an inner split (documents dealt round-robin into *inner* parts);
     threshold 0 (every item kept) with the option ``keep_all``."""
     options = dict(options)
+    learner = fit_trees if options.pop("trees", False) else fit
     if options.pop("keep_all", False):
-        model = fit([(f, y) for _d, f, y in examples], **options)
+        model = learner([(f, y) for _d, f, y in examples], **options)
         model.threshold = 0.0
         return model
     grid = [round(0.1 + 0.05 * i, 2) for i in range(13)]  # 0.10 … 0.70
     held: list[tuple[float, int]] = []
     for part in range(inner):
-        model = fit([(f, y) for d, f, y in examples if d % inner != part], **options)
+        model = learner([(f, y) for d, f, y in examples if d % inner != part], **options)
         held += [(model.probability(f), y) for d, f, y in examples if d % inner == part]
     positives = sum(y for _p, y in held)
 
@@ -184,7 +232,7 @@ def fit_tuned(examples: list[tuple[int, list[str], int]], options: dict, inner: 
         return 2 * tp / (predicted + positives) if predicted + positives else 0.0
 
     best = max(grid, key=lambda t: (round(f1(t), 6), t))
-    model = fit([(f, y) for _d, f, y in examples], **options)
+    model = learner([(f, y) for _d, f, y in examples], **options)
     model.threshold = best
     return model
 

@@ -11,7 +11,7 @@ from adminkg import learn
 from adminkg.loaders.align import agency_key, title_equal
 from adminkg.loaders.generate import propose
 from adminkg.loaders.korean import KoreanExtractor
-from adminkg.loaders.model import MODEL_FILE, Logistic, Model, fit
+from adminkg.loaders.model import MODEL_FILE, Logistic, Model, Trees, fit
 
 from .conftest import ROOT, run_cli
 
@@ -46,12 +46,56 @@ def test_model_round_trips_as_json_and_refuses_other_files(tmp_path):
         Model.loads(json.dumps({"format": "pickle?", "decisions": {}}), source="m.json")
 
 
+def test_trees_score_by_walking_their_splits_and_round_trip_as_json():
+    # a stump on "a", then a tree asking "b" where "a" is present
+    trees = Trees([["a", -1.0, 1.0], ["a", 0.0, ["b", 0.5, -2.0]]], threshold=0.3)
+    assert trees.probability([]) == pytest.approx(1 / (1 + 2.718281828 ** 1.0))
+    assert trees.probability(["a"]) == pytest.approx(1 / (1 + 2.718281828 ** -1.5))
+    assert trees.probability(["a", "b"]) == pytest.approx(1 / (1 + 2.718281828 ** 1.0))
+    model = Model({"agency": trees, "case": Logistic({"x": 1.0})})
+    again = Model.loads(model.dumps())
+    assert isinstance(again.decisions["agency"], Trees) and again.dumps() == model.dumps()
+    assert again.probability("agency", ["a"]) == trees.probability(["a"])
+    import pickle  # Dask sends the model to its workers
+
+    assert pickle.loads(pickle.dumps(again)).probability("agency", ["a", "b"]) == trees.probability(["a", "b"])
+
+
+def test_a_model_file_with_a_bad_tree_or_kind_is_refused():
+    for bad in ([["a", 1.0]], [["a", "__import__('os')", 1.0]], [[1, 0.0, 1.0]]):
+        text = json.dumps({"format": "adminkg-model/2", "decisions": {"agency": {"kind": "trees", "threshold": 0.5,
+                                                                                  "trees": bad}}})
+        with pytest.raises(ValueError, match="tree"):
+            Model.loads(text)
+    text = json.dumps({"format": "adminkg-model/2", "decisions": {"case": {"kind": "forest", "threshold": 0.5}}})
+    with pytest.raises(ValueError, match="unknown kind 'forest'"):
+        Model.loads(text)
+    # a model of the first format (logistic decisions only) still reads
+    old = json.dumps({"format": "adminkg-logistic/1", "decisions": {"case": {"bias": 0.0, "threshold": 0.5,
+                                                                              "weights": {"x": 2.0}}}})
+    assert Model.loads(old).probability("case", ["x"]) == pytest.approx(0.8807970780)
+
+
+def test_fit_trees_learns_an_interaction_deterministically():
+    # yes when "a" without "b": no weight per feature can say it, trees can
+    examples = [(["a"], 1), (["a", "b"], 0), (["b"], 0), ([], 0)] * 30
+    first, second = learn.fit_trees(examples, rounds=60, learning_rate=0.3), learn.fit_trees(examples, rounds=60, learning_rate=0.3)
+    assert first.as_dict() == second.as_dict()
+    assert first.probability(["a"]) > 0.8 and first.probability(["a", "b"]) < 0.2 and first.probability([]) < 0.2
+
+
 def test_the_shipped_model_is_data():
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert data["format"] == "adminkg-logistic/1"
+    assert data["format"] == "adminkg-model/2"
     assert {"case", "agency", "body", "technology", "beneficiary", "department", "partner"} <= set(data["decisions"])
+    kinds = {name: d.get("kind", "logistic") for name, d in data["decisions"].items()}
+    assert kinds["agency"] == "trees" and kinds["case"] == "logistic"
     for d in data["decisions"].values():
-        assert 0 <= d["threshold"] < 1 and all(isinstance(w, float) for w in d["weights"].values())
+        assert 0 <= d["threshold"] < 1
+        if d.get("kind") == "trees":
+            assert d["trees"] and all(isinstance(t, (list, float)) for t in d["trees"])
+        else:
+            assert all(isinstance(w, float) for w in d["weights"].values())
 
 
 def test_training_reproduces_the_shipped_model(shared, tmp_path):
