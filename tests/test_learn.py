@@ -79,7 +79,7 @@ def test_a_model_file_with_a_bad_tree_or_kind_is_refused():
 def test_fit_trees_learns_an_interaction_deterministically():
     # yes when "a" without "b": no weight per feature can say it, trees can
     examples = [(["a"], 1), (["a", "b"], 0), (["b"], 0), ([], 0)] * 30
-    first, second = learn.fit_trees(examples, rounds=60, learning_rate=0.3), learn.fit_trees(examples, rounds=60, learning_rate=0.3)
+    first, second = (learn.fit_trees(examples, rounds=60, learning_rate=0.3) for _ in range(2))
     assert first.as_dict() == second.as_dict()
     assert first.probability(["a"]) > 0.8 and first.probability(["a", "b"]) < 0.2 and first.probability([]) < 0.2
 

@@ -396,7 +396,8 @@ def partner_form_mentions(ex, chunk: str, base: int) -> list[OrgRef]:
     for pattern, cls, sector in ex.lex.partner_form_patterns:
         for m in pattern.finditer(chunk):
             name = strip_particle(m.group(), ex.cfg["orgs"]["partner_particles"])
-            out.append(OrgRef(name=name, cls=cls, sector=sector, span=Span(base + m.start(), base + m.start() + len(name), name)))
+            span = Span(base + m.start(), base + m.start() + len(name), name)
+            out.append(OrgRef(name=name, cls=cls, sector=sector, span=span))
     return out
 
 
