@@ -32,12 +32,12 @@ TARGETS = {"cases": 0.85, "agency": 0.90, "titles": 0.80, "technologies": 0.80, 
 # recorded, minus a little), per set. Fields at their target have no floor here.
 _OPEN = "issue 10: extraction below its target on unseen documents"
 CV_FLOORS: dict[str, float] = {
-    "cases": 0.772, "agency": 0.802, "titles": 0.615, "technologies": 0.609, "departments": 0.618,
-    "awards": 0.605, "grades": 0.671, "contests": 0.645, "partners": 0.397, "beneficiaries": 0.503,
+    "cases": 0.777, "agency": 0.803, "titles": 0.623, "technologies": 0.606, "departments": 0.614,
+    "awards": 0.613, "grades": 0.674, "contests": 0.650, "partners": 0.401, "beneficiaries": 0.519,
 }
 VALIDATION_FLOORS: dict[str, float] = {  # 40 documents, 109 cases: a wider margin (0.03)
-    "cases": 0.65, "agency": 0.72, "titles": 0.35, "technologies": 0.36, "departments": 0.47, "awards": 0.45,
-    "grades": 0.52, "contests": 0.49, "partners": 0.22, "beneficiaries": 0.12,
+    "cases": 0.67, "agency": 0.73, "titles": 0.37, "technologies": 0.36, "departments": 0.47, "awards": 0.47,
+    "grades": 0.57, "contests": 0.53, "partners": 0.27, "beneficiaries": 0.13,
 }
 
 
@@ -485,7 +485,7 @@ FAILURE_CHECKS = [
      _partners, ("LG유플러스", "㈜누리보듬", "인제대학교", "창원대학교", "김해상공회의소"),
      "kind 9 (partners named without a cue word): none is found"),
     ("partners-in-table", "table-markdown-molit-2025.txt", "partners in a table column",
-     _partners, ("㈜하늬바람에어로", "LG유플러스", "부산대학교"), "kind 9 (partners named without a cue word)"),
+     _partners, ("㈜하늬바람에어로", "LG유플러스", "부산대학교"), None),
     ("university-not-city", "partners-gimhae-2025.txt", "인제대학교, 창원대학교 are not 인제군, 창원시",
      _no_body, ("인제군", "창원시"), None),
     ("partner-not-lead", "three-organisers-kwater-2025.txt", "보령시 (worked with) does not lead",
