@@ -329,8 +329,8 @@ class Cut:
 def cut(merged: bytes, split: Split, reference: Reference, again: set[bytes] = frozenset()) -> Cut:
     """The triples of *merged* (N-Triples) the cross-document shapes read — those of their focus nodes
     and of the nodes within reach, and those of their target properties — and, for the nodes *again*
-    and every node whose triples lead to them, those the per-document shapes read. A pass over
-    *merged* finds the focus nodes, one more per step of reach collects the triples."""
+    and every node whose per-document constraints reach them, those the per-document shapes read. A
+    pass over *merged* finds the focus nodes, one more per step of reach collects the triples."""
     subclass, type_ = SUBCLASS.encode(), TYPE.encode()
     schema = [f"{line}\n".encode() for line in reference.schema]
     if subclass in merged:
@@ -343,6 +343,7 @@ def cut(merged: bytes, split: Split, reference: Reference, again: set[bytes] = f
     focus: set[bytes] = set()
     total = 0
     reverse = split.document_reach if again else 0  # steps back from `again`: who reads their triples
+    back = None if split.document_follows is None else {p.encode() for p in split.document_follows}
     before, again = set(again), set(again)
     for s, p, o, line in _triples(merged):
         total += 1
@@ -356,11 +357,11 @@ def cut(merged: bytes, split: Split, reference: Reference, again: set[bytes] = f
             focus.add(s)
         if s in nodes:
             focus.add(s)
-        if reverse and o in before:
+        if reverse and o in before and (back is None or p in back):
             again.add(s)
     for _ in range(1, reverse):
         before = set(again)
-        again.update(s for s, _p, o, _line in _triples(merged) if o in before)
+        again.update(s for s, p, o, _line in _triples(merged) if o in before and (back is None or p in back))
     steps = max(split.cross_reach, split.document_reach if again else 0)
     follows = [split.cross_follows, *([split.document_follows] if again else [])]
     along = None if None in follows else {p.encode("utf-8") for f in follows for p in f}
@@ -387,6 +388,7 @@ class BuildValidationReport:
 
     report: Report
     documents: int = 0            # documents validated where they were emitted
+    emitted_again: int = 0        # of which emitted again by the merge, and checked then
     document_results: int = 0     # results found there (kept)
     document_seconds: float = 0.0  # spent there, summed over the processes
     again: int = 0                # nodes of files with the same bytes, validated again on the merged graph
@@ -410,8 +412,8 @@ class BuildValidationReport:
     def as_dict(self) -> dict:
         return {"conforms": self.report.conforms, "violations": self.report.violation_count,
                 "warnings": self.report.warning_count, "engine": self.report.engine,
-                "per_document": {"documents": self.documents, "results": self.document_results,
-                                 "seconds": round(self.document_seconds, 2)},
+                "per_document": {"documents": self.documents, "emitted_again": self.emitted_again,
+                                 "results": self.document_results, "seconds": round(self.document_seconds, 2)},
                 "cross_document": {"results": self.cross_results, "triples_read": self.cross_triples,
                                    "merged_triples": self.merged_triples, "validated_again": self.again,
                                    "seconds": round(self.cross_seconds, 2)},
@@ -429,6 +431,7 @@ class BuildValidation:
         self.labels: dict = {}
         self.engines: Counter = Counter()
         self.documents = 0
+        self.emitted_again = 0  # documents the merge emitted again (checked here)
         self.seconds = 0.0
         self.described: set[str] = set()  # document nodes of the documents merged so far
         self.again: set[bytes] = set()    # nodes of later files with the same bytes
@@ -440,6 +443,8 @@ class BuildValidation:
         again in this process (an earlier document told its cases)."""
         self.check.last = None
         yield
+        if self.check.last is not None and trace is not None:
+            self.emitted_again += 1
         final, checked = self.check.last or (trace, trace["validation"])
         self.add(final, checked)
 
@@ -467,7 +472,8 @@ class BuildValidation:
             report = whole.validate_data(reference.data + merged)
             report.engine_reason = f"{report.engine_reason}; the whole graph, as curation edited it"
             triples = merged.count(b"\n")
-            return BuildValidationReport(report=report, documents=self.documents, document_seconds=self.seconds,
+            return BuildValidationReport(report=report, documents=self.documents, emitted_again=self.emitted_again,
+                                         document_seconds=self.seconds,
                                          cross_results=len(report.results), cross_triples=triples,
                                          merged_triples=triples, cross_seconds=time.perf_counter() - started,
                                          whole="curation edited the graph after its documents were validated")
@@ -496,9 +502,10 @@ class BuildValidation:
             why += f"; {len(part.again)} node(s) of files with the same bytes again on the merged graph"
         report = Report(results=results, engine=engine, engine_reason=why, labels=labels)
         return BuildValidationReport(report=report, documents=self.documents, document_results=document_results,
-                                     document_seconds=self.seconds, again=len(part.again),
-                                     cross_results=len(results) - document_results, cross_triples=part.triples,
-                                     merged_triples=part.merged_triples, cross_seconds=time.perf_counter() - started)
+                                     emitted_again=self.emitted_again, document_seconds=self.seconds,
+                                     again=len(part.again), cross_results=len(results) - document_results,
+                                     cross_triples=part.triples, merged_triples=part.merged_triples,
+                                     cross_seconds=time.perf_counter() - started)
 
 
 __all__ = ["BuildValidation", "BuildValidationReport", "CROSS_DOCUMENT", "DocumentCheck", "PER_DOCUMENT",
