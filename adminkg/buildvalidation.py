@@ -331,6 +331,8 @@ def cut(merged: bytes, split: Split, reference: Reference, again: set[bytes] = f
     and of the nodes within reach, and those of their target properties — and, for the nodes *again*
     and every node whose per-document constraints reach them, those the per-document shapes read. A
     pass over *merged* finds the focus nodes, one more per step of reach collects the triples."""
+    if merged and not merged.endswith(b"\n"):
+        merged += b"\n"  # every line ends with one (_triples)
     subclass, type_ = SUBCLASS.encode(), TYPE.encode()
     schema = [f"{line}\n".encode() for line in reference.schema]
     if subclass in merged:
