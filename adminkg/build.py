@@ -37,6 +37,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -46,7 +47,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import paths
 from .emission import CASE_GUARD, GraphSink, Merge, Trace, turtle_of_ntriples
-from .errors import InputError
+from .errors import InputError, ValidationFailed
 from .graphio import atomic_write_bytes, load_files, serialize_turtle, turtle_header, turtle_prefixes
 from .namespaces import AKG, ATYPE, DEFAULT_BASE, OA, ORG, SCHEMA, SPDX, VOCAB, Minter, bind_prefixes
 from .outdir import locked, make_folder, write_error
@@ -103,6 +104,7 @@ class BuildReport:
     dropped: Counter = field(default_factory=Counter)   # facts left out below min_confidence, per kind
     curation: object = None                              # adminkg.curation.CurationReport, when curated
     cache: dict | None = None                            # fragments reused and extracted (a build with a cache)
+    validation: object = None  # adminkg.buildvalidation.BuildValidationReport, when validated (build --validate)
 
     def as_dict(self) -> dict:
         return {
@@ -114,6 +116,7 @@ class BuildReport:
             "dropped_below_min_confidence": dict(sorted(self.dropped.items())),
             **({"curation": self.curation.as_dict()} if self.curation is not None else {}),
             **({"cache": self.cache} if self.cache is not None else {}),
+            **({"validation": self.validation.as_dict()} if self.validation is not None else {}),
             "failed": [{"file": f, "error": e} for f, e in self.failed],
             "skipped": [{"file": f, "reason": r, "kind": k} for f, r, k in self.skipped],
             "skipped_summary": self.skipped_summary(),
@@ -148,6 +151,7 @@ class Emitter:
         self.sources: dict[URIRef, object] = {}  # document node → Document (a PDF's pages for the evidence)
         self.report = BuildReport()
         self.grades = self._grade_index()
+        self.validator = None  # an adminkg.buildvalidation.DocumentCheck: emit_document checks what it emits
 
     def _grade_index(self) -> dict[str, URIRef]:
         out = {}
@@ -479,6 +483,9 @@ class Work:
     min_confidence: float
     cache: str | None = None    # the fragment cache's folder
     versions: dict | None = None  # of what extraction reads (adminkg.fragments.versions), for the cache keys
+    validate: bool = False      # check each document's triples where they are emitted (adminkg.buildvalidation)
+    shapes: tuple | None = None  # the triples of the shapes to check them with (None: ontology/shapes.ttl)
+    shacl_engine: str = "auto"
 
 
 _LOCAL = threading.local()  # per thread (a Dask worker may run threads): the extractor, emitter and cache of a build
@@ -494,6 +501,14 @@ def _state(work: Work, extractor=None):
     if state is None or state[0] != work.token:
         extractor = extractor or KoreanExtractor(model=work.model)
         emitter = Emitter(work.base, with_text=work.with_text, vocab=extractor.lex.vocab)
+        if work.validate:  # the shapes made ready once per process
+            from .buildvalidation import DocumentCheck
+
+            shapes = None
+            if work.shapes is not None:
+                shapes = Graph()
+                shapes += work.shapes
+            emitter.validator = DocumentCheck.make(shapes, engine=work.shacl_engine)
         cache = FragmentCache(Path(work.cache)) if work.cache else None
         state = _LOCAL.state = (work.token, extractor, emitter, cache)
     return state[1:]
@@ -557,8 +572,11 @@ def emit_document(emitter: Emitter, records, min_confidence: float = 0.0, *, res
             if kept is not None:
                 emitter.emit(kept, i)
         report = emitter.report
-        return trace.finish(facts=dict(report.facts), dropped=dict(report.dropped), case_rows=report.case_rows,
-                            documents={sha: str(node) for sha, node in emitter.docs.items()})
+        finished = trace.finish(facts=dict(report.facts), dropped=dict(report.dropped), case_rows=report.case_rows,
+                                documents={sha: str(node) for sha, node in emitter.docs.items()})
+        if emitter.validator is not None:  # its results travel with the trace
+            finished["validation"] = emitter.validator(finished)
+        return finished
     finally:
         (emitter.sink, emitter.add, emitter.cases_by_agency, emitter.docs, emitter.sources, emitter.report,
          emitter.resolved) = saved
@@ -643,6 +661,10 @@ def build(
     cache: bool = True,
     executor: str = "local",
     scheduler: str | None = None,
+    validate: bool = False,
+    gate: bool = False,
+    shapes: Graph | None = None,
+    shacl_engine: str = "auto",
 ) -> BuildReport:
     """Read every document under *roots* (and tabular records in *tables*), write the graph to
     *out* (``cases.ttl``, ``store/``, ``report.json``) and return the report.
@@ -665,6 +687,14 @@ def build(
     all those inputs and reused by the next build, which extracts only what changed. This process
     merges the documents' triples in the order of the files (:class:`Assembly`), so the output is
     byte-identical whatever the executor, *jobs* and whatever came from the cache.
+
+    With *validate*, the graph is validated against the adminkg shapes (or *shapes*) as it is built
+    (:mod:`adminkg.buildvalidation`): each document's triples where they were emitted, with
+    *shacl_engine* (``auto``: the Rust engine when it runs the shapes, else pySHACL), the
+    cross-document shapes once on the merged graph. The report (``report.validation``) is written to
+    ``OUT/validation.txt`` and counted in ``report.json``; a graph that does not conform is still
+    written, unless *gate*: then nothing is written (OUT keeps the earlier build) and
+    :class:`adminkg.errors.ValidationFailed` carries the report.
 
     :class:`InputError` before anything is written when a root does not exist, when another build
     holds OUT's lock, and (:class:`NothingToBuild`) when the roots hold no readable document; and
@@ -690,7 +720,8 @@ def build(
         with locked(out):
             return _build(roots, out, base=base, with_text=with_text, tables=tables, store=store,
                           progress=progress, max_bytes=max_bytes, min_confidence=min_confidence, model=model,
-                          curation=list(curation), jobs=jobs, cache=cache, executor=executor, scheduler=scheduler)
+                          curation=list(curation), jobs=jobs, cache=cache, executor=executor, scheduler=scheduler,
+                          validate=validate or gate, gate=gate, shapes=shapes, shacl_engine=shacl_engine)
     except InputError:
         if created:  # a folder this build made and left empty (but for the lock) goes again
             shutil.rmtree(out, ignore_errors=True)
@@ -710,7 +741,8 @@ class NothingToBuild(InputError):
 
 
 def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, min_confidence, model,
-           curation=(), jobs=1, cache=True, executor="local", scheduler=None) -> BuildReport:
+           curation=(), jobs=1, cache=True, executor="local", scheduler=None, validate=False, gate=False,
+           shapes=None, shacl_engine="auto") -> BuildReport:
     from . import fragments as fr
     from .loaders.korean import KoreanExtractor
 
@@ -722,8 +754,15 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
     fragments = fr.FragmentCache(out / fr.CACHE_DIR / "fragments") if cache else None
     work = Work(uuid.uuid4().hex, model, max_bytes, base, with_text, min_confidence,
                 cache=str(fragments.folder) if fragments is not None else None,
-                versions=fr.versions(model.dumps().encode("utf-8") if model is not None else None) if cache else None)
-    _state(work, extractor)  # this process's, which forked workers start with
+                versions=fr.versions(model.dumps().encode("utf-8") if model is not None else None) if cache else None,
+                validate=validate, shapes=None if shapes is None else tuple(shapes), shacl_engine=shacl_engine)
+    _, own, _ = _state(work, extractor)  # this process's, which forked workers start with
+    validation = None
+    if validate:  # documents emitted here (a table; a document emitted again) are checked here
+        from .buildvalidation import BuildValidation
+
+        emitter.validator = own.validator
+        validation = BuildValidation(own.validator, gate=gate)
     workers = fr.default_jobs() if jobs is None else jobs
     loader = None
     if store and not curation:  # the store is loaded with the triples as they are merged
@@ -737,7 +776,7 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
         return _assemble(roots, out, tables=tables, store=store, progress=progress, max_bytes=max_bytes,
                          min_confidence=min_confidence, curation=curation, jobs=jobs, executor=executor,
                          scheduler=scheduler, started=started, extractor=extractor, emitter=emitter,
-                         fragments=fragments, work=work, loader=loader, base=base)
+                         fragments=fragments, work=work, loader=loader, base=base, validation=validation)
     except BaseException:
         if loader is not None:
             loader.abort()
@@ -745,7 +784,7 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
 
 
 def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence, curation, jobs, executor,
-              scheduler, started, extractor, emitter, fragments, work, loader, base) -> BuildReport:
+              scheduler, started, extractor, emitter, fragments, work, loader, base, validation=None) -> BuildReport:
     from . import executors
     from . import fragments as fr
     from .loaders.documents import find_documents, read_manifests
@@ -783,7 +822,8 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
             if error is not None:
                 report.failed.append((summary["path"], error))
                 continue
-            assembly.add(trace, lambda p=Path(path), m=meta: fr.extract_one(p, m, extractor, max_bytes)[2])
+            with validation.merging(trace) if validation is not None else nullcontext():
+                assembly.add(trace, lambda p=Path(path), m=meta: fr.extract_one(p, m, extractor, max_bytes)[2])
     finally:
         results.close()  # the workers stop here, not when the generator is collected
     if roots and report.documents == 0:
@@ -795,7 +835,8 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
             report.failed.append((exc.path, exc.problem))
             continue
         report.documents += 1
-        assembly.emit(records)
+        with validation.merging(None) if validation is not None else nullcontext():
+            assembly.emit(records)
     if loader is not None:  # the last triples; the store is compacted while the Turtle is written
         loader.put(assembly.merge.take_fresh(final=True))
         loader.seal()
@@ -806,14 +847,23 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
         report.curation = apply_curation(emitter, list(curation), gazetteer=extractor.lex.gazetteer)
         report.failed += [(e.path, e.problem) for e in report.curation.errors]
         turtle = serialize_turtle(emitter.g, base=base, header=HEADER)
+        if validation is not None:
+            report.validation = validation.finish(emitter.g.serialize(format="nt", encoding="utf-8"), curated=True)
     else:
-        turtle = turtle_of_ntriples(assembly.merge.ntriples(), turtle_prefixes(base), turtle_header(HEADER))
+        merged = assembly.merge.ntriples()
+        turtle = turtle_of_ntriples(merged, turtle_prefixes(base), turtle_header(HEADER))
+        if validation is not None:  # the cross-document shapes, once
+            report.validation = validation.finish(merged)
+        del merged
     if fragments is not None:
         report.cache = {"reused": fragments.hits, "extracted": fragments.stored}
     if fragments is not None and fragments.problem is not None:
         report.notes.append((str(fragments.folder), fragments.problem))
+    if validation is not None and validation.gate and not report.validation.conforms:
+        raise ValidationFailed(report.validation.report)  # nothing written: OUT keeps the earlier build
     try:
         write_outputs(turtle, out, store=store, report=report, documents=documents, loader=loader)
+        write_validation(out, report)
         if fragments is not None:
             fragments.prune()
         report.seconds = time.perf_counter() - started
@@ -858,6 +908,20 @@ def write_outputs(turtle: bytes, out: Path, *, store: bool, report: BuildReport,
         shutil.rmtree(out / STORE_DIR)
         report.notes.append((str(out / STORE_DIR), "removed the store of an earlier build (--no-store)"))
     report.outputs["report"] = str(out / REPORT_JSON)
+
+
+def write_validation(out: Path, report: BuildReport) -> None:
+    """``OUT/validation.txt``: the validation report, every result (a build without validation removes
+    an earlier build's, which would describe another graph)."""
+    from .buildvalidation import VALIDATION_TXT
+
+    if report.validation is None:
+        if (out / VALIDATION_TXT).exists():
+            (out / VALIDATION_TXT).unlink()
+            report.notes.append((str(out / VALIDATION_TXT), "removed the validation report of an earlier build"))
+        return
+    atomic_write_bytes(out / VALIDATION_TXT, (report.validation.text() + "\n").encode("utf-8"))
+    report.outputs["validation"] = str(out / VALIDATION_TXT)
 
 
 def write_texts(folder: Path, documents, report: BuildReport) -> None:

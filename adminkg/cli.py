@@ -151,9 +151,16 @@ def gazetteer(src: Path, out: Path, base: str) -> None:
 @click.option("--no-cache", is_flag=True,
               help="Extract every document again and keep nothing in OUT/.cache (by default each document's "
                    "extraction is kept there and reused while the document, lexicons, model and code are unchanged).")
+@click.option("--validate", is_flag=True,
+              help="Validate the graph against the SHACL shapes as it is built: each document's triples where they "
+                   "are emitted, the cross-document shapes once on the merged graph. Writes OUT/validation.txt; exit "
+                   "1 when the graph does not conform (it is still written).")
+@click.option("--gate", is_flag=True,
+              help="With --validate: write nothing when the graph does not conform (OUT keeps the earlier build) and "
+                   "print the report; exit 1.")
 def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool, min_confidence: float,
           model: Path | None, curation: tuple[Path, ...], jobs: int | None, no_cache: bool, executor: str,
-          scheduler: str | None) -> None:
+          scheduler: str | None, validate: bool, gate: bool) -> None:
     """Build the graph from documents and curated tables.
 
     Reads .txt, .md, .html (UTF-8, UTF-16 with a BOM, CP949), .hwpx, .hwp (HWP 5.0), .pdf (its text
@@ -172,16 +179,30 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     vocabularies, gazetteer, code and model, and reused by the next build into OUT: a rebuild
     extracts only what changed. The output is byte-identical whatever --executor, --jobs and
     whatever the cache held.
+
+    With --validate, each document's triples are validated against the SHACL shapes in the worker
+    that emitted them (the Rust engine when it runs the shapes, else pySHACL) and the
+    cross-document shapes once on the merged graph; the results are those of `adminkg validate
+    OUT`. The report goes to OUT/validation.txt (every result) and its counts to report.json, and
+    its summary line is printed. Exit status 1 when the graph does not conform and every document
+    was read (2 wins when one failed or was skipped: report.json says whether it conforms); the
+    graph is written all the same, unless --gate.
     """
     from .build import NothingToBuild, print_progress
     from .build import build as run
+    from .errors import ValidationFailed
+    from .validate import format_report
 
     roots = list(corpora) or ([] if tables else [paths.ROOT / "examples" / "corpus"])
     try:
         report = run(roots, out, base=base, with_text=with_text, tables=list(tables), store=not no_store,
                      progress=print_progress, min_confidence=min_confidence, model=model,
                      curation=list(curation), jobs=jobs, cache=not no_cache, executor=executor,
-                     scheduler=scheduler)
+                     scheduler=scheduler, validate=validate or gate, gate=gate)
+    except ValidationFailed as exc:
+        click.echo(format_report(exc.report))
+        click.echo(f"nothing was written: {out} is left as it was (--gate)")
+        _fail(exc)
     except NothingToBuild as exc:
         _report_unread(exc.report)
         _fail(exc)
@@ -211,7 +232,10 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
         click.echo(f"documents extracted: {report.cache['extracted']}, reused from {out / '.cache'}: "
                    f"{report.cache['reused']}")
     click.echo(f"{report.characters} characters in {report.seconds:.1f} s")
-    sys.exit(2 if report.failed or report.skipped else 0)
+    if report.validation is not None:
+        click.echo(report.validation.summary())
+    conforms = report.validation is None or report.validation.conforms
+    sys.exit(2 if report.failed or report.skipped else 0 if conforms else 1)
 
 
 @main.command()

@@ -115,7 +115,7 @@ def has_blank_nodes(triples: Iterable[tuple]) -> bool:
 def ntriples_have_blank_nodes(data: bytes) -> bool:
     """True when N-Triples *data* may have a blank node: a line that starts with one, or one after an
     IRI (a literal that happens to hold "> _:" answers True too, which only costs a pySHACL run)."""
-    return re.search(rb"(?m)(^|> )_:", data) is not None
+    return b"_:" in data and re.search(rb"(?m)(^|> )_:", data) is not None  # `in` first: far faster
 
 
 def ntriples(triples: Iterable[tuple]) -> bytes:

@@ -12,6 +12,7 @@ with every SHACL term the shapes use (a declared list), else pySHACL; the report
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from importlib import metadata
 
@@ -113,6 +114,7 @@ def choose_engine(shapes: Graph, engine: str = "auto") -> tuple[str, str]:
     return "pyshacl", why
 
 
+@functools.cache
 def _engine_name(engine: str) -> str:
     if engine == "rust":
         return f"rust ({shacl_rust.DISTRIBUTION} {shacl_rust.version()})"
@@ -198,6 +200,24 @@ class Validator:
         return Report(results=results, data=merged, engine=_engine_name(engine), engine_reason=reason,
                       labels=_labels_from_graph(merged, results))
 
+    def validate_data(self, data: bytes) -> Report:
+        """Validate the graph of N-Triples *data* as it is: nothing is added (the caller puts in the
+        ontology, or the part of the reference data the shapes read). Data with a blank node goes to
+        pySHACL, as in :meth:`validate_graph`. The report has no ``data`` graph."""
+        engine, reason = self.engine, self.reason
+        if self._compiled is not None and shacl_rust.ntriples_have_blank_nodes(data):
+            if self.asked == "rust":
+                raise AdminKGError(f"--engine rust: {BLANK_DATA}")
+            engine, reason = "pyshacl", BLANK_DATA
+        if engine == "rust":
+            results = _sorted(_rust_results(self._compiled, self.shapes, data))
+            labels = _labels_from_ntriples(data, results)
+        else:
+            graph = Graph().parse(data=data.decode("utf-8"), format="nt")
+            results = _sorted(_pyshacl_results(graph, self.shapes))
+            labels = _labels_from_graph(graph, results)
+        return Report(results=results, engine=_engine_name(engine), engine_reason=reason, labels=labels)
+
     def validate_ntriples(self, data: bytes) -> list[Result]:
         """Results for a whole graph given as N-Triples (the ontology included) without blank nodes.
         Rust engine only."""
@@ -265,6 +285,17 @@ def _labels_from_triples(triples: list, results: list[Result]) -> dict:
         if labels:
             out[URIRef(f)] = tuple(labels)
     return out
+
+
+def _labels_from_ntriples(data: bytes, results: list[Result]) -> dict:
+    """:func:`_labels_from_triples` of N-Triples *data*, reading only the lines that can be labels."""
+    if not results:
+        return {}
+    import pyoxigraph
+
+    props = (f"<{SKOS.prefLabel}>".encode(), f"<{RDFS.label}>".encode())
+    lines = b"\n".join(line for line in data.split(b"\n") if any(p in line for p in props))
+    return _labels_from_triples(list(pyoxigraph.parse(lines, format=pyoxigraph.RdfFormat.N_TRIPLES)), results)
 
 
 def validate(files=None, *, engine: str = "auto", shapes: Graph | None = None) -> Report:

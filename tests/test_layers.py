@@ -35,9 +35,11 @@ LAYERS = {
                           "adminkg.loaders.passes.assembly"],
     "extractor": ["adminkg.loaders.pipeline", "adminkg.loaders.korean"],
     "store": ["adminkg.store"],  # below build, which writes the embedded store it describes
+    # SHACL validation: below build, which validates each document's triples as it emits them
+    "validation": ["adminkg.shacl_rust", "adminkg.validate", "adminkg.buildvalidation"],
     "build": ["adminkg.build", "adminkg.gazetteer", "adminkg.scoring", "adminkg.curation", "adminkg.synthetic",
               "adminkg.fragments", "adminkg.emission", "adminkg.executors"],
-    "SPARQL, serving and the API": ["adminkg.shacl_rust", "adminkg.validate", "adminkg.queries", "adminkg.params",
+    "SPARQL, serving and the API": ["adminkg.queries", "adminkg.params",
                                     "adminkg.query", "adminkg.endpoint", "adminkg.serve", "adminkg.gateway",
                                     "adminkg.publish", "adminkg.info", "adminkg.api",
                                     "adminkg.tables", "adminkg.learn", "adminkg.describe", "adminkg.front",
