@@ -34,7 +34,9 @@ where the ratio is taken: no ratio mixes graph sizes.
 A 100k run takes hours: each row is printed (flushed) to stderr as soon as it is measured, and
 appended to --log FILE; the table and summary come at the end on stdout. Each build folder is
 removed as soon as the rows that need it are done (with --keep, nothing is removed), so the disk
-holds about two builds at a time.
+holds about two builds at a time. A step no later row needs (pySHACL, the Rust engine, extraction
+alone, Kiwi) that fails, as when it is killed for memory, becomes a row saying so and the run goes
+on; a build that fails stops the run, after printing the rows measured so far.
 A row is a :class:`Row`; a new measurement is a method of :class:`Bench` that adds its rows with
 :meth:`Bench.add`, called in order by :meth:`Bench.run`.
 """
