@@ -164,7 +164,7 @@ def multipliers(text: str) -> list[float]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: give multipliers of N separated by commas, "
                                          "such as 2,4 or 0.25,0.5") from None
-    if not ks or any(not k > 0 or k == 1 or k != k or k == float("inf") for k in ks):
+    if not ks or any(not 0 < k < float("inf") or k == 1 for k in ks):
         raise argparse.ArgumentTypeError(f"{text!r}: each multiplier of N must be a positive number other than 1")
     return ks
 
@@ -582,9 +582,10 @@ class Bench:
         from serve_load import measure
 
         load = measure(self.work / "par", clients=50, queries=self.args.serve_queries, baseline=False)
+        example = f" (the first: {load['error examples'][0][:300]})" if load["errors"] else ""
         self.add(f"serve: 50 clients, {load['queries']:,} library queries", load["seconds"], None,
                  f"{load['queries/s']:.0f} queries/s, p50 {load['p50 ms']:.0f} ms, "
-                 f"p99 {load['p99 ms']:.0f} ms, {load['errors']} errors")
+                 f"p99 {load['p99 ms']:.0f} ms, {load['errors']} errors{example}")
         self.ratios.append(f"serve {load['queries/s']:.0f} q/s p99 {load['p99 ms']:.0f} ms errors {load['errors']}")
 
     def scale(self, k: float) -> None:
