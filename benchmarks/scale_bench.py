@@ -1,7 +1,8 @@
 """Benchmark (not a test): `make bench` — the build at scale on generated documents, one table and a
 summary line of ratios, every number measured in this run on the same input.
 
-    .venv/bin/python benchmarks/scale_bench.py [--docs N] [--seed S] [--jobs J] [--work DIR]
+    .venv/bin/python benchmarks/scale_bench.py [--docs N] [--seed S] [--jobs J] [--work DIR [--keep]]
+        [--sample M] [--scaling K,K…] [--log FILE]
 
 Rows (each step a fresh process: wall time and its peak resident memory, with its workers):
   naive       one process, no cache, Turtle only, then pySHACL on the Turtle (the pipeline before issue 15)
@@ -17,14 +18,33 @@ Rows (each step a fresh process: wall time and its peak resident memory, with it
               parameters (benchmarks/serve_load.py): throughput, p50 and p99 latency, errors
   extraction  extraction alone, one process, against Kiwi's tokenizer on the same text (kiwipiepy,
               adminkg[bench]; its model ships in the kiwipiepy_model wheel), start-up not counted
-  scale 2N/4N cold builds of 2N and 4N documents (J workers), to see how the cost grows
+  scale kN    cold builds of k×N documents (J workers; --scaling, default 2N and 4N), to see how the
+              cost grows: time(kN) / time(N) beside k
 and the planted cases recovered (F1 of cases, titles and technologies against the generator's gold).
-A row is a :class:`Row`; a new measurement appends one to the list ``rows`` in :func:`main`.
+The build rows say the documents and the triples of the graph (cases.ttl, counted).
+
+At large N some baselines do not fit the machine (pySHACL and rdflib hold the whole graph in Python
+objects). --sample M measures them on a build of the first M generated documents (the same generator
+and seed: `adminkg synth --docs M`), and says so in each row: pySHACL (the naive row's validation
+and the "validate, pySHACL" row, one run) with its time extrapolated linearly to N, marked
+"(extrapolated)" in the summary; the Rust engine runs at N and on the sample too, where its report
+is compared with pySHACL's. The library queries run embedded at N, and embedded and in rdflib at M,
+where the ratio is taken: no ratio mixes graph sizes.
+
+A 100k run takes hours: each row is printed (flushed) to stderr as soon as it is measured, and
+appended to --log FILE; the table and summary come at the end on stdout. Each build folder is
+removed as soon as the rows that need it are done (with --keep, nothing is removed), so the disk
+holds about two builds at a time. A step no later row needs (pySHACL, the Rust engine, extraction
+alone, Kiwi) that fails, as when it is killed for memory, becomes a row saying so and the run goes
+on; a build that fails stops the run, after printing the rows measured so far.
+A row is a :class:`Row`; a new measurement is a method of :class:`Bench` that adds its rows with
+:meth:`Bench.add`, called in order by :meth:`Bench.run`.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import io
 import os
 import random
@@ -48,16 +68,57 @@ class Row(NamedTuple):
     note: str = ""
 
 
+HEADER = f"{'step':<56} {'seconds':>9} {'peak MB':>9}  note"
+
+
+def row_line(r: Row) -> str:
+    seconds = f"{r.seconds:>9.2f}" if r.seconds is not None else f"{'':>9}"
+    peak = f"{r.peak_mb:>9.0f}" if r.peak_mb is not None else f"{'':>9}"
+    return f"{r.step:<56} {seconds} {peak}  {r.note}".rstrip()
+
+
 def print_table(rows: list[Row]) -> None:
-    print(f"{'step':<56} {'seconds':>9} {'peak MB':>9}  note")
+    print(HEADER)
     for r in rows:
-        seconds = f"{r.seconds:>9.2f}" if r.seconds is not None else f"{'':>9}"
-        peak = f"{r.peak_mb:>9.0f}" if r.peak_mb is not None else f"{'':>9}"
-        print(f"{r.step:<56} {seconds} {peak}  {r.note}".rstrip())
+        print(row_line(r))
 
 
-def run(*args: str) -> tuple[float, float, subprocess.CompletedProcess]:
-    """(seconds, peak MB of the process and of the workers it waited for, the finished process)."""
+class Table:
+    """The rows so far; each is printed (flushed) to stderr as it is added, and appended to *log*,
+    so a run that dies loses nothing it measured."""
+
+    def __init__(self, log: Path | None = None):
+        self.rows: list[Row] = []
+        self.log = log
+
+    def say(self, line: str, *, stderr: bool = True) -> None:
+        if stderr:
+            print(line, file=sys.stderr, flush=True)
+        if self.log is not None:
+            with open(self.log, "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+
+    def add(self, row: Row) -> None:
+        if not self.rows:
+            self.say(HEADER)
+        self.rows.append(row)
+        self.say(row_line(row))
+
+
+class StepFailed(Exception):
+    """A step's process ended with an exit status other than 0, 1 or 2 (killed for memory: -9)."""
+
+
+class Measured(NamedTuple):
+    """A finished step: wall time, peak MB of the process and of the workers it waited for, its output."""
+
+    seconds: float
+    peak_mb: float
+    done: subprocess.CompletedProcess
+
+
+def run(*args: str) -> Measured:
+    """Run a step in a fresh process; :class:`StepFailed` when it failed (exit status past 2)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
@@ -68,11 +129,13 @@ def run(*args: str) -> tuple[float, float, subprocess.CompletedProcess]:
         err.seek(0)
         done = subprocess.CompletedProcess(args, proc.returncode, out.read(), err.read())
     if done.returncode not in (0, 1, 2):
-        sys.exit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, done
+        why = "killed (out of memory?)" if done.returncode == -9 else f"exit status {done.returncode}"
+        raise StepFailed(f"{' '.join(map(str, args))}: {why} after {seconds:.0f} s, "
+                         f"peak {usage.ru_maxrss / 1024:,.0f} MB\n{done.stderr[-2000:]}")
+    return Measured(seconds, usage.ru_maxrss / 1024, done)
 
 
-def adminkg(*args: str):
+def adminkg(*args: str) -> Measured:
     return run(str(BIN / "adminkg"), *args)
 
 
@@ -83,6 +146,69 @@ def change(corpus: Path, share: float, seed: int) -> int:
     for f in chosen:
         f.write_text(f.read_text(encoding="utf-8") + "\n담당 부서는 사업을 계속 점검할 예정이다.\n", encoding="utf-8")
     return len(chosen)
+
+
+def times_n(k: float) -> str:
+    """k×N as the rows say it: 2N, N/2, N/4, 1.5N."""
+    if k >= 1 and float(k).is_integer():
+        return f"{int(k)}N"
+    if k < 1 and abs(1 / k - round(1 / k)) < 1e-9:
+        return f"N/{round(1 / k)}"
+    return f"{k:g}N"
+
+
+def multipliers(text: str) -> list[float]:
+    """--scaling: comma-separated positive numbers other than 1."""
+    try:
+        ks = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give multipliers of N separated by commas, "
+                                         "such as 2,4 or 0.25,0.5") from None
+    if not ks or any(not 0 < k < float("inf") or k == 1 for k in ks):
+        raise argparse.ArgumentTypeError(f"{text!r}: each multiplier of N must be a positive number other than 1")
+    return ks
+
+
+def digest(path: Path) -> str:
+    """The SHA-256 of a file, read in pieces (a build's Turtle reaches gigabytes)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Builds:
+    """The Turtle of each build: its digest (byte identity is checked on digests, so a build folder
+    can go once its rows are done) and its triples, counted once per distinct graph."""
+
+    def __init__(self):
+        self.triples: dict[str, int] = {}
+
+    def graph(self, build: Path) -> tuple[str, int]:
+        import pyoxigraph as ox
+
+        ttl = build / "cases.ttl"
+        key = digest(ttl)
+        if key not in self.triples:
+            self.triples[key] = sum(1 for _ in ox.parse(path=str(ttl), format=ox.RdfFormat.TURTLE))
+        return key, self.triples[key]
+
+
+def size(docs: int, triples: int) -> str:
+    return f"{docs:,} documents, {triples:,} triples"
+
+
+class Cleaner:
+    """Removes build folders as soon as their rows are done, unless *keep*."""
+
+    def __init__(self, keep: bool):
+        self.keep = keep
+
+    def __call__(self, *folders: Path) -> None:
+        if not self.keep:
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 # Extraction alone and Kiwi's tokenizer alone, each in a fresh process on the same files; each prints
@@ -139,38 +265,353 @@ def report_lines(text: str) -> list[str]:
     return [ln for ln in text.splitlines() if not ln.startswith("engine:")]
 
 
-def query_rows(build: Path, rows: list[Row], timeout: float) -> str:
-    """Every library query on *build* (with the reference data) in the embedded store and in
-    rdflib, a row each; the summary's part: how many are 10x faster, the smallest ratio."""
+def bench_module():
+    """benchmarks/query_bench.py, which times one query of one engine in a forked child."""
     sys.path.insert(0, str(Path(__file__).parent))
     import query_bench
 
-    from adminkg.queries import bind, library
-    from adminkg.store import with_reference
+    return query_bench
 
-    queries = [(q.name, bind(q, {})) for q in library()]
-    nt = build / "bench-graph.nt"
-    nt.write_text(query_bench.ntriples(with_reference([build / "cases.ttl"])), encoding="utf-8")
-    with contextlib.redirect_stdout(io.StringIO()):  # its progress lines
-        _, oxi = query_bench.run_pyoxigraph(nt, queries, 3, timeout)
-        _, rdf = query_bench.run_rdflib(nt, queries, 1, timeout)
+
+def library() -> list[tuple[str, str]]:
+    from adminkg.queries import bind, library
+
+    return [(q.name, bind(q, {})) for q in library()]
+
+
+def both_engines(build: Path, timeout: float) -> tuple[dict, dict]:
+    """Every library query on *build* (with the reference data) in the embedded store (pyoxigraph,
+    in memory) and in rdflib's memory store, from the same N-Triples (written as the store holds
+    the graph, its literals canonical): the results of each engine by query name, from query_bench
+    (("ok", seconds, rows, digest of the rows), ("timeout", seconds) or ("error", why))."""
+    import pyoxigraph as ox
+
+    from adminkg.store import memory_store, with_reference
+
+    query_bench = bench_module()
+    nt = build.parent / f"{build.name}-graph.nt"
+    store = memory_store(with_reference([build / "cases.ttl"]))
+    store.dump(output=str(nt), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    del store
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # its progress lines
+            _, oxi = query_bench.run_pyoxigraph(nt, library(), 3, timeout)
+            _, rdf = query_bench.run_rdflib(nt, library(), 1, timeout)
+    finally:
+        nt.unlink(missing_ok=True)
+    return oxi, rdf
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (Linux), MB."""
+    with open("/proc/self/status") as fh:
+        return next(int(ln.split()[1]) for ln in fh if ln.startswith("VmRSS:")) / 1024
+
+
+def embedded(build: Path, timeout: float) -> tuple[dict, float, int, float]:
+    """Every library query on *build* (with the reference data) in the embedded store (pyoxigraph,
+    in memory, loaded once from the Turtle, as `adminkg query --data` loads a folder of Turtle files):
+    the results by query name as :func:`both_engines` gives them, the seconds of the load, the
+    triples loaded and the MB this process holds with them."""
+    from adminkg.store import memory_store, with_reference
+
+    query_bench = bench_module()
+    started = time.perf_counter()
+    query_bench._STORE = memory_store(with_reference([build / "cases.ttl"]))  # the forked children query it
+    loaded, triples, resident = time.perf_counter() - started, len(query_bench._STORE), resident_mb()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            results = {name: query_bench.bounded("pyoxigraph", name, text, 3, timeout) for name, text in library()}
+    finally:
+        query_bench._STORE = None
+    return results, loaded, triples, resident
+
+
+def against_rdflib(o: tuple, r: tuple) -> tuple[float | None, str]:
+    """The ratio rdflib / embedded of one query (None: not measured) and what the row says of it."""
+    seconds = r[1] if r[0] in ("ok", "timeout") else None
+    if seconds is None:
+        return None, f"rdflib: {r[1]}"
+    ratio = seconds / max(o[1], 1e-6)
+    same = "" if r[0] != "ok" else ("; same rows" if r[3] == o[3] else "; rows differ")
+    return ratio, f"{'>' if r[0] == 'timeout' else ''}{ratio:,.1f}x faster than rdflib{same}"
+
+
+def query_rows(build: Path, table: Table, timeout: float, sample: tuple[Path, int] | None = None) -> str:
+    """Every library query on *build*, a row each: the embedded store against rdflib on the same
+    graph; with *sample* (its build folder and documents), the embedded store on *build* alone and
+    the ratio against rdflib taken on the sample, both engines on it. The summary's part: how many
+    are 10x faster, the smallest ratio."""
+    at = ""
+    if sample is None:
+        oxi, rdf = both_engines(build, timeout)
+    else:
+        oxi, loaded, triples, resident = embedded(build, timeout)
+        table.add(Row("queries: load the embedded store (in memory) at N", loaded, resident,
+                      f"{triples:,} triples with the reference data; MB: this process after the load"))
+        oxi_m, rdf_m = both_engines(sample[0], timeout)
+        at = f" (both at {sample[1]:,} documents)"
     ratios = []
-    for name, _text in queries:
-        o, r = oxi[name], rdf[name]
+    for name, _ in library():
+        o = oxi[name]
         if o[0] != "ok":
-            rows.append(Row(f"query {name}", note=f"embedded: {o[0]}"))
+            table.add(Row(f"query {name}", note=f"embedded: {o[0]}"))
             continue
-        seconds = r[1] if r[0] in ("ok", "timeout") else None
-        if seconds is None:
-            note = f"rdflib: {r[1]}"
+        if sample is None:
+            ratio, note = against_rdflib(o, rdf[name])
+        elif oxi_m[name][0] != "ok":
+            ratio, note = None, f"at {sample[1]:,} documents: embedded: {oxi_m[name][0]}"
         else:
-            ratio = seconds / max(o[1], 1e-6)
+            ratio, note = against_rdflib(oxi_m[name], rdf_m[name])
+            note = (f"at {sample[1]:,} documents: embedded {oxi_m[name][1]:.3f} s, "
+                    f"{'rdflib ' + format(rdf_m[name][1], '.3f') + ' s, ' if rdf_m[name][0] == 'ok' else ''}{note}")
+        if ratio is not None:
             ratios.append(ratio)
-            same = "" if r[0] != "ok" else ("; same rows" if r[3] == o[3] else "; rows differ")
-            note = f"{'>' if r[0] == 'timeout' else ''}{ratio:,.1f}x faster than rdflib{same}"
-        rows.append(Row(f"query {name}", o[1], None, note))
+        table.add(Row(f"query {name}", o[1], None, note))
     fast = sum(1 for x in ratios if x >= 10)
-    return f"queries >= 10x rdflib: {fast} of {len(ratios)} (smallest {min(ratios, default=0):.1f}x)"
+    return f"queries >= 10x rdflib{at}: {fast} of {len(ratios)} (smallest {min(ratios, default=0):.1f}x)"
+
+
+def extrapolated(seconds: float, peak: float, m: int, n: int) -> str:
+    """What a row says of a baseline measured on m documents and extrapolated to n."""
+    return (f"linear extrapolation to {n:,} documents: {seconds * n / m:,.0f} s, {peak * n / m:,.0f} MB "
+            f"(a lower bound if pySHACL grows faster than linearly)")
+
+
+class Bench:
+    """One run: the options, the working folder, the table and what later rows and the summary need.
+    Each method measures a group of rows, in the order of :meth:`run`."""
+
+    def __init__(self, args: argparse.Namespace, work: Path):
+        self.args, self.work = args, work
+        self.n, self.j, self.m = args.docs, str(args.jobs), args.sample
+        self.table = Table(args.log)
+        self.done = Cleaner(args.keep)
+        self.builds = Builds()
+        self.pyshacl = not (args.no_validate or args.no_pyshacl)
+        self.rust = not args.no_validate and installed("shacl")
+        self.corpus = work / "syn" / "docs"
+        self.sample = work / "sample"
+        self.ratios: list[str] = []
+        self.growth: list[str] = []
+        self.same = True
+        self.py_sample: Measured | None = None  # pySHACL on the sample, for both its rows
+        self.naive_validation = 0.0  # seconds of pySHACL at N in the naive row (extrapolated with a sample)
+        self.validation = 0.0  # seconds of the validation of the cold builds in the summary's first ratio
+
+    def add(self, *args, **kw) -> None:
+        self.table.add(Row(*args, **kw))
+
+    def attempt(self, step: str, *args: str) -> Measured | None:
+        """`adminkg ARGS` for a row that later rows do not need: a failure (a step killed for memory
+        at large N) becomes the row *step* saying so, and the run goes on."""
+        try:
+            return adminkg(*args)
+        except StepFailed as exc:
+            self.add(step, note=f"failed: {str(exc).splitlines()[0]}")
+            return None
+
+    def run(self) -> None:
+        args, n, m = self.args, self.n, self.m
+        adminkg("synth", "--docs", str(n), "--seed", str(args.seed), "--out", str(self.work / "syn"))
+        self.chars = sum(len(p.read_text(encoding="utf-8")) for p in self.corpus.rglob("syn-*.txt"))
+        self.table.say(self.head() + (f"; pySHACL and rdflib on the first {m:,} documents" if m else ""))
+        if m and (self.pyshacl or not args.no_queries):
+            self.build_sample()
+        self.naive()
+        self.cold()
+        self.rebuild()
+        self.validate()
+        self.extraction()
+        if not args.no_queries:
+            self.ratios.append(query_rows(self.work / "par", self.table, args.query_timeout,
+                                          sample=(self.sample, m) if m else None))
+        self.done(self.sample, self.work / "sample-syn")
+        if args.serve_queries:
+            self.serve()
+        self.done(self.work / "par")
+        for k in [] if args.no_scaling else args.scaling:
+            self.scale(k)
+
+    def head(self) -> str:
+        return (f"adminkg scale benchmark: N = {self.n} generated documents ({self.chars:,} characters), seed "
+                f"{self.args.seed}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+
+    def build_sample(self) -> None:
+        """The first M documents (the same generator and seed), built, for the baselines that do not fit at N."""
+        syn = self.work / "sample-syn"
+        adminkg("synth", "--docs", str(self.m), "--seed", str(self.args.seed), "--out", str(syn))
+        s, mem, _ = adminkg("build", "--corpus", str(syn / "docs"), "--out", str(self.sample), "--no-store",
+                            "--jobs", self.j)
+        self.add(f"sample: cold build of the first {self.m:,} documents (Turtle)", s, mem,
+                 f"{size(self.m, self.builds.graph(self.sample)[1])}; pySHACL and rdflib run on it")
+
+    def naive(self) -> None:
+        """One process, no cache, then pySHACL on its Turtle (with a sample: on the sample's, extrapolated)."""
+        n, m, out = self.n, self.m, self.work / "naive"
+        s, mem, _ = adminkg("build", "--corpus", str(self.corpus), "--out", str(out), "--no-store", "--no-cache",
+                            "--jobs", "1")
+        self.naive_build = s
+        note = f"{size(n, self.builds.graph(out)[1])}; {self.chars / s:,.0f} chars/s"
+        step = "naive: 1 process, no cache"
+        if self.pyshacl and m:
+            self.py_sample = py = self.attempt(f"{step}: pySHACL on the sample", "validate", str(self.sample),
+                                               "--engine", "pyshacl", "--limit", "1000000")
+            if py is not None:
+                self.naive_validation = py.seconds * n / m
+                note += (f"; pySHACL on {m:,} documents: {py.seconds:.1f} s, {py.peak_mb:,.0f} MB; "
+                         + extrapolated(py.seconds, py.peak_mb, m, n))
+                step, mem = f"{step}, then pySHACL (extrapolated)", max(mem, py.peak_mb)
+        elif self.pyshacl:
+            py = self.attempt(f"{step}: pySHACL", "validate", str(out), "--engine", "pyshacl")
+            if py is not None:
+                self.naive_validation = py.seconds
+                step, mem = f"{step}, then pySHACL", max(mem, py.peak_mb)
+        self.add(step, s + self.naive_validation, mem, note)
+        self.done(out)
+
+    def cold(self) -> None:
+        """Cold builds with 1 process, J workers and on a local Dask cluster, compared byte for byte."""
+        n, j, work = self.n, self.j, self.work
+        s1, m1, _ = adminkg("build", "--corpus", str(self.corpus), "--out", str(work / "one"), "--jobs", "1")
+        one, triples = self.builds.graph(work / "one")
+        self.add("cold build, 1 process (+ store)", s1, m1, f"{size(n, triples)}; {self.chars / s1:,.0f} chars/s")
+        self.f1 = recovered(work / "syn", work / "one")
+        self.done(work / "one")
+        sj, mj, _ = adminkg("build", "--corpus", str(self.corpus), "--out", str(work / "par"), "--jobs", j)
+        par, triples = self.builds.graph(work / "par")
+        self.same = par == one
+        self.add(f"cold build, {j} workers (+ store)", sj, mj, f"{size(n, triples)}; {self.chars / sj:,.0f} chars/s")
+        self.add(f"speed-up with {j} workers", note=f"{s1 / sj:.2f}x one process")
+        self.one, self.cold_j = s1, sj
+        if not installed("distributed"):
+            self.add("cold build, Dask", note="not measured: pip install 'adminkg[dask]'")
+            return
+        sd, md, _ = adminkg("build", "--corpus", str(self.corpus), "--out", str(work / "dask"), "--jobs", j,
+                            "--executor", "dask")
+        same_dask = self.builds.graph(work / "dask")[0] == one
+        self.done(work / "dask")
+        self.same = self.same and same_dask
+        self.add(f"cold build, local Dask cluster of {j} workers", sd, md,
+                 f"{s1 / sd:.2f}x one process (cluster start-up included); byte-identical {same_dask}")
+        self.ratios.append(f"dask-{j} / 1 process {s1 / sd:.2f}x")
+
+    def rebuild(self) -> None:
+        changed = change(self.corpus, 0.01, self.args.seed)
+        self.warm, mw, done = adminkg("build", "--corpus", str(self.corpus), "--out", str(self.work / "par"),
+                                      "--jobs", self.j)
+        self.triples = self.builds.graph(self.work / "par")[1]  # what the validation and the queries see
+        cache = next((ln for ln in done.stdout.splitlines() if ln.startswith("documents extracted")), "")
+        self.add(f"rebuild after {changed} of {self.n} documents changed", self.warm, mw,
+                 f"{size(self.n, self.triples)}; {cache}")
+
+    def validate(self) -> None:
+        """pySHACL and the Rust engine on the J-worker build, their reports compared; with a sample,
+        pySHACL's run on it (extrapolated) and the Rust engine on it too, where the reports are compared."""
+        if self.args.no_validate:
+            return
+        n, m, par = self.n, self.m, str(self.work / "par")
+        py = self.py_sample
+        if self.pyshacl and not m:
+            py = self.attempt("validate, pySHACL", "validate", par, "--engine", "pyshacl", "--limit", "1000000")
+            if py is not None:
+                self.add("validate, pySHACL", py.seconds, py.peak_mb, f"{size(n, self.triples)}")
+                self.validation = py.seconds
+        elif self.pyshacl and py is not None:
+            self.add(f"validate, pySHACL, sample of {m:,} documents", py.seconds, py.peak_mb,
+                     f"{size(m, self.builds.graph(self.sample)[1])} (the naive row's run); "
+                     + extrapolated(py.seconds, py.peak_mb, m, n))
+            self.validation = self.naive_validation
+        if not self.rust:
+            self.add("validate, Rust engine", note="not measured: pip install 'adminkg[fast-shacl]'")
+            return
+        rust = self.attempt(f"validate, Rust engine, {n:,} documents", "validate", par, "--engine", "rust",
+                            "--limit", "1000000")
+        if rust is not None:
+            self.validation = rust.seconds
+        if not self.pyshacl or py is None:
+            if rust is not None:
+                self.add(f"validate, Rust engine, {n:,} documents", rust.seconds, rust.peak_mb,
+                         f"{size(n, self.triples)}; no pySHACL report to compare"
+                         + (" (--no-pyshacl)" if self.args.no_pyshacl else ""))
+            return
+        if not m:
+            if rust is not None:
+                same = report_lines(py.done.stdout) == report_lines(rust.done.stdout)
+                self.add("validate, Rust engine", rust.seconds, rust.peak_mb,
+                         f"{py.seconds / rust.seconds:.1f}x faster; identical report {same}")
+                self.ratios.append(f"validation pySHACL / Rust {py.seconds / rust.seconds:.1f}x, identical {same}")
+            return
+        at_m = self.attempt(f"validate, Rust engine, sample of {m:,} documents", "validate", str(self.sample),
+                            "--engine", "rust", "--limit", "1000000")
+        if at_m is None:
+            return
+        same = report_lines(py.done.stdout) == report_lines(at_m.done.stdout)
+        self.add(f"validate, Rust engine, sample of {m:,} documents", at_m.seconds, at_m.peak_mb,
+                 f"{py.seconds / at_m.seconds:.1f}x faster than pySHACL on the same build; identical report {same}")
+        ratio = f"validation pySHACL / Rust {py.seconds / at_m.seconds:.1f}x at {m:,} documents"
+        if rust is not None:
+            self.add(f"validate, Rust engine, {n:,} documents", rust.seconds, rust.peak_mb,
+                     f"{size(n, self.triples)}; {self.naive_validation / rust.seconds:.1f}x faster than pySHACL "
+                     f"extrapolated from {m:,} documents")
+            ratio += f", {self.naive_validation / rust.seconds:.1f}x at {n:,} (extrapolated)"
+        self.ratios.append(f"{ratio}, identical {same}")
+
+    def extraction(self) -> None:
+        """Extraction alone against Kiwi's tokenizer, one process each, on the same text."""
+        try:
+            se, ce, me = timed(EXTRACTION, self.corpus)
+        except StepFailed as exc:
+            self.add("extraction alone", note=f"failed: {str(exc).splitlines()[0]}")
+            return
+        self.add("extraction alone, 1 process (no start-up)", se, me, f"{ce / se:,.0f} chars/s")
+        if not installed("kiwipiepy"):
+            self.add("Kiwi tokenize", note="not measured: pip install 'adminkg[bench]'")
+            return
+        try:
+            sk, ck, mk = timed(KIWI, self.corpus)
+        except StepFailed as exc:
+            self.add("Kiwi tokenize", note=f"failed: {str(exc).splitlines()[0]}")
+            return
+        self.add("Kiwi tokenize, same text, 1 process (no start-up)", sk, mk,
+                 f"{ck / sk:,.0f} chars/s; extraction takes {se / sk:.1f}x Kiwi's time")
+        self.ratios.append(f"extraction / Kiwi tokenize {se / sk:.1f}x the time")
+
+    def serve(self) -> None:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from serve_load import measure
+
+        load = measure(self.work / "par", clients=50, queries=self.args.serve_queries, baseline=False)
+        example = f" (the first: {load['error examples'][0][:300]})" if load["errors"] else ""
+        self.add(f"serve: 50 clients, {load['queries']:,} library queries", load["seconds"], None,
+                 f"{load['queries/s']:.0f} queries/s, p50 {load['p50 ms']:.0f} ms, "
+                 f"p99 {load['p99 ms']:.0f} ms, {load['errors']} errors{example}")
+        self.ratios.append(f"serve {load['queries/s']:.0f} q/s p99 {load['p99 ms']:.0f} ms errors {load['errors']}")
+
+    def scale(self, k: float) -> None:
+        """A cold build of k×N documents (J workers): its time against N's."""
+        docs, name = round(k * self.n), times_n(k)
+        syn, out = self.work / f"syn-{name.replace('/', '-')}", self.work / f"b-{name.replace('/', '-')}"
+        adminkg("synth", "--docs", str(docs), "--seed", str(self.args.seed), "--out", str(syn))
+        st, mt, _ = adminkg("build", "--corpus", str(syn / "docs"), "--out", str(out), "--jobs", self.j)
+        self.add(f"cold build of {name} = {docs} documents, {self.j} workers", st, mt,
+                 f"{size(docs, self.builds.graph(out)[1])}; {st / self.cold_j:.2f}x the time of N (k = {k:g})")
+        self.growth.append(f"{name} (k={k:g}) {st / self.cold_j:.2f}x")
+        self.done(out, syn)
+
+    def summary(self) -> str:
+        m, j = self.m, self.j
+        if not self.naive_validation:
+            naive, validation = "builds only", 0.0
+        else:
+            naive = f"extrapolated: pySHACL from {m:,} documents" if m else "build + validation"
+            validation = self.validation
+        naive_ratio = (self.naive_build + self.naive_validation) / (self.cold_j + validation)
+        return (f"summary: naive / cold-{j} {naive_ratio:.2f}x ({naive}); "
+                f"{j} workers / 1 process {self.one / self.cold_j:.2f}x; "
+                + "".join(f"{r}; " for r in self.ratios)
+                + f"cold / rebuild after 1% {self.cold_j / self.warm:.2f}x; byte-identical {self.same}; "
+                f"growth time(kN)/time(N) {', '.join(self.growth) or 'not measured'}; cases F1 {self.f1['cases']:.3f}")
 
 
 def main(argv=None) -> int:
@@ -179,105 +620,64 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2, help="workers of the parallel runs (default 2)")
     ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary one)")
-    ap.add_argument("--no-scaling", action="store_true", help="leave out the 2N and 4N builds")
-    ap.add_argument("--no-validate", action="store_true", help="leave out pySHACL (the naive row is then its build)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep every build folder in --work (default: each goes when its rows are done)")
+    ap.add_argument("--log", type=Path, default=None, metavar="FILE",
+                    help="append each row to FILE as soon as it is measured (they go to stderr too)")
+    ap.add_argument("--scaling", type=multipliers, default=[2.0, 4.0], metavar="K,K",
+                    help="the growth rows: cold builds of k×N documents for each k (default 2,4; at 100k, 0.25,0.5)")
+    ap.add_argument("--no-scaling", action="store_true", help="leave out the growth rows")
+    ap.add_argument("--sample", type=int, default=None, metavar="M",
+                    help="run pySHACL and rdflib on a build of the first M documents only, extrapolated or "
+                         "compared there (default: everything at N)")
+    ap.add_argument("--no-validate", action="store_true",
+                    help="leave out validation, pySHACL and the Rust engine (the naive row is then its build)")
+    ap.add_argument("--no-pyshacl", action="store_true",
+                    help="leave out pySHACL (the naive row is then its build), keep the Rust engine")
     ap.add_argument("--no-queries", action="store_true", help="leave out the library queries against rdflib")
     ap.add_argument("--query-timeout", type=float, default=60.0, metavar="S",
                     help="stop one query of one engine after S seconds (default 60)")
     ap.add_argument("--serve-queries", type=int, default=2000, metavar="Q",
                     help="library queries the 50 clients send the served build (default 2000; 0 leaves it out)")
     args = ap.parse_args(argv)
+    n = args.docs
+    if n < 1:
+        ap.error(f"--docs {n}: give at least one document")
+    if args.sample is not None and not 1 <= args.sample < n:
+        ap.error(f"--sample {args.sample}: the sample must hold 1 to {n - 1} documents (fewer than --docs {n}); "
+                 "leave it out to run everything at N")
+    for k in [] if args.no_scaling else args.scaling:
+        if round(k * n) < 1 or round(k * n) == n:
+            ap.error(f"--scaling {k:g}: {k:g} x {n} documents rounds to {round(k * n)}; give a multiplier that "
+                     "makes another number of documents")
+    if args.keep and args.work is None:
+        ap.error("--keep keeps the build folders of --work: give --work DIR")
+    if args.log is not None:
+        args.log.parent.mkdir(parents=True, exist_ok=True)
     work = args.work or Path(tempfile.mkdtemp(prefix="adminkg-bench-"))
-    rows: list[Row] = []
-    n, j = args.docs, str(args.jobs)
-    ratios: list[str] = []
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(args, work)
     try:
-        adminkg("synth", "--docs", str(n), "--seed", str(args.seed), "--out", str(work / "syn"))
-        corpus = work / "syn" / "docs"
-        chars = sum(len(p.read_text(encoding="utf-8")) for p in corpus.rglob("syn-*.txt"))
-        s, m, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "naive"), "--no-store", "--no-cache",
-                          "--jobs", "1")
-        sv, mv = (adminkg("validate", str(work / "naive"), "--engine", "pyshacl")[:2] if not args.no_validate
-                  else (0.0, 0.0))
-        rows.append(Row("naive: 1 process, no cache" + (", then pySHACL" if not args.no_validate else ""), s + sv,
-                        max(m, mv), f"{chars / s:,.0f} chars/s"))
-        s1, m1, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "one"), "--jobs", "1")
-        rows.append(Row("cold build, 1 process (+ store)", s1, m1, f"{chars / s1:,.0f} chars/s"))
-        sj, mj, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "par"), "--jobs", j)
-        rows.append(Row(f"cold build, {j} workers (+ store)", sj, mj, f"{chars / sj:,.0f} chars/s"))
-        rows.append(Row(f"speed-up with {j} workers", note=f"{s1 / sj:.2f}x one process"))
-        same = (work / "one" / "cases.ttl").read_bytes() == (work / "par" / "cases.ttl").read_bytes()
-        if installed("distributed"):
-            sd, md, _ = adminkg("build", "--corpus", str(corpus), "--out", str(work / "dask"), "--jobs", j,
-                                "--executor", "dask")
-            same_dask = (work / "one" / "cases.ttl").read_bytes() == (work / "dask" / "cases.ttl").read_bytes()
-            same = same and same_dask
-            rows.append(Row(f"cold build, local Dask cluster of {j} workers", sd, md,
-                            f"{s1 / sd:.2f}x one process (cluster start-up included); byte-identical {same_dask}"))
-            ratios.append(f"dask-{j} / 1 process {s1 / sd:.2f}x")
-        else:
-            rows.append(Row("cold build, Dask", note="not measured: pip install 'adminkg[dask]'"))
-        changed = change(corpus, 0.01, args.seed)
-        sw, mw, done = adminkg("build", "--corpus", str(corpus), "--out", str(work / "par"), "--jobs", j)
-        rows.append(Row(f"rebuild after {changed} of {n} documents changed", sw, mw,
-                        next((ln for ln in done.stdout.splitlines() if ln.startswith("documents extracted")), "")))
-        sv2 = 0.0
-        if not args.no_validate:
-            sp, mp, py = adminkg("validate", str(work / "par"), "--engine", "pyshacl", "--limit", "1000000")
-            rows.append(Row("validate, pySHACL", sp, mp))
-            sv2 = sp
-            if installed("shacl"):
-                sr, mr, rust = adminkg("validate", str(work / "par"), "--engine", "rust", "--limit", "1000000")
-                same_report = report_lines(py.stdout) == report_lines(rust.stdout)
-                rows.append(Row("validate, Rust engine", sr, mr,
-                                f"{sp / sr:.1f}x faster; identical report {same_report}"))
-                ratios.append(f"validation pySHACL / Rust {sp / sr:.1f}x, identical {same_report}")
-                sv2 = sr
-            else:
-                rows.append(Row("validate, Rust engine", note="not measured: pip install 'adminkg[fast-shacl]'"))
-        se, ce, me = timed(EXTRACTION, corpus)
-        rows.append(Row("extraction alone, 1 process (no start-up)", se, me, f"{ce / se:,.0f} chars/s"))
-        if installed("kiwipiepy"):
-            sk, ck, mk = timed(KIWI, corpus)
-            rows.append(Row("Kiwi tokenize, same text, 1 process (no start-up)", sk, mk,
-                            f"{ck / sk:,.0f} chars/s; extraction takes {se / sk:.1f}x Kiwi's time"))
-            ratios.append(f"extraction / Kiwi tokenize {se / sk:.1f}x the time")
-        else:
-            rows.append(Row("Kiwi tokenize", note="not measured: pip install 'adminkg[bench]'"))
-        if not args.no_queries:
-            ratios.append(query_rows(work / "par", rows, args.query_timeout))
-        if args.serve_queries:
-            sys.path.insert(0, str(Path(__file__).parent))
-            from serve_load import measure
-
-            load = measure(work / "par", clients=50, queries=args.serve_queries, baseline=False)
-            rows.append(Row(f"serve: 50 clients, {load['queries']:,} library queries", load["seconds"], None,
-                            f"{load['queries/s']:.0f} queries/s, p50 {load['p50 ms']:.0f} ms, "
-                            f"p99 {load['p99 ms']:.0f} ms, {load['errors']} errors"))
-            ratios.append(f"serve {load['queries/s']:.0f} q/s p99 {load['p99 ms']:.0f} ms errors {load['errors']}")
-        scaling = [(n, sj)]
-        if not args.no_scaling:
-            for k in (2, 4):
-                adminkg("synth", "--docs", str(k * n), "--seed", str(args.seed), "--out", str(work / f"syn{k}"))
-                sk, mk, _ = adminkg("build", "--corpus", str(work / f"syn{k}" / "docs"), "--out", str(work / f"b{k}"),
-                                    "--jobs", j)
-                rows.append(Row(f"cold build of {k}N = {k * n} documents, {j} workers", sk, mk,
-                                f"{sk / sj:.2f}x the time of N"))
-                scaling.append((k * n, sk))
-        f1 = recovered(work / "syn", work / "one")
+        bench.run()
+    except BaseException as exc:
+        if bench.table.rows:  # what was measured before the failure
+            print("the benchmark stopped; the rows measured so far:")
+            print_table(bench.table.rows)
+        if isinstance(exc, StepFailed):
+            sys.exit(f"scale_bench: {exc}")
+        raise
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"adminkg scale benchmark: N = {n} generated documents ({chars:,} characters), seed {args.seed}, "
-          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
-    print_table(rows)
-    print("planted cases recovered (F1): " + ", ".join(f"{k} {v:.3f}" for k, v in f1.items()))
-    growth = ", ".join(f"{k}N {t / sj:.2f}x" for (size, t), k in zip(scaling[1:], (2, 4)))
-    print(f"summary: naive / cold-{j} {(s + sv) / (sj + sv2):.2f}x; {j} workers / 1 process {s1 / sj:.2f}x; "
-          + "".join(f"{r}; " for r in ratios)
-          + f"cold / rebuild after 1% {sj / sw:.2f}x; byte-identical {same}; "
-          f"growth {growth or 'not measured'}; cases F1 {f1['cases']:.3f}")
-    return 0 if same else 1
+    recovered_line = "planted cases recovered (F1): " + ", ".join(f"{k} {v:.3f}" for k, v in bench.f1.items())
+    summary = bench.summary()
+    print(bench.head())
+    print_table(bench.table.rows)
+    print(recovered_line)
+    print(summary)
+    bench.table.say(recovered_line, stderr=False)
+    bench.table.say(summary, stderr=False)
+    return 0 if bench.same else 1
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 one-process build; a changed document, lexicon or model is extracted again, and only that."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -128,15 +129,20 @@ def test_cli_says_what_it_reused(corpus, tmp_path):
     assert "documents extracted: 0, reused" in second.stdout and ": 17" in second.stdout
 
 
-def test_make_bench_runs_at_tiny_n(capsys):
-    """benchmarks/scale_bench.py (what `make bench` runs) end to end on two documents: the table,
-    the recovered cases and the summary line; the parallel build gives the one-process bytes, the two
-    SHACL engines the same report, every library query an answer, the served build no error."""
+def _scale_bench():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "benchmarks" / "scale_bench.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
+    return bench
+
+
+def test_make_bench_runs_at_tiny_n(capsys):
+    """benchmarks/scale_bench.py (what `make bench` runs) end to end on two documents: the table,
+    the recovered cases and the summary line; the parallel build gives the one-process bytes, the two
+    SHACL engines the same report, every library query an answer, the served build no error."""
+    bench = _scale_bench()
     assert bench.main(["--docs", "2", "--no-scaling", "--query-timeout", "10", "--serve-queries", "100"]) == 0
     out = capsys.readouterr().out
     assert "rebuild after 1 of 2 documents changed" in out and "documents extracted: 1, reused" in out
@@ -145,6 +151,58 @@ def test_make_bench_runs_at_tiny_n(capsys):
     assert "serve: 50 clients, 100 library queries" in out and ", 0 errors" in out
     assert out.strip().splitlines()[-1].startswith("summary: naive / cold-2 ")
     assert "byte-identical True" in out
+
+
+def test_make_bench_with_a_sample_and_growth_below_n(capsys, tmp_path):
+    """The options of a 100k run on four documents: pySHACL and rdflib on a build of the first two
+    (--sample 2), pySHACL's time extrapolated to N and said so, the Rust engine's report compared at
+    the sample's size and the engine run at N too; the queries embedded at N with their ratios taken
+    at the sample; the growth row at N/2 (--scaling 0.5); each row in --log as it is measured, the
+    graph's triples in the build rows, and no build folder left in --work."""
+    bench = _scale_bench()
+    log, work = tmp_path / "rows.log", tmp_path / "work"
+    assert bench.main(["--docs", "4", "--sample", "2", "--scaling", "0.5", "--query-timeout", "10",
+                       "--serve-queries", "0", "--log", str(log), "--work", str(work)]) == 0
+    captured = capsys.readouterr()
+    out = captured.out
+    lines = out.splitlines()
+    builds = ("naive", "cold build, 1 process", "cold build, 2 workers")
+    cold = [re.search(r"  4 documents, ([0-9,]+) triples", ln) for ln in lines if ln.startswith(builds)]
+    sample = re.search(r"sample: cold build of the first 2 documents .*  2 documents, ([0-9,]+) triples", out)
+    assert len(cold) == 3 and all(cold) and len({c[1] for c in cold}) == 1  # the same graph, counted
+    assert sample and 0 < int(sample[1].replace(",", "")) < int(cold[0][1].replace(",", ""))
+    naive = next(ln for ln in lines if ln.startswith("naive: 1 process, no cache, then pySHACL (extrapolated)"))
+    assert "pySHACL on 2 documents: " in naive and "linear extrapolation to 4 documents: " in naive
+    assert "validate, pySHACL, sample of 2 documents" in out
+    rust_m = next(ln for ln in lines if ln.startswith("validate, Rust engine, sample of 2 documents"))
+    assert "faster than pySHACL on the same build; identical report True" in rust_m
+    assert re.search(r"validate, Rust engine, 4 documents .*faster than pySHACL extrapolated from 2 documents", out)
+    similar = next(ln for ln in lines if ln.startswith("query similar-cases"))
+    assert re.search(r"query similar-cases +[0-9.]+ +at 2 documents: embedded [0-9.]+ s, rdflib [0-9.]+ s, ", similar)
+    assert "queries: load the embedded store (in memory) at N" in out
+    assert re.search(r"cold build of N/2 = 2 documents, 2 workers .*2 documents, [0-9,]+ triples; "
+                     r"[0-9.]+x the time of N \(k = 0.5\)", out)
+    summary = out.strip().splitlines()[-1]
+    assert summary.startswith("summary: naive / cold-2 ") and "(extrapolated: pySHACL from 2 documents)" in summary
+    assert "at 4 (extrapolated), identical True" in summary and "queries >= 10x rdflib (both at 2 documents)" in summary
+    assert "growth time(kN)/time(N) N/2 (k=0.5) " in summary and "byte-identical True" in summary
+    rows = [ln for ln in lines if re.match(r"(sample|naive|cold|rebuild|validate|query|extraction)", ln)]
+    logged = log.read_text(encoding="utf-8").splitlines()
+    assert set(rows) <= set(logged) and set(rows) <= set(captured.err.splitlines())
+    assert logged[-1] == summary
+    assert sorted(p.name for p in work.iterdir()) == ["syn"]  # the corpus; every build went with its rows
+
+
+def test_make_bench_refuses_options_that_cannot_run(capsys):
+    bench = _scale_bench()
+    for argv, problem in [(["--sample", "4"], "--sample 4: the sample must hold 1 to 3 documents"),
+                          (["--scaling", "1"], "each multiplier of N must be a positive number other than 1"),
+                          (["--scaling", "2,x"], "give multipliers of N separated by commas"),
+                          (["--scaling", "0.1"], "--scaling 0.1: 0.1 x 4 documents rounds to 0"),
+                          (["--keep"], "--keep keeps the build folders of --work")]:
+        with pytest.raises(SystemExit) as stopped:
+            bench.main(["--docs", "4", *argv])
+        assert stopped.value.code == 2 and problem in capsys.readouterr().err
 
 
 def test_merged_traces_give_the_graph_of_one_emitter(corpus):
