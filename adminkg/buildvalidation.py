@@ -301,6 +301,16 @@ def _triples(data: bytes):
             yield s, p, rest[:-3], line  # rest: b"o .\n"
 
 
+def _merged_triples(merged):
+    """:func:`_triples` of the merged graph: N-Triples bytes, or a function giving them anew in chunks
+    of whole lines each time it is called (a merge that streams from its runs: never all in memory)."""
+    if not callable(merged):
+        yield from _triples(merged)
+        return
+    for chunk in merged():
+        yield from _triples(chunk if chunk.endswith(b"\n") else chunk + b"\n")
+
+
 def _subclasses(classes: frozenset, schema_lines) -> set[bytes]:
     """*classes* and every class below them (``rdfs:subClassOf``, transitively)."""
     below: dict[bytes, set[bytes]] = {}
@@ -326,17 +336,18 @@ class Cut:
     again: set[bytes]     # nodes validated again with the per-document shapes
 
 
-def cut(merged: bytes, split: Split, reference: Reference, again: set[bytes] = frozenset()) -> Cut:
-    """The triples of *merged* (N-Triples) the cross-document shapes read — those of their focus nodes
-    and of the nodes within reach, and those of their target properties — and, for the nodes *again*
-    and every node whose per-document constraints reach them, those the per-document shapes read. A
-    pass over *merged* finds the focus nodes, one more per step of reach collects the triples."""
-    if merged and not merged.endswith(b"\n"):
+def cut(merged, split: Split, reference: Reference, again: set[bytes] = frozenset()) -> Cut:
+    """The triples of *merged* (N-Triples, or a function giving them in chunks: :func:`_merged_triples`)
+    the cross-document shapes read — those of their focus nodes and of the nodes within reach, and
+    those of their target properties — and, for the nodes *again* and every node whose per-document
+    constraints reach them, those the per-document shapes read. A pass over *merged* finds the focus
+    nodes, one more per step of reach collects the triples."""
+    if not callable(merged) and merged and not merged.endswith(b"\n"):
         merged += b"\n"  # every line ends with one (_triples)
     subclass, type_ = SUBCLASS.encode(), TYPE.encode()
     schema = [f"{line}\n".encode() for line in reference.schema]
-    if subclass in merged:
-        schema += [line for _s, p, _o, line in _triples(merged) if p == subclass]
+    if callable(merged) or subclass in merged:
+        schema += [line for _s, p, _o, line in _merged_triples(merged) if p == subclass]
     classes = _subclasses(split.classes, schema)
     nodes = {n.encode("utf-8") for n in split.nodes}
     subjects_of = {p.encode("utf-8") for p in split.subjects_of}
@@ -347,7 +358,7 @@ def cut(merged: bytes, split: Split, reference: Reference, again: set[bytes] = f
     reverse = split.document_reach if again else 0  # steps back from `again`: who reads their triples
     back = None if split.document_follows is None else {p.encode() for p in split.document_follows}
     before, again = set(again), set(again)
-    for s, p, o, line in _triples(merged):
+    for s, p, o, line in _merged_triples(merged):
         total += 1
         if p == type_:
             if o in classes:
@@ -363,7 +374,7 @@ def cut(merged: bytes, split: Split, reference: Reference, again: set[bytes] = f
             again.add(s)
     for _ in range(1, reverse):
         before = set(again)
-        again.update(s for s, p, o, _line in _triples(merged) if o in before and (back is None or p in back))
+        again.update(s for s, p, o, _line in _merged_triples(merged) if o in before and (back is None or p in back))
     steps = max(split.cross_reach, split.document_reach if again else 0)
     follows = [split.cross_follows, *([split.document_follows] if again else [])]
     along = None if None in follows else {p.encode("utf-8") for f in follows for p in f}
@@ -374,7 +385,7 @@ def cut(merged: bytes, split: Split, reference: Reference, again: set[bytes] = f
             break
         described |= frontier
         reached: set[bytes] = set()
-        for s, p, o, line in _triples(merged):
+        for s, p, o, line in _merged_triples(merged):
             if s in frontier:
                 kept.append(line)
                 if (p in along if along is not None else p != type_) and o[:1] == b"<":
@@ -463,10 +474,11 @@ class BuildValidation:
             self.labels.update(checked["labels"])
         self.described |= nodes
 
-    def finish(self, merged: bytes, *, curated: bool = False) -> BuildValidationReport:
+    def finish(self, merged, *, curated: bool = False) -> BuildValidationReport:
         """The combined report: the documents' results and the cross-document step's on *merged* (the
-        merged graph's N-Triples). *curated*: curation edited the graph after the documents were
-        validated, so the whole of *merged* is validated instead."""
+        merged graph's N-Triples, or a function giving them in chunks, see :func:`cut`). *curated*:
+        curation edited the graph after the documents were validated, so the whole of *merged* (bytes)
+        is validated instead."""
         started = time.perf_counter()
         split, reference = self.check.split, self.check.reference
         if curated:
