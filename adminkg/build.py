@@ -39,13 +39,14 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import paths
-from .emission import CASE_GUARD, GraphSink, Merge, Trace, turtle_of_ntriples
+from .emission import CASE_GUARD, GraphSink, Merge, Trace
 from .errors import InputError
 from .graphio import atomic_write_bytes, load_files, serialize_turtle, turtle_header, turtle_prefixes
 from .namespaces import AKG, ATYPE, DEFAULT_BASE, OA, ORG, SCHEMA, SPDX, VOCAB, Minter, bind_prefixes
@@ -55,6 +56,7 @@ from .resolve import edition_key, normalise
 CASES_TTL = "cases.ttl"
 STORE_BATCH = 50_000  # triples loaded into the store at a time while the build goes on
 STORE_DIR = "store"
+MERGE_DIR = ".merge-tmp"  # the merge's run files while the build goes on (adminkg.emission.Merge)
 REPORT_JSON = "report.json"
 TEXT_DIR = "text"
 TEXT_INDEX = "index.tsv"
@@ -569,10 +571,10 @@ class Assembly:
     the case IRIs checked against the cases of the earlier documents (:meth:`Emitter.case_iri`, whose
     state is the build's), and the counts added to the report."""
 
-    def __init__(self, emitter: Emitter, min_confidence: float, *, loader=None):
+    def __init__(self, emitter: Emitter, min_confidence: float, *, loader=None, folder: Path | None = None):
         self.emitter, self.min_confidence = emitter, min_confidence
         self.loader = loader  # a StoreLoader fed the new triples as they come
-        self.merge = Merge(fresh=loader is not None)
+        self.merge = Merge(fresh=loader is not None, folder=folder)  # its run files in *folder*
         self.again = 0  # documents emitted again: an earlier document told one of their cases
 
     def add(self, trace: dict, records_again) -> None:
@@ -742,6 +744,8 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
         if loader is not None:
             loader.abort()
         raise
+    finally:  # the merge's run files go, whether the build is done or failed
+        shutil.rmtree(out / MERGE_DIR, ignore_errors=True)
 
 
 def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence, curation, jobs, executor,
@@ -752,7 +756,7 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
     from .loaders.tabular import read_table
 
     report = emitter.report
-    assembly = Assembly(emitter, min_confidence, loader=loader)
+    assembly = Assembly(emitter, min_confidence, loader=loader, folder=out / MERGE_DIR)
 
     manifests, errors = read_manifests(roots)
     report.failed += [(err.path, err.problem) for err in errors]
@@ -797,7 +801,9 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
         report.documents += 1
         assembly.emit(records)
     if loader is not None:  # the last triples; the store is compacted while the Turtle is written
-        loader.put(assembly.merge.take_fresh(final=True))
+        loader.put(assembly.merge.take_fresh())
+        for piece in assembly.merge.confidence_ntriples(STORE_BATCH):  # settled now that every document is in
+            loader.put(piece)
         loader.seal()
     if curation:
         from .curation import apply_curation
@@ -806,14 +812,19 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
         report.curation = apply_curation(emitter, list(curation), gazetteer=extractor.lex.gazetteer)
         report.failed += [(e.path, e.problem) for e in report.curation.errors]
         turtle = serialize_turtle(emitter.g, base=base, header=HEADER)
-    else:
-        turtle = turtle_of_ntriples(assembly.merge.ntriples(), turtle_prefixes(base), turtle_header(HEADER))
+
+        def write_turtle(fh) -> None:
+            fh.write(turtle)
+    else:  # streamed from the merge's runs to the file
+        write_turtle = partial(assembly.merge.write_turtle, prefixes=turtle_prefixes(base),
+                               header=turtle_header(HEADER))
     if fragments is not None:
         report.cache = {"reused": fragments.hits, "extracted": fragments.stored}
     if fragments is not None and fragments.problem is not None:
         report.notes.append((str(fragments.folder), fragments.problem))
     try:
-        write_outputs(turtle, out, store=store, report=report, documents=documents, loader=loader)
+        write_outputs(stage_turtle(out, write_turtle), out, store=store, report=report, documents=documents,
+                      loader=loader)
         if fragments is not None:
             fragments.prune()
         report.seconds = time.perf_counter() - started
@@ -828,15 +839,30 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
     return report
 
 
-def write_outputs(turtle: bytes, out: Path, *, store: bool, report: BuildReport, documents=(), loader=None) -> None:
-    """Write the Turtle, the kept texts and the store beside the old ones, then rename them over
-    the old ones: a failure (a full disk) on the way leaves the earlier build whole."""
+def stage_turtle(out: Path, write) -> Path:
+    """The staged Turtle beside ``cases.ttl`` (which :func:`write_outputs` renames over it), written
+    by *write(file)* (a binary file) and flushed to the disk; removed again when that fails."""
+    out.mkdir(parents=True, exist_ok=True)
+    staged = out / f".{CASES_TTL}.new"
+    try:
+        with open(staged, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def write_outputs(staged: Path, out: Path, *, store: bool, report: BuildReport, documents=(), loader=None) -> None:
+    """Write the kept texts and the store beside the old ones, then rename them and the *staged*
+    Turtle (:func:`stage_turtle`) over the old ones: a failure (a full disk) on the way leaves the
+    earlier build whole, and the staged Turtle is removed."""
     out.mkdir(parents=True, exist_ok=True)
     ttl = out / CASES_TTL
-    staged = out / f".{CASES_TTL}.new"
     texts = out / f".{TEXT_DIR}.new"
     try:
-        atomic_write_bytes(staged, turtle)
         write_texts(texts, documents, report)
         if store and loader is not None:  # loaded with the triples of the Turtle as they were merged
             report.outputs["store"] = str(loader.finish())

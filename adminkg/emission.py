@@ -17,13 +17,22 @@ Each triple travels as an *entry*: a key (a string that sorts like
 :func:`adminkg.graphio.serialize_turtle` sorts triples) and the triple's N-Triples line. The merge
 (:class:`Merge`) is set unions, first-wins look-ups and a maximum per evidence, in the order of the
 files; its output is the N-Triples of the sorted, distinct entries, which Oxigraph turns into the
-Turtle of :func:`adminkg.graphio.serialize_turtle` without building an rdflib graph.
+Turtle of :func:`adminkg.graphio.serialize_turtle` without building an rdflib graph. Its memory does
+not grow with the graph: past a bound, the entries go to sorted run files, merged (``heapq.merge``)
+as the output is streamed to its file — an external merge sort.
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph
 from rdflib import Graph, Literal, URIRef
@@ -31,10 +40,17 @@ from rdflib.namespace import XSD
 
 from .graphio import to_oxigraph
 from .namespaces import AKG
+from .outdir import write_error
 
 FIELD, TERM = "\x00\x01", "\x00\x02"  # separators that sort below every character of a key
 CASE_GUARD = "case\x1f"
 CONFIDENCE = AKG.confidence
+# Entries (with confidences) a merge holds in memory before it writes them to a run file: about 650
+# bytes each (a key and an N-Triples line, Korean text in both), so some 160 MB; a run of them is
+# sorted in about a second
+SPILL_ENTRIES = 250_000
+FAN_IN = 64  # runs open at once: that many are merged into one before the next is written
+CHUNK_LINES = 10_000  # N-Triples lines handed to Oxigraph at a time
 # In a key, the characters U+0000..U+000A (U+000A ends an entry's lines) are written as U+0001 and
 # one more character, in their order: a key holds no U+0000 but its separators and no line break.
 _LOW = re.compile("[\x00-\x0a]")
@@ -147,16 +163,43 @@ class Trace:
 
 class Merge:
     """Traces merged in the order they are given: the graph of emitting their documents in that order.
-    With *fresh*, the lines of the triples new to the merge are kept for :meth:`take_fresh` too (a
-    store loaded while the build goes on)."""
 
-    def __init__(self, *, fresh: bool = False):
-        self.entries: dict[str, str] = {}  # key → line
+    The entries are kept in memory up to *spill* of them (with the confidences; by default
+    :data:`SPILL_ENTRIES`); then they are sorted and written to a *run* file in *folder* (made on the
+    first spill, removed by :meth:`close`; without one, a temporary folder), so the merge's memory does
+    not grow with the graph. The runs and what is left in memory are merged as the output is read
+    (:meth:`lines`, :meth:`write_turtle`): equal entries are written once, and of an evidence's
+    confidences the highest. The first-wins guards (:attr:`seen`, a few per document) stay in memory.
+    With *fresh*, the lines of the triples new to the merge are kept for :meth:`take_fresh` too (a
+    store loaded while the build goes on).
+    """
+
+    def __init__(self, *, fresh: bool = False, spill: int | None = None, folder: Path | str | None = None):
+        spill = SPILL_ENTRIES if spill is None else spill
+        if spill < 1:
+            raise ValueError(f"spill: {spill} entries: give at least one")
+        self.entries: dict[str, str] = {}  # key → line, since the last spill
         self.seen: set[str] = set()
-        self.confidences: dict[str, tuple[Decimal, str, str]] = {}  # evidence → (value, key, line)
+        # evidence → (value, key, line), since the last spill
+        self.confidences: dict[str, tuple[Decimal, str, str]] = {}
         self.cases = 0  # cases met first
         self.fresh: list[str] | None = [] if fresh else None  # strings of N-Triples lines
         self.fresh_count = 0
+        self.spill = spill
+        self.folder = Path(folder) if folder is not None else None
+        if self.folder is not None:  # the merge's own: a killed build's runs go now
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self._made: Path | None = None  # the folder of the runs, once made
+        self.runs: list[Path] = []  # files of sorted entries: key, line
+        self.confidence_runs: list[Path] = []  # files of sorted confidences: key, evidence, value, line
+        self.spills = 0  # how many times the entries were written out
+        self._names = itertools.count()
+
+    def __enter__(self) -> Merge:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def add(self, trace: dict) -> None:
         self._take(trace["triples"])
@@ -166,6 +209,8 @@ class Merge:
             old = self.confidences.get(ev)
             if old is None or value > old[0]:
                 self.confidences[ev] = (value, key, line)
+        if len(self.entries) + len(self.confidences) >= self.spill:
+            self._spill()
 
     def _take(self, text: str) -> None:
         if not text:
@@ -186,34 +231,153 @@ class Merge:
             self._take(pairs)
             self._groups(inner)
 
-    def take_fresh(self, *, final: bool = False) -> bytes:
-        """N-Triples of the triples merged since the last call; *final*: with the confidences (which
-        only the last document can settle)."""
+    # -- runs ------------------------------------------------------------------------------------
+    def _run_file(self, kind: str) -> Path:
+        if self._made is None:
+            if self.folder is not None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._made = self.folder
+            else:
+                self._made = Path(tempfile.mkdtemp(prefix="adminkg-merge-"))
+        return self._made / f"{kind}-{next(self._names):06d}"
+
+    def _spill(self) -> None:
+        """Write the entries and confidences held in memory to runs, and forget them;
+        :class:`adminkg.errors.InputError` names the folder that cannot take them (a full disk)."""
+        try:
+            self._write_runs()
+        except OSError as exc:
+            raise write_error(self._made or self.folder, exc) from exc
+
+    def _write_runs(self) -> None:
+        if self.entries:
+            self.runs.append(_write_run(self._run_file("entries"), _sorted_items(self.entries)))
+        if self.confidences:
+            rows = sorted((key, ev, str(value), line) for ev, (value, key, line) in self.confidences.items())
+            self.confidence_runs.append(_write_run(self._run_file("confidences"), rows))
+        self.entries, self.confidences = {}, {}
+        self.spills += 1
+        if len(self.runs) >= FAN_IN:  # never more open files than that: the runs so far become one
+            self.runs = [_write_run(self._run_file("entries"), _distinct(heapq.merge(*map(_read_run, self.runs))),
+                                    remove=self.runs)]
+        if len(self.confidence_runs) >= FAN_IN:
+            self.confidence_runs = [_write_run(self._run_file("confidences"), self._best_confidences(memory=False),
+                                               remove=self.confidence_runs)]
+
+    def _best_confidences(self, *, memory: bool = True):
+        """(key, evidence, value, line) of the highest confidence of each evidence, sorted by key."""
+        streams = [_read_run(run, 4) for run in self.confidence_runs]
+        if memory:
+            streams.append(iter(sorted((key, ev, str(value), line)
+                                       for ev, (value, key, line) in self.confidences.items())))
+        best = None
+        for row in heapq.merge(*streams):
+            # an evidence's confidences are one triple pattern (ev, akg:confidence, ?): next to each other
+            if best is not None and row[1] == best[1]:
+                if Decimal(row[2]) > Decimal(best[2]):
+                    best = row
+                continue
+            if best is not None:
+                yield best
+            best = row
+        if best is not None:
+            yield best
+
+    # -- output ----------------------------------------------------------------------------------
+    def take_fresh(self) -> bytes:
+        """N-Triples of the triples merged since the last call (the confidences aside, which only the
+        last document settles: :meth:`confidence_ntriples`)."""
         lines, self.fresh, self.fresh_count = self.fresh, [], 0
-        if final:
-            lines += [line for _, _, line in self.confidences.values()]
         lines.append("")
         return "\n".join(lines).encode("utf-8")
 
+    def confidence_ntriples(self, batch: int = CHUNK_LINES) -> Iterator[bytes]:
+        """N-Triples of the confidences (the highest of each evidence), *batch* lines at a time: once
+        every trace is merged."""
+        rows = self._best_confidences()
+        while chunk := [row[3] for row in itertools.islice(rows, batch)]:
+            chunk.append("")
+            yield "\n".join(chunk).encode("utf-8")
+
+    def lines(self) -> Iterator[str]:
+        """The lines of the merged graph's N-Triples (no line break), in the order of
+        :func:`adminkg.graphio.serialize_turtle`: the runs, what is in memory and the confidences."""
+        streams = [_read_run(run) for run in self.runs]
+        streams.append(_sorted_items(self.entries))
+        streams.append((key, line) for key, _, _, line in self._best_confidences())
+        return (line for _, line in _distinct(heapq.merge(*streams)))
+
+    def chunks(self, size: int = CHUNK_LINES) -> Iterator[bytes]:
+        """:meth:`lines` as N-Triples, *size* lines at a time."""
+        lines = self.lines()
+        while chunk := list(itertools.islice(lines, size)):
+            chunk.append("")
+            yield "\n".join(chunk).encode("utf-8")
+
     def ntriples(self) -> bytes:
-        """The merged graph as N-Triples, in the order of :func:`adminkg.graphio.serialize_turtle`."""
-        items = dict(self.entries)  # the confidences join a copy: more documents may still come
-        items.update((key, line) for _, key, line in self.confidences.values())
-        lines = list(map(items.__getitem__, sorted(items)))
-        lines.append("")
-        return "\n".join(lines).encode("utf-8")
+        """The merged graph as N-Triples, in the order of :func:`adminkg.graphio.serialize_turtle` (in
+        memory: :meth:`write_turtle` streams)."""
+        return b"".join(self.chunks())
+
+    def write_turtle(self, output: BinaryIO, prefixes: dict[str, str], header: bytes) -> None:
+        """Write the Turtle of :func:`turtle_of_ntriples` to *output* (a binary file), streamed: the
+        N-Triples go to Oxigraph a chunk at a time and its Turtle straight to the file."""
+        output.write(header)
+        triples = itertools.chain.from_iterable(map(_parse_ntriples, self.chunks()))
+        pyoxigraph.serialize(triples, output, pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
 
     def graph(self) -> Graph:
         """The merged graph in rdflib (for curation, which edits it)."""
         return Graph(store="SimpleMemory").parse(data=self.ntriples().decode("utf-8"), format="nt")
 
+    def close(self) -> None:
+        """Remove the runs and their folder (the merge is done, or failed)."""
+        if self._made is not None:
+            shutil.rmtree(self._made, ignore_errors=True)
+            self._made = None
+        self.runs, self.confidence_runs = [], []
+
+
+def _sorted_items(entries: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """(key, line) of *entries*, sorted by key (strings sort faster than pairs of them)."""
+    return zip(keys := sorted(entries), map(entries.__getitem__, keys))
+
+
+def _write_run(path: Path, rows, *, remove: list[Path] = ()) -> Path:
+    """Write *rows* (tuples of strings without line breaks, sorted) to the run file *path*, one string
+    a line; then remove the files *remove* (runs merged into this one)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines("\n".join(row) + "\n" for row in rows)
+    for old in remove:
+        old.unlink()
+    return path
+
+
+def _read_run(path: Path, width: int = 2) -> Iterator[tuple[str, ...]]:
+    """The rows of a run file: tuples of *width* strings."""
+    with open(path, encoding="utf-8", newline="\n") as fh:  # keys may hold "\r": lines end at "\n" only
+        lines = (line[:-1] for line in fh)
+        yield from zip(*[lines] * width)
+
+
+def _distinct(rows):
+    """Sorted *rows* with those of a key met before left out."""
+    last = None
+    for row in rows:
+        if row[0] != last:
+            last = row[0]
+            yield row
+
+
+def _parse_ntriples(data: bytes):
+    # our own N-Triples, written by Oxigraph: no need to check them again (twice as fast)
+    return pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
+
 
 def turtle_of_ntriples(data: bytes, prefixes: dict[str, str], header: bytes) -> bytes:
     """Turtle of sorted N-Triples *data*: the bytes :func:`adminkg.graphio.serialize_turtle` gives."""
-    # our own N-Triples, written by Oxigraph: no need to check them again (twice as fast); streamed,
-    # never a list (a million triple objects at once cost more than writing them)
-    triples = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
-    return header + pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    # streamed, never a list (a million triple objects at once cost more than writing them)
+    return header + pyoxigraph.serialize(_parse_ntriples(data), format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 __all__ = ["GraphSink", "Merge", "Trace", "entry", "turtle_of_ntriples"]
