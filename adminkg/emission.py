@@ -23,6 +23,7 @@ as the output is streamed to its file — an external merge sort.
 """
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import re
@@ -45,12 +46,13 @@ from .outdir import write_error
 FIELD, TERM = "\x00\x01", "\x00\x02"  # separators that sort below every character of a key
 CASE_GUARD = "case\x1f"
 CONFIDENCE = AKG.confidence
-# Entries (with confidences) a merge holds in memory before it writes them to a run file: about 650
-# bytes each (a key and an N-Triples line, Korean text in both), so some 160 MB; a run of them is
-# sorted in about a second
-SPILL_ENTRIES = 250_000
-FAN_IN = 64  # runs open at once: that many are merged into one before the next is written
+# Entries (with confidences) a merge holds in memory before it writes them, sorted, to a run file:
+# some 650 bytes each (a key and an N-Triples line, Korean text in both), so about 65 MB. Smaller
+# runs cost little more (the output merges them in blocks, see _merge_blocks), larger ones only memory
+SPILL_ENTRIES = 100_000
+FAN_IN = 32  # runs merged into one at a time, so the output never opens more than a few times that
 CHUNK_LINES = 10_000  # N-Triples lines handed to Oxigraph at a time
+BLOCK_BYTES = 1 << 18  # bytes read from each run at a time while runs are merged
 # In a key, the characters U+0000..U+000A (U+000A ends an entry's lines) are written as U+0001 and
 # one more character, in their order: a key holds no U+0000 but its separators and no line break.
 _LOW = re.compile("[\x00-\x0a]")
@@ -168,7 +170,7 @@ class Merge:
     :data:`SPILL_ENTRIES`); then they are sorted and written to a *run* file in *folder* (made on the
     first spill, removed by :meth:`close`; without one, a temporary folder), so the merge's memory does
     not grow with the graph. The runs and what is left in memory are merged as the output is read
-    (:meth:`lines`, :meth:`write_turtle`): equal entries are written once, and of an evidence's
+    (:meth:`blocks`, :meth:`write_turtle`): equal entries are written once, and of an evidence's
     confidences the highest. The first-wins guards (:attr:`seen`, a few per document) stay in memory.
     With *fresh*, the lines of the triples new to the merge are kept for :meth:`take_fresh` too (a
     store loaded while the build goes on).
@@ -190,8 +192,8 @@ class Merge:
         if self.folder is not None:  # the merge's own: a killed build's runs go now
             shutil.rmtree(self.folder, ignore_errors=True)
         self._made: Path | None = None  # the folder of the runs, once made
-        self.runs: list[Path] = []  # files of sorted entries: key, line
-        self.confidence_runs: list[Path] = []  # files of sorted confidences: key, evidence, value, line
+        self.runs: list[tuple[int, Path]] = []  # (level, file) of sorted entries: key, line
+        self.confidence_runs: list[tuple[int, Path]] = []  # the same of confidences: key, evidence, value, line
         self.spills = 0  # how many times the entries were written out
         self._names = itertools.count()
 
@@ -251,37 +253,36 @@ class Merge:
 
     def _write_runs(self) -> None:
         if self.entries:
-            self.runs.append(_write_run(self._run_file("entries"), _sorted_items(self.entries)))
+            self.runs.append((0, _write_entries(self._run_file("entries"), self.entries)))
         if self.confidences:
             rows = sorted((key, ev, str(value), line) for ev, (value, key, line) in self.confidences.items())
-            self.confidence_runs.append(_write_run(self._run_file("confidences"), rows))
+            self.confidence_runs.append((0, _write_rows(self._run_file("confidences"), rows)))
         self.entries, self.confidences = {}, {}
         self.spills += 1
-        if len(self.runs) >= FAN_IN:  # never more open files than that: the runs so far become one
-            self.runs = [_write_run(self._run_file("entries"), _distinct(heapq.merge(*map(_read_run, self.runs))),
-                                    remove=self.runs)]
-        if len(self.confidence_runs) >= FAN_IN:
-            self.confidence_runs = [_write_run(self._run_file("confidences"), self._best_confidences(memory=False),
-                                               remove=self.confidence_runs)]
+        # FAN_IN runs of one level become one of the next: the levels go down the list like the digits
+        # of a number, so the output merges fewer than FAN_IN runs of each level, and there are few
+        for runs, merged in ((self.runs, self._merged_entries), (self.confidence_runs, self._merged_confidences)):
+            while len(runs) >= FAN_IN and runs[-FAN_IN][0] == runs[-1][0]:
+                level, tail = runs[-1][0], [path for _, path in runs[-FAN_IN:]]
+                runs[-FAN_IN:] = [(level + 1, merged(tail))]
 
-    def _best_confidences(self, *, memory: bool = True):
+    def _merged_entries(self, paths: list[Path]) -> Path:
+        merged = _write_pairs(self._run_file("entries"), _merge_blocks(map(_pair_blocks, paths)))
+        for path in paths:
+            path.unlink()
+        return merged
+
+    def _merged_confidences(self, paths: list[Path]) -> Path:
+        merged = _write_rows(self._run_file("confidences"), _best(heapq.merge(*(_read_rows(p, 4) for p in paths))))
+        for path in paths:
+            path.unlink()
+        return merged
+
+    def _best_confidences(self) -> Iterator[tuple[str, str, str, str]]:
         """(key, evidence, value, line) of the highest confidence of each evidence, sorted by key."""
-        streams = [_read_run(run, 4) for run in self.confidence_runs]
-        if memory:
-            streams.append(iter(sorted((key, ev, str(value), line)
-                                       for ev, (value, key, line) in self.confidences.items())))
-        best = None
-        for row in heapq.merge(*streams):
-            # an evidence's confidences are one triple pattern (ev, akg:confidence, ?): next to each other
-            if best is not None and row[1] == best[1]:
-                if Decimal(row[2]) > Decimal(best[2]):
-                    best = row
-                continue
-            if best is not None:
-                yield best
-            best = row
-        if best is not None:
-            yield best
+        streams = [_read_rows(path, 4) for _, path in self.confidence_runs]
+        streams.append(iter(sorted((key, ev, str(value), line) for ev, (value, key, line) in self.confidences.items())))
+        return _best(heapq.merge(*streams))
 
     # -- output ----------------------------------------------------------------------------------
     def take_fresh(self) -> bytes:
@@ -299,20 +300,25 @@ class Merge:
             chunk.append("")
             yield "\n".join(chunk).encode("utf-8")
 
-    def lines(self) -> Iterator[str]:
-        """The lines of the merged graph's N-Triples (no line break), in the order of
+    def blocks(self) -> Iterator[tuple[list[bytes], list[bytes]]]:
+        """The merged graph as blocks of (keys, N-Triples lines) in UTF-8, in the order of
         :func:`adminkg.graphio.serialize_turtle`: the runs, what is in memory and the confidences."""
-        streams = [_read_run(run) for run in self.runs]
-        streams.append(_sorted_items(self.entries))
-        streams.append((key, line) for key, _, _, line in self._best_confidences())
-        return (line for _, line in _distinct(heapq.merge(*streams)))
+        confidences = _pair_chunks((key, line) for key, _, _, line in self._best_confidences())
+        return _merge_blocks([*(_pair_blocks(path) for _, path in self.runs), _dict_blocks(self.entries),
+                              confidences])
 
     def chunks(self, size: int = CHUNK_LINES) -> Iterator[bytes]:
-        """:meth:`lines` as N-Triples, *size* lines at a time."""
-        lines = self.lines()
-        while chunk := list(itertools.islice(lines, size)):
-            chunk.append("")
-            yield "\n".join(chunk).encode("utf-8")
+        """The merged graph's N-Triples (:meth:`blocks`), about *size* lines at a time."""
+        lines: list[bytes] = []
+        for _, block in self.blocks():
+            lines += block
+            if len(lines) >= size:
+                lines.append(b"")
+                yield b"\n".join(lines)
+                lines = []
+        if lines:
+            lines.append(b"")
+            yield b"\n".join(lines)
 
     def ntriples(self) -> bytes:
         """The merged graph as N-Triples, in the order of :func:`adminkg.graphio.serialize_turtle` (in
@@ -338,35 +344,123 @@ class Merge:
         self.runs, self.confidence_runs = [], []
 
 
-def _sorted_items(entries: dict[str, str]) -> Iterator[tuple[str, str]]:
-    """(key, line) of *entries*, sorted by key (strings sort faster than pairs of them)."""
-    return zip(keys := sorted(entries), map(entries.__getitem__, keys))
-
-
-def _write_run(path: Path, rows, *, remove: list[Path] = ()) -> Path:
-    """Write *rows* (tuples of strings without line breaks, sorted) to the run file *path*, one string
-    a line; then remove the files *remove* (runs merged into this one)."""
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.writelines("\n".join(row) + "\n" for row in rows)
-    for old in remove:
-        old.unlink()
+# -- run files: sorted rows, one string a line (keys and N-Triples lines hold no line break) --------
+# Entries are merged as UTF-8 bytes, which sort as their text does (code point order): read back
+# from a run, they are never decoded.
+def _write_pairs(path: Path, blocks) -> Path:
+    """Write the (keys, lines) *blocks* (UTF-8) to the run file *path*: key, line, key, line…"""
+    with open(path, "wb") as fh:
+        for keys, lines in blocks:
+            fh.write(b"\n".join(itertools.chain.from_iterable(zip(keys, lines))))
+            fh.write(b"\n")
     return path
 
 
-def _read_run(path: Path, width: int = 2) -> Iterator[tuple[str, ...]]:
+def _write_entries(path: Path, entries: dict[str, str]) -> Path:
+    """Write *entries* (key → line), sorted, to the run file *path*."""
+    keys = sorted(entries)
+    with open(path, "wb") as fh:
+        for start in range(0, len(keys), CHUNK_LINES):
+            block = keys[start:start + CHUNK_LINES]
+            fh.write("\n".join(itertools.chain.from_iterable(zip(block, map(entries.__getitem__, block))))
+                     .encode("utf-8"))
+            fh.write(b"\n")
+    return path
+
+
+def _pair_blocks(path: Path) -> Iterator[tuple[list[bytes], list[bytes]]]:
+    """The (keys, lines) blocks of a run file of pairs, about :data:`BLOCK_BYTES` at a time."""
+    with open(path, "rb") as fh:
+        rest = b""
+        while data := fh.read(BLOCK_BYTES):
+            parts = (rest + data).split(b"\n")
+            rest = parts.pop()  # after the last line break: the start of a line
+            if len(parts) % 2:  # a key whose line is still to come
+                rest = parts.pop() + b"\n" + rest
+            yield parts[0::2], parts[1::2]
+
+
+def _utf8(strings: list[str]) -> list[bytes]:
+    return "\n".join(strings).encode("utf-8").split(b"\n") if strings else []
+
+
+def _dict_blocks(entries: dict[str, str], size: int = CHUNK_LINES) -> Iterator[tuple[list[bytes], list[bytes]]]:
+    """The entries held in memory as sorted (keys, lines) blocks (strings sort faster than pairs)."""
+    keys = sorted(entries)
+    for start in range(0, len(keys), size):
+        block = keys[start:start + size]
+        yield _utf8(block), _utf8(list(map(entries.__getitem__, block)))
+
+
+def _pair_chunks(pairs, size: int = CHUNK_LINES) -> Iterator[tuple[list[bytes], list[bytes]]]:
+    """Sorted (key, line) *pairs* as (keys, lines) blocks."""
+    pairs = iter(pairs)
+    while chunk := list(itertools.islice(pairs, size)):
+        yield _utf8([key for key, _ in chunk]), _utf8([line for _, line in chunk])
+
+
+def _merge_blocks(sources) -> Iterator[tuple[list[bytes], list[bytes]]]:
+    """Sources of sorted (keys, lines) blocks merged into sorted blocks, each key once. Each round
+    takes from every source what sorts up to the smallest of their blocks' last keys (so that block
+    is used up): a dict of those makes them distinct, and sorting it (runs that Python's sort merges)
+    orders them; the work is C's, not a Python loop per line."""
+    heads = []  # [keys, lines, position, source]
+    for source in sources:
+        source = iter(source)
+        for keys, lines in source:
+            if keys:
+                heads.append([keys, lines, 0, source])
+                break
+    while heads:
+        least = min(heads, key=lambda head: head[0][-1])
+        bound = least[0][-1]
+        batch: dict[bytes, bytes] = {}
+        for head in heads:
+            keys, lines, start, _ = head
+            end = len(keys) if head is least else bisect.bisect_right(keys, bound, start)
+            batch.update(zip(keys[start:end], lines[start:end]))
+            head[2] = end
+        live = []
+        for head in heads:
+            if head[2] == len(head[0]):  # used up: the source's next block
+                block = next((b for b in head[3] if b[0]), None)
+                if block is None:
+                    continue
+                head[:3] = block[0], block[1], 0
+            live.append(head)
+        heads = live
+        keys = sorted(batch)
+        yield keys, list(map(batch.__getitem__, keys))
+
+
+def _write_rows(path: Path, rows) -> Path:
+    """Write *rows* (tuples of strings, sorted) to the run file *path*, one string a line."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines("\n".join(row) + "\n" for row in rows)
+    return path
+
+
+def _read_rows(path: Path, width: int) -> Iterator[tuple[str, ...]]:
     """The rows of a run file: tuples of *width* strings."""
-    with open(path, encoding="utf-8", newline="\n") as fh:  # keys may hold "\r": lines end at "\n" only
+    with open(path, encoding="utf-8", newline="\n") as fh:
         lines = (line[:-1] for line in fh)
         yield from zip(*[lines] * width)
 
 
-def _distinct(rows):
-    """Sorted *rows* with those of a key met before left out."""
-    last = None
+def _best(rows):
+    """Of sorted confidence *rows* (key, evidence, value, line), the highest of each evidence."""
+    best = None
     for row in rows:
-        if row[0] != last:
-            last = row[0]
-            yield row
+        # an evidence's confidences are one triple pattern (ev, akg:confidence, ?): next to each other
+        if best is not None and row[1] == best[1]:
+            if Decimal(row[2]) > Decimal(best[2]):
+                best = row
+            continue
+        if best is not None:
+            yield best
+        best = row
+    if best is not None:
+        yield best
 
 
 def _parse_ntriples(data: bytes):
