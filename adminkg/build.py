@@ -744,8 +744,9 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
         if loader is not None:
             loader.abort()
         raise
-    finally:  # the merge's run files go, whether the build is done or failed
+    finally:  # the merge's run files and texts not put in place go, whether the build is done or failed
         shutil.rmtree(out / MERGE_DIR, ignore_errors=True)
+        shutil.rmtree(out / f".{TEXT_DIR}.new", ignore_errors=True)
 
 
 def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence, curation, jobs, executor,
@@ -762,7 +763,7 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
     report.failed += [(err.path, err.problem) for err in errors]
     tasks = [(str(path), manifests.get(path.resolve(), {})) for path in find_documents(roots)]
     jobs = min(fr.default_jobs() if jobs is None else jobs, max(1, len(tasks)))
-    documents = []  # those that are not text: their text is kept beside the graph
+    texts = KeptTexts(out / f".{TEXT_DIR}.new")  # of the documents that are not text, beside the graph
     results = executors.run(executor, process_document, work, tasks, jobs=jobs, scheduler=scheduler)
     try:
         for i, ((path, meta), result) in enumerate(zip(tasks, results)):
@@ -781,7 +782,7 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
                 fragments.note(*cached)
             report.documents += 1
             if summary["document"] is not None:
-                documents.append(summary["document"])
+                texts.add(summary["document"])
             report.characters += summary["characters"]
             report.notes += [(summary["path"], note) for note in summary["notes"]]
             if error is not None:
@@ -823,8 +824,7 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
     if fragments is not None and fragments.problem is not None:
         report.notes.append((str(fragments.folder), fragments.problem))
     try:
-        write_outputs(stage_turtle(out, write_turtle), out, store=store, report=report, documents=documents,
-                      loader=loader)
+        write_outputs(stage_turtle(out, write_turtle), out, store=store, report=report, texts=texts, loader=loader)
         if fragments is not None:
             fragments.prune()
         report.seconds = time.perf_counter() - started
@@ -855,15 +855,16 @@ def stage_turtle(out: Path, write) -> Path:
     return staged
 
 
-def write_outputs(staged: Path, out: Path, *, store: bool, report: BuildReport, documents=(), loader=None) -> None:
-    """Write the kept texts and the store beside the old ones, then rename them and the *staged*
+def write_outputs(staged: Path, out: Path, *, store: bool, report: BuildReport, texts: KeptTexts | None = None,
+                  loader=None) -> None:
+    """Finish the kept *texts* and the store beside the old ones, then rename them and the *staged*
     Turtle (:func:`stage_turtle`) over the old ones: a failure (a full disk) on the way leaves the
-    earlier build whole, and the staged Turtle is removed."""
+    earlier build whole, and the staged files are removed."""
     out.mkdir(parents=True, exist_ok=True)
     ttl = out / CASES_TTL
-    texts = out / f".{TEXT_DIR}.new"
+    texts = texts if texts is not None else KeptTexts(out / f".{TEXT_DIR}.new")
     try:
-        write_texts(texts, documents, report)
+        texts.finish(report)
         if store and loader is not None:  # loaded with the triples of the Turtle as they were merged
             report.outputs["store"] = str(loader.finish())
         elif store:
@@ -871,13 +872,13 @@ def write_outputs(staged: Path, out: Path, *, store: bool, report: BuildReport, 
 
             report.outputs["store"] = str(build_store(out / STORE_DIR, with_reference([staged])))
         os.replace(staged, ttl)
-        swap_folder(texts, out / TEXT_DIR)
+        swap_folder(texts.folder, out / TEXT_DIR)
     except BaseException:
         staged.unlink(missing_ok=True)
-        shutil.rmtree(texts, ignore_errors=True)
+        shutil.rmtree(texts.folder, ignore_errors=True)
         raise
     report.outputs["turtle"] = str(ttl)
-    if documents:
+    if texts:
         report.outputs["texts"] = str(out / TEXT_DIR)
     if not store and (out / STORE_DIR).is_dir():
         # a store from an earlier build would be read instead of the new Turtle (query, serve)
@@ -886,22 +887,41 @@ def write_outputs(staged: Path, out: Path, *, store: bool, report: BuildReport, 
     report.outputs["report"] = str(out / REPORT_JSON)
 
 
-def write_texts(folder: Path, documents, report: BuildReport) -> None:
-    """The NFC text of each document that is not text, as UTF-8, and ``index.tsv``: file, sha256 of
-    the original, text file, sha256 of the text, page starts (code points, for a PDF)."""
-    shutil.rmtree(folder, ignore_errors=True)
-    if not documents:
-        return
-    folder.mkdir(parents=True)
-    rows = ["file\tsha256\ttext\ttext_sha256\tpages"]
-    for doc in sorted({d.sha256: d for d in documents}.values(), key=lambda d: d.sha256):
+class KeptTexts:
+    """The NFC text of each document that is not text, as UTF-8, written into the staged *folder* as
+    the documents come (never all held at once), and at the end (:meth:`finish`) ``index.tsv``: file,
+    sha256 of the original, text file, sha256 of the text, page starts (code points, for a PDF)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        shutil.rmtree(self.folder, ignore_errors=True)  # an earlier build's, left by a kill
+        self.rows: dict[str, dict] = {}  # sha256 → the report's row (of the last document with that sha256)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def add(self, doc) -> None:
+        """Write the text of *doc*; :class:`InputError` names the folder that cannot take it (a full disk)."""
         name = text_file(doc)
-        atomic_write_bytes(folder / Path(name).name, doc.text.encode("utf-8"))
-        pages = ",".join(map(str, doc.pages))
-        rows.append(f"{doc.path}\t{doc.sha256}\t{name}\t{doc.text_sha256}\t{pages}")
-        report.texts.append({"file": str(doc.path), "sha256": doc.sha256, "text": name,
-                             "text_sha256": doc.text_sha256, "pages": doc.pages})
-    atomic_write_bytes(folder / TEXT_INDEX, ("\n".join(rows) + "\n").encode("utf-8"))
+        if doc.sha256 not in self.rows:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                atomic_write_bytes(self.folder / Path(name).name, doc.text.encode("utf-8"))
+            except OSError as exc:
+                raise write_error(self.folder, exc) from exc
+        self.rows[doc.sha256] = {"file": str(doc.path), "sha256": doc.sha256, "text": name,
+                                 "text_sha256": doc.text_sha256, "pages": doc.pages}
+
+    def finish(self, report: BuildReport) -> None:
+        """Write the index, and list the texts in *report*, by sha256."""
+        if not self.rows:
+            return
+        rows = ["file\tsha256\ttext\ttext_sha256\tpages"]
+        for _, row in sorted(self.rows.items()):
+            pages = ",".join(map(str, row["pages"]))
+            rows.append(f"{row['file']}\t{row['sha256']}\t{row['text']}\t{row['text_sha256']}\t{pages}")
+            report.texts.append(row)
+        atomic_write_bytes(self.folder / TEXT_INDEX, ("\n".join(rows) + "\n").encode("utf-8"))
 
 
 def swap_folder(new: Path, target: Path) -> None:

@@ -27,16 +27,25 @@ from adminkg.namespaces import AKG
 from adminkg.synthetic import generate
 
 from .conftest import ROOT
+from .documents import write_hwpx
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """Generated documents beside the examples (HTML, CP949, a manifest)."""
+    """Generated documents beside the examples (HTML, CP949, a manifest), and one in HWPX (whose text
+    the build keeps beside the graph)."""
     root = tmp_path_factory.mktemp("corpus")
     docs = generate(root / "synthetic", docs=12, seed=7)
     shutil.copytree(ROOT / "examples" / "corpus", root / "docs" / "examples")
     shutil.copytree(docs, root / "docs" / "synthetic")
+    first = sorted((root / "docs" / "synthetic").rglob("*.txt"))[0]
+    write_hwpx(root / "docs" / "release.hwpx", [line for line in first.read_text(encoding="utf-8").splitlines()
+                                                if line.strip()])
     return root / "docs"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +90,7 @@ def test_a_build_that_spills_gives_the_bytes_of_one_that_does_not(corpus, in_mem
     assert len(entries) > 20 and {path.parent for path, _ in runs} == {out / MERGE_DIR}
     assert any(path.name.startswith("confidences") for path, _ in runs)
     assert (out / "cases.ttl").read_bytes() == (in_memory / "cases.ttl").read_bytes()
+    assert _files(out / "text") == _files(in_memory / "text") != {}  # written as the documents came
     # the store was loaded as the merge went on, the settled confidences last: the same graph
     assert _store_triples(out / "store") == _store_triples(in_memory / "store")
     assert not (out / MERGE_DIR).exists() and not (out / ".cases.ttl.new").exists()
@@ -97,17 +107,18 @@ def test_a_failed_build_leaves_no_runs_and_the_earlier_build(corpus, in_memory, 
     shutil.copytree(in_memory, out)
     (out / MERGE_DIR).mkdir()
     (out / MERGE_DIR / "entries-000000").write_text("a killed build's run\n", encoding="utf-8")
-    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and MERGE_DIR not in p.parts}
+    before = {name: data for name, data in _files(out).items() if not name.startswith(MERGE_DIR)}
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(build_module, "write_texts", full)  # after the Turtle was staged
+    monkeypatch.setattr(build_module.KeptTexts, "finish", full)  # after the Turtle was staged
     with pytest.raises(InputError, match="the disk is full"):
         build([corpus], out, jobs=1, cache=False)
     assert len(runs) > 20  # it had spilled
     assert not (out / MERGE_DIR).exists() and not (out / ".cases.ttl.new").exists()
-    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+    assert not (out / ".text.new").exists() and "text/index.tsv" in before
+    assert _files(out) == before
 
     monkeypatch.undo()  # the next build removes a killed build's runs, and writes none of its own
     (out / MERGE_DIR).mkdir()
