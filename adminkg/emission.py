@@ -50,7 +50,7 @@ CONFIDENCE = AKG.confidence
 # some 650 bytes each (a key and an N-Triples line, Korean text in both), so about 65 MB. Smaller
 # runs cost little more (the output merges them in blocks, see _merge_blocks), larger ones only memory
 SPILL_ENTRIES = 100_000
-FAN_IN = 32  # runs merged into one at a time, so the output never opens more than a few times that
+FAN_IN = 64  # runs the output merges at once (more are merged into fewer first)
 CHUNK_LINES = 10_000  # N-Triples lines handed to Oxigraph at a time
 BLOCK_BYTES = 1 << 18  # bytes read from each run at a time while runs are merged
 # In a key, the characters U+0000..U+000A (U+000A ends an entry's lines) are written as U+0001 and
@@ -192,8 +192,8 @@ class Merge:
         if self.folder is not None:  # the merge's own: a killed build's runs go now
             shutil.rmtree(self.folder, ignore_errors=True)
         self._made: Path | None = None  # the folder of the runs, once made
-        self.runs: list[tuple[int, Path]] = []  # (level, file) of sorted entries: key, line
-        self.confidence_runs: list[tuple[int, Path]] = []  # the same of confidences: key, evidence, value, line
+        self.runs: list[Path] = []  # files of sorted entries: key, line
+        self.confidence_runs: list[Path] = []  # files of sorted confidences: key, evidence, value, line
         self.spills = 0  # how many times the entries were written out
         self._names = itertools.count()
 
@@ -244,43 +244,45 @@ class Merge:
         return self._made / f"{kind}-{next(self._names):06d}"
 
     def _spill(self) -> None:
-        """Write the entries and confidences held in memory to runs, and forget them;
-        :class:`adminkg.errors.InputError` names the folder that cannot take them (a full disk)."""
+        """Write the entries and confidences held in memory to runs, and forget them."""
+        with self._writing():
+            if self.entries:
+                self.runs.append(_write_entries(self._run_file("entries"), self.entries))
+            if self.confidences:
+                rows = sorted((key, ev, str(value), line) for ev, (value, key, line) in self.confidences.items())
+                self.confidence_runs.append(_write_rows(self._run_file("confidences"), rows))
+        self.entries, self.confidences = {}, {}
+        self.spills += 1
+
+    @contextmanager
+    def _writing(self):
+        """:class:`adminkg.errors.InputError` names the folder that cannot take the runs (a full disk)."""
         try:
-            self._write_runs()
+            yield
         except OSError as exc:
             raise write_error(self._made or self.folder, exc) from exc
 
-    def _write_runs(self) -> None:
-        if self.entries:
-            self.runs.append((0, _write_entries(self._run_file("entries"), self.entries)))
-        if self.confidences:
-            rows = sorted((key, ev, str(value), line) for ev, (value, key, line) in self.confidences.items())
-            self.confidence_runs.append((0, _write_rows(self._run_file("confidences"), rows)))
-        self.entries, self.confidences = {}, {}
-        self.spills += 1
-        # FAN_IN runs of one level become one of the next: the levels go down the list like the digits
-        # of a number, so the output merges fewer than FAN_IN runs of each level, and there are few
-        for runs, merged in ((self.runs, self._merged_entries), (self.confidence_runs, self._merged_confidences)):
-            while len(runs) >= FAN_IN and runs[-FAN_IN][0] == runs[-1][0]:
-                level, tail = runs[-1][0], [path for _, path in runs[-FAN_IN:]]
-                runs[-FAN_IN:] = [(level + 1, merged(tail))]
-
-    def _merged_entries(self, paths: list[Path]) -> Path:
-        merged = _write_pairs(self._run_file("entries"), _merge_blocks(map(_pair_blocks, paths)))
-        for path in paths:
-            path.unlink()
-        return merged
-
-    def _merged_confidences(self, paths: list[Path]) -> Path:
-        merged = _write_rows(self._run_file("confidences"), _best(heapq.merge(*(_read_rows(p, 4) for p in paths))))
-        for path in paths:
-            path.unlink()
-        return merged
+    def _few(self) -> None:
+        """Merge the oldest runs into one until FAN_IN are left, the most the output opens at once.
+        Done at the end, not as runs are written: a merge of runs while documents come would keep
+        the build from taking the workers' results, which would pile up in memory meanwhile."""
+        with self._writing():
+            for runs, width, combine in ((self.runs, 2, None), (self.confidence_runs, 4, _best)):
+                while len(runs) > FAN_IN:
+                    take = min(FAN_IN, len(runs) - FAN_IN + 1)
+                    oldest, runs[:take] = runs[:take], []
+                    if combine is None:
+                        runs.append(_write_pairs(self._run_file("entries"), _merge_blocks(map(_pair_blocks, oldest))))
+                    else:
+                        rows = combine(heapq.merge(*(_read_rows(path, width) for path in oldest)))
+                        runs.append(_write_rows(self._run_file("confidences"), rows))
+                    for path in oldest:
+                        path.unlink()
 
     def _best_confidences(self) -> Iterator[tuple[str, str, str, str]]:
         """(key, evidence, value, line) of the highest confidence of each evidence, sorted by key."""
-        streams = [_read_rows(path, 4) for _, path in self.confidence_runs]
+        self._few()
+        streams = [_read_rows(path, 4) for path in self.confidence_runs]
         streams.append(iter(sorted((key, ev, str(value), line) for ev, (value, key, line) in self.confidences.items())))
         return _best(heapq.merge(*streams))
 
@@ -303,9 +305,9 @@ class Merge:
     def blocks(self) -> Iterator[tuple[list[bytes], list[bytes]]]:
         """The merged graph as blocks of (keys, N-Triples lines) in UTF-8, in the order of
         :func:`adminkg.graphio.serialize_turtle`: the runs, what is in memory and the confidences."""
+        self._few()
         confidences = _pair_chunks((key, line) for key, _, _, line in self._best_confidences())
-        return _merge_blocks([*(_pair_blocks(path) for _, path in self.runs), _dict_blocks(self.entries),
-                              confidences])
+        return _merge_blocks([*map(_pair_blocks, self.runs), _dict_blocks(self.entries), confidences])
 
     def chunks(self, size: int = CHUNK_LINES) -> Iterator[bytes]:
         """The merged graph's N-Triples (:meth:`blocks`), about *size* lines at a time."""
