@@ -40,13 +40,14 @@ from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import paths
-from .emission import CASE_GUARD, GraphSink, Merge, Trace, turtle_of_ntriples
+from .emission import CASE_GUARD, GraphSink, Merge, Trace
 from .errors import InputError, ValidationFailed
 from .graphio import atomic_write_bytes, load_files, serialize_turtle, turtle_header, turtle_prefixes
 from .namespaces import AKG, ATYPE, DEFAULT_BASE, OA, ORG, SCHEMA, SPDX, VOCAB, Minter, bind_prefixes
@@ -56,6 +57,7 @@ from .resolve import edition_key, normalise
 CASES_TTL = "cases.ttl"
 STORE_BATCH = 50_000  # triples loaded into the store at a time while the build goes on
 STORE_DIR = "store"
+MERGE_DIR = ".merge-tmp"  # the merge's run files while the build goes on (adminkg.emission.Merge)
 REPORT_JSON = "report.json"
 TEXT_DIR = "text"
 TEXT_INDEX = "index.tsv"
@@ -587,10 +589,10 @@ class Assembly:
     the case IRIs checked against the cases of the earlier documents (:meth:`Emitter.case_iri`, whose
     state is the build's), and the counts added to the report."""
 
-    def __init__(self, emitter: Emitter, min_confidence: float, *, loader=None):
+    def __init__(self, emitter: Emitter, min_confidence: float, *, loader=None, folder: Path | None = None):
         self.emitter, self.min_confidence = emitter, min_confidence
         self.loader = loader  # a StoreLoader fed the new triples as they come
-        self.merge = Merge(fresh=loader is not None)
+        self.merge = Merge(fresh=loader is not None, folder=folder)  # its run files in *folder*
         self.again = 0  # documents emitted again: an earlier document told one of their cases
 
     def add(self, trace: dict, records_again) -> None:
@@ -781,6 +783,9 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
         if loader is not None:
             loader.abort()
         raise
+    finally:  # the merge's run files and texts not put in place go, whether the build is done or failed
+        shutil.rmtree(out / MERGE_DIR, ignore_errors=True)
+        shutil.rmtree(out / f".{TEXT_DIR}.new", ignore_errors=True)
 
 
 def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence, curation, jobs, executor,
@@ -791,13 +796,13 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
     from .loaders.tabular import read_table
 
     report = emitter.report
-    assembly = Assembly(emitter, min_confidence, loader=loader)
+    assembly = Assembly(emitter, min_confidence, loader=loader, folder=out / MERGE_DIR)
 
     manifests, errors = read_manifests(roots)
     report.failed += [(err.path, err.problem) for err in errors]
     tasks = [(str(path), manifests.get(path.resolve(), {})) for path in find_documents(roots)]
     jobs = min(fr.default_jobs() if jobs is None else jobs, max(1, len(tasks)))
-    documents = []  # those that are not text: their text is kept beside the graph
+    texts = KeptTexts(out / f".{TEXT_DIR}.new")  # of the documents that are not text, beside the graph
     results = executors.run(executor, process_document, work, tasks, jobs=jobs, scheduler=scheduler)
     try:
         for i, ((path, meta), result) in enumerate(zip(tasks, results)):
@@ -816,7 +821,7 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
                 fragments.note(*cached)
             report.documents += 1
             if summary["document"] is not None:
-                documents.append(summary["document"])
+                texts.add(summary["document"])
             report.characters += summary["characters"]
             report.notes += [(summary["path"], note) for note in summary["notes"]]
             if error is not None:
@@ -838,7 +843,9 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
         with validation.merging(None) if validation is not None else nullcontext():
             assembly.emit(records)
     if loader is not None:  # the last triples; the store is compacted while the Turtle is written
-        loader.put(assembly.merge.take_fresh(final=True))
+        loader.put(assembly.merge.take_fresh())
+        for piece in assembly.merge.confidence_ntriples(STORE_BATCH):  # settled now that every document is in
+            loader.put(piece)
         loader.seal()
     if curation:
         from .curation import apply_curation
@@ -849,12 +856,14 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
         turtle = serialize_turtle(emitter.g, base=base, header=HEADER)
         if validation is not None:
             report.validation = validation.finish(emitter.g.serialize(format="nt", encoding="utf-8"), curated=True)
-    else:
-        merged = assembly.merge.ntriples()
-        turtle = turtle_of_ntriples(merged, turtle_prefixes(base), turtle_header(HEADER))
-        if validation is not None:  # the cross-document shapes, once
-            report.validation = validation.finish(merged)
-        del merged
+
+        def write_turtle(fh) -> None:
+            fh.write(turtle)
+    else:  # streamed from the merge's runs to the file
+        write_turtle = partial(assembly.merge.write_turtle, prefixes=turtle_prefixes(base),
+                               header=turtle_header(HEADER))
+        if validation is not None:  # the cross-document shapes, once, reading the merge's runs again
+            report.validation = validation.finish(assembly.merge.chunks)
     if fragments is not None:
         report.cache = {"reused": fragments.hits, "extracted": fragments.stored}
     if fragments is not None and fragments.problem is not None:
@@ -862,7 +871,7 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
     if validation is not None and validation.gate and not report.validation.conforms:
         raise ValidationFailed(report.validation.report)  # nothing written: OUT keeps the earlier build
     try:
-        write_outputs(turtle, out, store=store, report=report, documents=documents, loader=loader)
+        write_outputs(stage_turtle(out, write_turtle), out, store=store, report=report, texts=texts, loader=loader)
         write_validation(out, report)
         if fragments is not None:
             fragments.prune()
@@ -878,16 +887,32 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
     return report
 
 
-def write_outputs(turtle: bytes, out: Path, *, store: bool, report: BuildReport, documents=(), loader=None) -> None:
-    """Write the Turtle, the kept texts and the store beside the old ones, then rename them over
-    the old ones: a failure (a full disk) on the way leaves the earlier build whole."""
+def stage_turtle(out: Path, write) -> Path:
+    """The staged Turtle beside ``cases.ttl`` (which :func:`write_outputs` renames over it), written
+    by *write(file)* (a binary file) and flushed to the disk; removed again when that fails."""
+    out.mkdir(parents=True, exist_ok=True)
+    staged = out / f".{CASES_TTL}.new"
+    try:
+        with open(staged, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def write_outputs(staged: Path, out: Path, *, store: bool, report: BuildReport, texts: KeptTexts | None = None,
+                  loader=None) -> None:
+    """Finish the kept *texts* and the store beside the old ones, then rename them and the *staged*
+    Turtle (:func:`stage_turtle`) over the old ones: a failure (a full disk) on the way leaves the
+    earlier build whole, and the staged files are removed."""
     out.mkdir(parents=True, exist_ok=True)
     ttl = out / CASES_TTL
-    staged = out / f".{CASES_TTL}.new"
-    texts = out / f".{TEXT_DIR}.new"
+    texts = texts if texts is not None else KeptTexts(out / f".{TEXT_DIR}.new")
     try:
-        atomic_write_bytes(staged, turtle)
-        write_texts(texts, documents, report)
+        texts.finish(report)
         if store and loader is not None:  # loaded with the triples of the Turtle as they were merged
             report.outputs["store"] = str(loader.finish())
         elif store:
@@ -895,13 +920,13 @@ def write_outputs(turtle: bytes, out: Path, *, store: bool, report: BuildReport,
 
             report.outputs["store"] = str(build_store(out / STORE_DIR, with_reference([staged])))
         os.replace(staged, ttl)
-        swap_folder(texts, out / TEXT_DIR)
+        swap_folder(texts.folder, out / TEXT_DIR)
     except BaseException:
         staged.unlink(missing_ok=True)
-        shutil.rmtree(texts, ignore_errors=True)
+        shutil.rmtree(texts.folder, ignore_errors=True)
         raise
     report.outputs["turtle"] = str(ttl)
-    if documents:
+    if texts:
         report.outputs["texts"] = str(out / TEXT_DIR)
     if not store and (out / STORE_DIR).is_dir():
         # a store from an earlier build would be read instead of the new Turtle (query, serve)
@@ -924,22 +949,41 @@ def write_validation(out: Path, report: BuildReport) -> None:
     report.outputs["validation"] = str(out / VALIDATION_TXT)
 
 
-def write_texts(folder: Path, documents, report: BuildReport) -> None:
-    """The NFC text of each document that is not text, as UTF-8, and ``index.tsv``: file, sha256 of
-    the original, text file, sha256 of the text, page starts (code points, for a PDF)."""
-    shutil.rmtree(folder, ignore_errors=True)
-    if not documents:
-        return
-    folder.mkdir(parents=True)
-    rows = ["file\tsha256\ttext\ttext_sha256\tpages"]
-    for doc in sorted({d.sha256: d for d in documents}.values(), key=lambda d: d.sha256):
+class KeptTexts:
+    """The NFC text of each document that is not text, as UTF-8, written into the staged *folder* as
+    the documents come (never all held at once), and at the end (:meth:`finish`) ``index.tsv``: file,
+    sha256 of the original, text file, sha256 of the text, page starts (code points, for a PDF)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        shutil.rmtree(self.folder, ignore_errors=True)  # an earlier build's, left by a kill
+        self.rows: dict[str, dict] = {}  # sha256 → the report's row (of the last document with that sha256)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def add(self, doc) -> None:
+        """Write the text of *doc*; :class:`InputError` names the folder that cannot take it (a full disk)."""
         name = text_file(doc)
-        atomic_write_bytes(folder / Path(name).name, doc.text.encode("utf-8"))
-        pages = ",".join(map(str, doc.pages))
-        rows.append(f"{doc.path}\t{doc.sha256}\t{name}\t{doc.text_sha256}\t{pages}")
-        report.texts.append({"file": str(doc.path), "sha256": doc.sha256, "text": name,
-                             "text_sha256": doc.text_sha256, "pages": doc.pages})
-    atomic_write_bytes(folder / TEXT_INDEX, ("\n".join(rows) + "\n").encode("utf-8"))
+        if doc.sha256 not in self.rows:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                atomic_write_bytes(self.folder / Path(name).name, doc.text.encode("utf-8"))
+            except OSError as exc:
+                raise write_error(self.folder, exc) from exc
+        self.rows[doc.sha256] = {"file": str(doc.path), "sha256": doc.sha256, "text": name,
+                                 "text_sha256": doc.text_sha256, "pages": doc.pages}
+
+    def finish(self, report: BuildReport) -> None:
+        """Write the index, and list the texts in *report*, by sha256."""
+        if not self.rows:
+            return
+        rows = ["file\tsha256\ttext\ttext_sha256\tpages"]
+        for _, row in sorted(self.rows.items()):
+            pages = ",".join(map(str, row["pages"]))
+            rows.append(f"{row['file']}\t{row['sha256']}\t{row['text']}\t{row['text_sha256']}\t{pages}")
+            report.texts.append(row)
+        atomic_write_bytes(self.folder / TEXT_INDEX, ("\n".join(rows) + "\n").encode("utf-8"))
 
 
 def swap_folder(new: Path, target: Path) -> None:

@@ -17,13 +17,23 @@ Each triple travels as an *entry*: a key (a string that sorts like
 :func:`adminkg.graphio.serialize_turtle` sorts triples) and the triple's N-Triples line. The merge
 (:class:`Merge`) is set unions, first-wins look-ups and a maximum per evidence, in the order of the
 files; its output is the N-Triples of the sorted, distinct entries, which Oxigraph turns into the
-Turtle of :func:`adminkg.graphio.serialize_turtle` without building an rdflib graph.
+Turtle of :func:`adminkg.graphio.serialize_turtle` without building an rdflib graph. Its memory does
+not grow with the graph: past a bound, the entries go to sorted run files, merged (``heapq.merge``)
+as the output is streamed to its file — an external merge sort.
 """
 from __future__ import annotations
 
+import bisect
+import heapq
+import itertools
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph
 from rdflib import Graph, Literal, URIRef
@@ -31,10 +41,18 @@ from rdflib.namespace import XSD
 
 from .graphio import to_oxigraph
 from .namespaces import AKG
+from .outdir import write_error
 
 FIELD, TERM = "\x00\x01", "\x00\x02"  # separators that sort below every character of a key
 CASE_GUARD = "case\x1f"
 CONFIDENCE = AKG.confidence
+# Entries (with confidences) a merge holds in memory before it writes them, sorted, to a run file:
+# some 650 bytes each (a key and an N-Triples line, Korean text in both), so about 65 MB. Smaller
+# runs cost little more (the output merges them in blocks, see _merge_blocks), larger ones only memory
+SPILL_ENTRIES = 100_000
+FAN_IN = 64  # runs the output merges at once (more are merged into fewer first)
+CHUNK_LINES = 10_000  # N-Triples lines handed to Oxigraph at a time
+BLOCK_BYTES = 1 << 18  # bytes read from each run at a time while runs are merged
 # In a key, the characters U+0000..U+000A (U+000A ends an entry's lines) are written as U+0001 and
 # one more character, in their order: a key holds no U+0000 but its separators and no line break.
 _LOW = re.compile("[\x00-\x0a]")
@@ -147,16 +165,43 @@ class Trace:
 
 class Merge:
     """Traces merged in the order they are given: the graph of emitting their documents in that order.
-    With *fresh*, the lines of the triples new to the merge are kept for :meth:`take_fresh` too (a
-    store loaded while the build goes on)."""
 
-    def __init__(self, *, fresh: bool = False):
-        self.entries: dict[str, str] = {}  # key → line
+    The entries are kept in memory up to *spill* of them (with the confidences; by default
+    :data:`SPILL_ENTRIES`); then they are sorted and written to a *run* file in *folder* (made on the
+    first spill, removed by :meth:`close`; without one, a temporary folder), so the merge's memory does
+    not grow with the graph. The runs and what is left in memory are merged as the output is read
+    (:meth:`blocks`, :meth:`write_turtle`): equal entries are written once, and of an evidence's
+    confidences the highest. The first-wins guards (:attr:`seen`, a few per document) stay in memory.
+    With *fresh*, the lines of the triples new to the merge are kept for :meth:`take_fresh` too (a
+    store loaded while the build goes on).
+    """
+
+    def __init__(self, *, fresh: bool = False, spill: int | None = None, folder: Path | str | None = None):
+        spill = SPILL_ENTRIES if spill is None else spill
+        if spill < 1:
+            raise ValueError(f"spill: {spill} entries: give at least one")
+        self.entries: dict[str, str] = {}  # key → line, since the last spill
         self.seen: set[str] = set()
-        self.confidences: dict[str, tuple[Decimal, str, str]] = {}  # evidence → (value, key, line)
+        # evidence → (value, key, line), since the last spill
+        self.confidences: dict[str, tuple[Decimal, str, str]] = {}
         self.cases = 0  # cases met first
         self.fresh: list[str] | None = [] if fresh else None  # strings of N-Triples lines
         self.fresh_count = 0
+        self.spill = spill
+        self.folder = Path(folder) if folder is not None else None
+        if self.folder is not None:  # the merge's own: a killed build's runs go now
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self._made: Path | None = None  # the folder of the runs, once made
+        self.runs: list[Path] = []  # files of sorted entries: key, line
+        self.confidence_runs: list[Path] = []  # files of sorted confidences: key, evidence, value, line
+        self.spills = 0  # how many times the entries were written out
+        self._names = itertools.count()
+
+    def __enter__(self) -> Merge:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def add(self, trace: dict) -> None:
         self._take(trace["triples"])
@@ -166,6 +211,8 @@ class Merge:
             old = self.confidences.get(ev)
             if old is None or value > old[0]:
                 self.confidences[ev] = (value, key, line)
+        if len(self.entries) + len(self.confidences) >= self.spill:
+            self._spill()
 
     def _take(self, text: str) -> None:
         if not text:
@@ -186,34 +233,247 @@ class Merge:
             self._take(pairs)
             self._groups(inner)
 
-    def take_fresh(self, *, final: bool = False) -> bytes:
-        """N-Triples of the triples merged since the last call; *final*: with the confidences (which
-        only the last document can settle)."""
+    # -- runs ------------------------------------------------------------------------------------
+    def _run_file(self, kind: str) -> Path:
+        if self._made is None:
+            if self.folder is not None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._made = self.folder
+            else:
+                self._made = Path(tempfile.mkdtemp(prefix="adminkg-merge-"))
+        return self._made / f"{kind}-{next(self._names):06d}"
+
+    def _spill(self) -> None:
+        """Write the entries and confidences held in memory to runs, and forget them."""
+        with self._writing():
+            if self.entries:
+                self.runs.append(_write_entries(self._run_file("entries"), self.entries))
+            if self.confidences:
+                rows = sorted((key, ev, str(value), line) for ev, (value, key, line) in self.confidences.items())
+                self.confidence_runs.append(_write_rows(self._run_file("confidences"), rows))
+        self.entries, self.confidences = {}, {}
+        self.spills += 1
+
+    @contextmanager
+    def _writing(self):
+        """:class:`adminkg.errors.InputError` names the folder that cannot take the runs (a full disk)."""
+        try:
+            yield
+        except OSError as exc:
+            raise write_error(self._made or self.folder, exc) from exc
+
+    def _few(self) -> None:
+        """Merge the oldest runs into one until FAN_IN are left, the most the output opens at once.
+        Done at the end, not as runs are written: a merge of runs while documents come would keep
+        the build from taking the workers' results, which would pile up in memory meanwhile."""
+        with self._writing():
+            for runs, width, combine in ((self.runs, 2, None), (self.confidence_runs, 4, _best)):
+                while len(runs) > FAN_IN:
+                    take = min(FAN_IN, len(runs) - FAN_IN + 1)
+                    oldest, runs[:take] = runs[:take], []
+                    if combine is None:
+                        runs.append(_write_pairs(self._run_file("entries"), _merge_blocks(map(_pair_blocks, oldest))))
+                    else:
+                        rows = combine(heapq.merge(*(_read_rows(path, width) for path in oldest)))
+                        runs.append(_write_rows(self._run_file("confidences"), rows))
+                    for path in oldest:
+                        path.unlink()
+
+    def _best_confidences(self) -> Iterator[tuple[str, str, str, str]]:
+        """(key, evidence, value, line) of the highest confidence of each evidence, sorted by key."""
+        self._few()
+        streams = [_read_rows(path, 4) for path in self.confidence_runs]
+        streams.append(iter(sorted((key, ev, str(value), line) for ev, (value, key, line) in self.confidences.items())))
+        return _best(heapq.merge(*streams))
+
+    # -- output ----------------------------------------------------------------------------------
+    def take_fresh(self) -> bytes:
+        """N-Triples of the triples merged since the last call (the confidences aside, which only the
+        last document settles: :meth:`confidence_ntriples`)."""
         lines, self.fresh, self.fresh_count = self.fresh, [], 0
-        if final:
-            lines += [line for _, _, line in self.confidences.values()]
         lines.append("")
         return "\n".join(lines).encode("utf-8")
 
+    def confidence_ntriples(self, batch: int = CHUNK_LINES) -> Iterator[bytes]:
+        """N-Triples of the confidences (the highest of each evidence), *batch* lines at a time: once
+        every trace is merged."""
+        rows = self._best_confidences()
+        while chunk := [row[3] for row in itertools.islice(rows, batch)]:
+            chunk.append("")
+            yield "\n".join(chunk).encode("utf-8")
+
+    def blocks(self) -> Iterator[tuple[list[bytes], list[bytes]]]:
+        """The merged graph as blocks of (keys, N-Triples lines) in UTF-8, in the order of
+        :func:`adminkg.graphio.serialize_turtle`: the runs, what is in memory and the confidences."""
+        self._few()
+        confidences = _pair_chunks((key, line) for key, _, _, line in self._best_confidences())
+        return _merge_blocks([*map(_pair_blocks, self.runs), _dict_blocks(self.entries), confidences])
+
+    def chunks(self, size: int = CHUNK_LINES) -> Iterator[bytes]:
+        """The merged graph's N-Triples (:meth:`blocks`), about *size* lines at a time."""
+        lines: list[bytes] = []
+        for _, block in self.blocks():
+            lines += block
+            if len(lines) >= size:
+                lines.append(b"")
+                yield b"\n".join(lines)
+                lines = []
+        if lines:
+            lines.append(b"")
+            yield b"\n".join(lines)
+
     def ntriples(self) -> bytes:
-        """The merged graph as N-Triples, in the order of :func:`adminkg.graphio.serialize_turtle`."""
-        items = dict(self.entries)  # the confidences join a copy: more documents may still come
-        items.update((key, line) for _, key, line in self.confidences.values())
-        lines = list(map(items.__getitem__, sorted(items)))
-        lines.append("")
-        return "\n".join(lines).encode("utf-8")
+        """The merged graph as N-Triples, in the order of :func:`adminkg.graphio.serialize_turtle` (in
+        memory: :meth:`write_turtle` streams)."""
+        return b"".join(self.chunks())
+
+    def write_turtle(self, output: BinaryIO, prefixes: dict[str, str], header: bytes) -> None:
+        """Write the Turtle of :func:`turtle_of_ntriples` to *output* (a binary file), streamed: the
+        N-Triples go to Oxigraph a chunk at a time and its Turtle straight to the file."""
+        output.write(header)
+        triples = itertools.chain.from_iterable(map(_parse_ntriples, self.chunks()))
+        pyoxigraph.serialize(triples, output, pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
 
     def graph(self) -> Graph:
         """The merged graph in rdflib (for curation, which edits it)."""
         return Graph(store="SimpleMemory").parse(data=self.ntriples().decode("utf-8"), format="nt")
 
+    def close(self) -> None:
+        """Remove the runs and their folder (the merge is done, or failed)."""
+        if self._made is not None:
+            shutil.rmtree(self._made, ignore_errors=True)
+            self._made = None
+        self.runs, self.confidence_runs = [], []
+
+
+# -- run files: sorted rows, one string a line (keys and N-Triples lines hold no line break) --------
+# Entries are merged as UTF-8 bytes, which sort as their text does (code point order): read back
+# from a run, they are never decoded.
+def _write_pairs(path: Path, blocks) -> Path:
+    """Write the (keys, lines) *blocks* (UTF-8) to the run file *path*: key, line, key, line…"""
+    with open(path, "wb") as fh:
+        for keys, lines in blocks:
+            fh.write(b"\n".join(itertools.chain.from_iterable(zip(keys, lines))))
+            fh.write(b"\n")
+    return path
+
+
+def _write_entries(path: Path, entries: dict[str, str]) -> Path:
+    """Write *entries* (key → line), sorted, to the run file *path*."""
+    keys = sorted(entries)
+    with open(path, "wb") as fh:
+        for start in range(0, len(keys), CHUNK_LINES):
+            block = keys[start:start + CHUNK_LINES]
+            fh.write("\n".join(itertools.chain.from_iterable(zip(block, map(entries.__getitem__, block))))
+                     .encode("utf-8"))
+            fh.write(b"\n")
+    return path
+
+
+def _pair_blocks(path: Path) -> Iterator[tuple[list[bytes], list[bytes]]]:
+    """The (keys, lines) blocks of a run file of pairs, about :data:`BLOCK_BYTES` at a time."""
+    with open(path, "rb") as fh:
+        rest = b""
+        while data := fh.read(BLOCK_BYTES):
+            parts = (rest + data).split(b"\n")
+            rest = parts.pop()  # after the last line break: the start of a line
+            if len(parts) % 2:  # a key whose line is still to come
+                rest = parts.pop() + b"\n" + rest
+            yield parts[0::2], parts[1::2]
+
+
+def _utf8(strings: list[str]) -> list[bytes]:
+    return "\n".join(strings).encode("utf-8").split(b"\n") if strings else []
+
+
+def _dict_blocks(entries: dict[str, str], size: int = CHUNK_LINES) -> Iterator[tuple[list[bytes], list[bytes]]]:
+    """The entries held in memory as sorted (keys, lines) blocks (strings sort faster than pairs)."""
+    keys = sorted(entries)
+    for start in range(0, len(keys), size):
+        block = keys[start:start + size]
+        yield _utf8(block), _utf8(list(map(entries.__getitem__, block)))
+
+
+def _pair_chunks(pairs, size: int = CHUNK_LINES) -> Iterator[tuple[list[bytes], list[bytes]]]:
+    """Sorted (key, line) *pairs* as (keys, lines) blocks."""
+    pairs = iter(pairs)
+    while chunk := list(itertools.islice(pairs, size)):
+        yield _utf8([key for key, _ in chunk]), _utf8([line for _, line in chunk])
+
+
+def _merge_blocks(sources) -> Iterator[tuple[list[bytes], list[bytes]]]:
+    """Sources of sorted (keys, lines) blocks merged into sorted blocks, each key once. Each round
+    takes from every source what sorts up to the smallest of their blocks' last keys (so that block
+    is used up): a dict of those makes them distinct, and sorting it (runs that Python's sort merges)
+    orders them; the work is C's, not a Python loop per line."""
+    heads = []  # [keys, lines, position, source]
+    for source in sources:
+        source = iter(source)
+        for keys, lines in source:
+            if keys:
+                heads.append([keys, lines, 0, source])
+                break
+    while heads:
+        least = min(heads, key=lambda head: head[0][-1])
+        bound = least[0][-1]
+        batch: dict[bytes, bytes] = {}
+        for head in heads:
+            keys, lines, start, _ = head
+            end = len(keys) if head is least else bisect.bisect_right(keys, bound, start)
+            batch.update(zip(keys[start:end], lines[start:end]))
+            head[2] = end
+        live = []
+        for head in heads:
+            if head[2] == len(head[0]):  # used up: the source's next block
+                block = next((b for b in head[3] if b[0]), None)
+                if block is None:
+                    continue
+                head[:3] = block[0], block[1], 0
+            live.append(head)
+        heads = live
+        keys = sorted(batch)
+        yield keys, list(map(batch.__getitem__, keys))
+
+
+def _write_rows(path: Path, rows) -> Path:
+    """Write *rows* (tuples of strings, sorted) to the run file *path*, one string a line."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines("\n".join(row) + "\n" for row in rows)
+    return path
+
+
+def _read_rows(path: Path, width: int) -> Iterator[tuple[str, ...]]:
+    """The rows of a run file: tuples of *width* strings."""
+    with open(path, encoding="utf-8", newline="\n") as fh:
+        lines = (line[:-1] for line in fh)
+        yield from zip(*[lines] * width)
+
+
+def _best(rows):
+    """Of sorted confidence *rows* (key, evidence, value, line), the highest of each evidence."""
+    best = None
+    for row in rows:
+        # an evidence's confidences are one triple pattern (ev, akg:confidence, ?): next to each other
+        if best is not None and row[1] == best[1]:
+            if Decimal(row[2]) > Decimal(best[2]):
+                best = row
+            continue
+        if best is not None:
+            yield best
+        best = row
+    if best is not None:
+        yield best
+
+
+def _parse_ntriples(data: bytes):
+    # our own N-Triples, written by Oxigraph: no need to check them again (twice as fast)
+    return pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
+
 
 def turtle_of_ntriples(data: bytes, prefixes: dict[str, str], header: bytes) -> bytes:
     """Turtle of sorted N-Triples *data*: the bytes :func:`adminkg.graphio.serialize_turtle` gives."""
-    # our own N-Triples, written by Oxigraph: no need to check them again (twice as fast); streamed,
-    # never a list (a million triple objects at once cost more than writing them)
-    triples = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
-    return header + pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    # streamed, never a list (a million triple objects at once cost more than writing them)
+    return header + pyoxigraph.serialize(_parse_ntriples(data), format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 __all__ = ["GraphSink", "Merge", "Trace", "entry", "turtle_of_ntriples"]

@@ -27,13 +27,16 @@ def build_store(target: Path, files: list[Path]) -> Path:
 
 
 _SEAL = object()  # put after the last piece: flush and compact
+QUEUE_PIECES = 4  # pieces of N-Triples waiting for the loading thread at most: put() waits beyond
 
 
 class StoreLoader:
     """A new store at *target*, loaded piece by piece (Turtle files, N-Triples as bytes) while a build
     goes on, in a thread of its own when *background* (Oxigraph loads without Python's lock; the
-    thread starts with :meth:`start`, so a process can fork its workers before), then put in the
-    place of the old one by :meth:`finish`; :meth:`abort` leaves the old one."""
+    thread starts with :meth:`start`, so a process can fork its workers before; once it runs, at most
+    :data:`QUEUE_PIECES` pieces of N-Triples wait for it, so the build's memory does not grow when
+    loading is the slower), then put in the place of the old one by :meth:`finish`; :meth:`abort`
+    leaves the old one."""
 
     def __init__(self, target: Path, *, background: bool = False):
         import pyoxigraph
@@ -47,6 +50,7 @@ class StoreLoader:
         self.queue = self.thread = None
         if background:
             self.queue = queue.Queue()
+            self.room = threading.Semaphore(QUEUE_PIECES)
             self.thread = threading.Thread(target=self._drain, name="store loader", daemon=True)
 
     def start(self) -> None:
@@ -59,7 +63,10 @@ class StoreLoader:
         if self.error is not None:
             raise self.error
         if self.queue is not None:
-            self.queue.put(item)
+            counted = isinstance(item, bytes) and self.thread is not None and self.thread.is_alive()
+            if counted:  # the thread takes every piece, failed or not: it makes room again
+                self.room.acquire()
+            self.queue.put((item, counted))
         else:
             self._load(item)
 
@@ -88,12 +95,15 @@ class StoreLoader:
                              f"cannot load into the store: {exc}") from exc
 
     def _drain(self) -> None:
-        while (item := self.queue.get()) is not None:
+        while (piece := self.queue.get()) is not None:
+            item, counted = piece
             if self.error is None:
                 try:
                     self._load(item)
                 except BaseException as exc:  # handed to the build by put() or finish()
                     self.error = exc
+            if counted:
+                self.room.release()
 
     def _stop(self) -> None:
         if self.thread is not None:
