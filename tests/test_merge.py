@@ -210,19 +210,18 @@ def test_confidences_and_first_wins_groups_across_runs(monkeypatch):
     prefixes, header = turtle_prefixes(), turtle_header("x")
     with _merged(spill=10**6) as memory:
         assert not memory.runs and turtle_of_ntriples(memory.ntriples(), prefixes, header) == expected
-    merge = _merged(spill=5)
-    assert merge.spills >= len(DOCUMENTS) - 1 and len(merge.runs) > 4 and len(merge.confidence_runs) > 2
-    assert merge.seen == memory.seen and merge.cases == memory.cases
-    folder = merge.runs[0].parent
-    assert turtle_of_ntriples(merge.ntriples(), prefixes, header) == expected
-    assert len(merge.runs) == len(merge.confidence_runs) == 2  # merged into fewer before the output opened them
-    streamed = io.BytesIO()
-    merge.write_turtle(streamed, prefixes, header)
-    assert streamed.getvalue() == expected
-    assert b"".join(merge.confidence_ntriples(batch=1)) == b"".join(memory.confidence_ntriples()) != b""
-    assert {line for line in merge.ntriples().splitlines() if b"confidence" in line} == \
-        set(b"".join(memory.confidence_ntriples()).splitlines())
-    merge.close()
+    with _merged(spill=5) as merge:  # its temporary folder goes, the test passed or not
+        assert merge.spills >= len(DOCUMENTS) - 1 and len(merge.runs) > 4 and len(merge.confidence_runs) > 2
+        assert merge.seen == memory.seen and merge.cases == memory.cases
+        folder = merge.runs[0].parent
+        assert turtle_of_ntriples(merge.ntriples(), prefixes, header) == expected
+        assert len(merge.runs) == len(merge.confidence_runs) == 2  # merged into fewer before the output opened them
+        streamed = io.BytesIO()
+        merge.write_turtle(streamed, prefixes, header)
+        assert streamed.getvalue() == expected
+        assert b"".join(merge.confidence_ntriples(batch=1)) == b"".join(memory.confidence_ntriples()) != b""
+        assert {line for line in merge.ntriples().splitlines() if b"confidence" in line} == \
+            set(b"".join(memory.confidence_ntriples()).splitlines())
     assert not folder.exists()
 
 
