@@ -284,7 +284,8 @@ def train(gold, corpora, out: Path, curation: tuple[Path, ...]) -> None:
     """Train the extraction model from gold annotations.
 
     Reads every annotated document, lets the rules propose candidates (titles, lead bodies, facts),
-    labels them by the annotation and fits one logistic model per decision, with its threshold
+    labels them by the annotation and fits one model per decision (a logistic regression, or
+    boosted trees for the lead body: LightGBM, pip install 'adminkg[train]'), with its threshold
     chosen on held-out documents. Deterministic: the same annotations and code give the same bytes.
     Build with it: adminkg build --model OUT. With --curation, the documents curators decided on
     (and the gold files do not annotate) count as annotated by the curated graph.
