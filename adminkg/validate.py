@@ -182,16 +182,21 @@ class Validator:
             self._ontology = ontology_graph()
         return self._ontology
 
+    def _engine(self, blank) -> tuple[str, str]:
+        """(engine, why) for data where *blank()* says whether it has blank nodes, which the Rust
+        engine cannot report as the data's own: then pySHACL, or an error when Rust was asked for."""
+        if self._compiled is not None and blank():
+            if self.asked == "rust":
+                raise AdminKGError(f"--engine rust: {BLANK_DATA}")
+            return "pyshacl", BLANK_DATA
+        return self.engine, self.reason
+
     def validate_graph(self, data: Graph) -> Report:
         """Validate *data* with the ontology and vocabularies added (they are validated too)."""
         merged = Graph()
         merged += self.ontology
         merged += data
-        engine, reason = self.engine, self.reason
-        if self._compiled is not None and shacl_rust.has_blank_nodes(merged):
-            if self.asked == "rust":
-                raise AdminKGError(f"--engine rust: {BLANK_DATA}")
-            engine, reason = "pyshacl", BLANK_DATA
+        engine, reason = self._engine(lambda: shacl_rust.has_blank_nodes(merged))
         if engine == "rust":
             results = _rust_results(self._compiled, self.shapes, shacl_rust.ntriples(merged))
         else:
@@ -204,11 +209,7 @@ class Validator:
         """Validate the graph of N-Triples *data* as it is: nothing is added (the caller puts in the
         ontology, or the part of the reference data the shapes read). Data with a blank node goes to
         pySHACL, as in :meth:`validate_graph`. The report has no ``data`` graph."""
-        engine, reason = self.engine, self.reason
-        if self._compiled is not None and shacl_rust.ntriples_have_blank_nodes(data):
-            if self.asked == "rust":
-                raise AdminKGError(f"--engine rust: {BLANK_DATA}")
-            engine, reason = "pyshacl", BLANK_DATA
+        engine, reason = self._engine(lambda: shacl_rust.ntriples_have_blank_nodes(data))
         if engine == "rust":
             results = _sorted(_rust_results(self._compiled, self.shapes, data))
             labels = _labels_from_ntriples(data, results)

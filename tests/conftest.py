@@ -1,6 +1,7 @@
 """Shared fixtures: the repository layout, the ../shared folder, and the parsed ontology."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -61,3 +62,19 @@ else:
     _hypothesis_settings.register_profile("suite", max_examples=300, deadline=None, derandomize=True)
     _hypothesis_settings.register_profile("fuzz", max_examples=10_000, deadline=None)
     _hypothesis_settings.load_profile("suite")
+
+
+@contextlib.contextmanager
+def small_tmpfs(folder: Path, size: str):
+    """A tmpfs of *size* (``400k``) mounted on *folder*: a real full disk. Skips the test where mounting
+    needs root or is refused; unmounted lazily after (a failed build's traceback may hold a file)."""
+    folder.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], capture_output=True)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import errno
 import io
-import os
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from adminkg.graphio import serialize_turtle, turtle_header, turtle_prefixes
 from adminkg.namespaces import AKG
 from adminkg.synthetic import generate
 
-from .conftest import ROOT
+from .conftest import ROOT, small_tmpfs
 from .documents import write_hwpx
 
 
@@ -130,16 +128,9 @@ def test_a_failed_build_leaves_no_runs_and_the_earlier_build(corpus, in_memory, 
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 1.5 MB tmpfs (needs root and mount; skipped elsewhere): a real full disk."""
-    mnt = tmp_path / "disk"
-    mnt.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a small tmpfs needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", str(mnt)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
-    yield mnt
-    subprocess.run(["umount", "--lazy", str(mnt)], capture_output=True)  # a failed build's traceback may hold a file
+    """A 1.5 MB tmpfs (:func:`tests.conftest.small_tmpfs`): a real full disk."""
+    with small_tmpfs(tmp_path / "disk", "1500k") as mnt:
+        yield mnt
 
 
 def test_runs_that_fill_the_disk_are_one_error_and_go(corpus, in_memory, runs, small_disk):

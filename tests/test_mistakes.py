@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from adminkg.errors import InputError
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, small_tmpfs
 
 EXAMPLES = ROOT / "examples" / "corpus"
 DATA = ROOT / "tests" / "fixtures" / "graph"
@@ -93,16 +93,9 @@ def test_a_damaged_store_is_one_message(earlier, tmp_path):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 400 kB tmpfs (needs root and mount; skipped elsewhere): a real full disk."""
-    mnt = tmp_path / "disk"
-    mnt.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a small tmpfs needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mnt)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
-    yield mnt
-    subprocess.run(["umount", str(mnt)], capture_output=True)
+    """A 400 kB tmpfs (:func:`tests.conftest.small_tmpfs`): a real full disk."""
+    with small_tmpfs(tmp_path / "disk", "400k") as mnt:
+        yield mnt
 
 
 def test_a_full_disk_is_one_message_and_keeps_the_earlier_build(small_disk, earlier):
