@@ -59,11 +59,9 @@ class Release:
 
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
+    """The SHA-256 of a file, read in pieces."""
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def dcat_file(folder: Path | str) -> Path:

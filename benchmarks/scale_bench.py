@@ -171,11 +171,8 @@ def multipliers(text: str) -> list[float]:
 
 def digest(path: Path) -> str:
     """The SHA-256 of a file, read in pieces (a build's Turtle reaches gigabytes)."""
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class Builds:
