@@ -3,6 +3,8 @@
 tests/fixtures/queries-plain/NAME.rq as it was before the rewrite: on the published graph
 (data/ttl with the ontology and gazetteer), with the default parameters and with others that
 change what the rewritten part sees (every row instead of a LIMIT, one agency, one kind of fact).
+review-conflicts finds no two cases with one title on the published graph: its agency-disagreement
+(counted per title rather than paired) is compared on a small graph of cases sharing titles.
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ CASES = [
     ("lowest-confidence", {"limit": "", "kind": "technology"}),
     ("review-low-confidence", {}),
     ("review-low-confidence", {"maxConfidence": "1", "kind": "metric"}),
+    ("review-conflicts", {}),
+    ("review-conflicts", {"sentenceEnd": "다[.]?$"}),
     ("similar-cases", {}),
     ("similar-cases", {"case": "(the case with most technologies)"}),
 ]
@@ -66,3 +70,59 @@ def test_rewritten_query_gives_the_rows_of_its_plain_formulation(name, params):
     got, expected = rows(bind(library, values)), rows(bind(plain, values))
     assert got == expected
     assert sum(expected.values()) > 0  # a comparison of two empty answers would prove nothing
+
+
+# Cases sharing titles (c4 and c10 have two lead agencies), evidence for some, a curator's decision.
+SHARED_TITLES = """
+@prefix akg: <https://w3id.org/adminkg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix spdx: <http://spdx.org/rdf/terms#> .
+@prefix c: <https://w3id.org/adminkg/case/> .
+@prefix a: <https://w3id.org/adminkg/agency/> .
+@prefix e: <https://w3id.org/adminkg/evidence/> .
+c:c1 a akg:InnovationCase ; dcterms:title "같은 제목" ; akg:leadAgency a:A .
+c:c2 a akg:InnovationCase ; dcterms:title "같은 제목" ; akg:leadAgency a:A .
+c:c3 a akg:InnovationCase ; dcterms:title "같은 제목" ; akg:leadAgency a:B .
+c:c4 a akg:InnovationCase ; dcterms:title "둘" ; akg:leadAgency a:A , a:B .
+c:c5 a akg:InnovationCase ; dcterms:title "둘" ; akg:leadAgency a:A .
+c:c6 a akg:InnovationCase ; dcterms:title "셋" ; akg:leadAgency a:A .
+c:c7 a akg:InnovationCase ; dcterms:title "셋" ; akg:leadAgency a:A .
+c:c8 a akg:InnovationCase ; dcterms:title "" ; akg:leadAgency a:A .
+c:c9 a akg:InnovationCase ; dcterms:title "" ; akg:leadAgency a:B .
+c:c10 a akg:InnovationCase ; dcterms:title "홀로" ; akg:leadAgency a:A , a:B .
+c:c11 a akg:InnovationCase ; dcterms:title "넷" ; akg:leadAgency a:C .
+c:c12 a akg:InnovationCase ; dcterms:title "넷" ; akg:leadAgency a:D .
+e:1 oa:hasBody c:c1 ; akg:assertedProperty akg:leadAgency ; akg:assertedValue a:A ; akg:confidence 0.4 ;
+    oa:hasTarget [ oa:hasSource e:doc ; oa:hasSelector [ oa:start 3 ; oa:end 5 ] , [ oa:exact "A청" ] ] .
+e:2 oa:hasBody c:c3 ; akg:assertedProperty dcterms:title ; akg:assertedValue "같은 제목" ;
+    oa:hasTarget [ oa:hasSource e:doc ; oa:hasSelector [ oa:start 0 ; oa:end 5 ] ] .
+e:doc akg:fileName "a.txt" ; spdx:checksum [ spdx:checksumValue "abc" ] .
+e:d a akg:CuratorDecision ; oa:hasBody c:c12 ; akg:assertedProperty akg:leadAgency ; akg:assertedValue a:D .
+"""
+
+
+def test_review_conflicts_counts_the_agencies_of_a_title_as_its_plain_formulation_pairs_them(tmp_path):
+    import pyoxigraph as ox
+
+    graph = ox.Store()
+    graph.load(SHARED_TITLES.encode(), format=ox.RdfFormat.TURTLE)
+    library, plain = get_query("review-conflicts"), read_query(PLAIN / "review-conflicts.rq")
+    values = resolve(library, {})
+
+    def answer(q):
+        solutions = graph.query(bind(q, values))
+        names = [v.value for v in solutions.variables]
+        return Counter(tuple(str(s[n]) if s[n] is not None else "" for n in names) for s in solutions)
+
+    got = answer(library)
+    assert got == answer(plain)
+    disagreeing = {(case.rsplit("/", 1)[1].strip(">"), agency.rsplit("/", 1)[1].strip(">"))
+                   for problem, _, _, case, _, agency, *_ in got if problem == '"agency-disagreement"'}
+    # c4-A: the only other case of its title has A too; c6/c7 agree; c8/c9 have an empty title;
+    # c10 is alone with its title; c12-D is decided
+    assert disagreeing == {("c1", "A"), ("c2", "A"), ("c3", "B"), ("c4", "B"), ("c5", "A"), ("c11", "C")}
+    evidence = {row[3].rsplit("/", 1)[1].strip(">"): row for row in got}
+    assert evidence["c1"][1:2] == ('"0.4"^^<http://www.w3.org/2001/XMLSchema#decimal>',)
+    assert evidence["c3"][7:11] == ('"abc"', '"a.txt"', '"0"^^<http://www.w3.org/2001/XMLSchema#integer>',
+                                    '"5"^^<http://www.w3.org/2001/XMLSchema#integer>')
