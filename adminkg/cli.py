@@ -12,7 +12,7 @@ from . import __version__, paths
 from .endpoint import DEFAULT_TIMEOUT
 from .errors import AdminKGError
 from .executors import EXECUTORS
-from .gateway import DEFAULT_MAX_RESULT_BYTES, DEFAULT_WORKERS, WAITING_PER_WORKER
+from .gateway import DEFAULT_MAX_RESULT_BYTES, DEFAULT_QUERIES, DEFAULT_WORKERS, WAITING_PER_WORKER
 from .gateway import DEFAULT_TIMEOUT as SERVE_TIMEOUT
 from .loaders.confidence import KINDS
 from .namespaces import DEFAULT_BASE
@@ -564,20 +564,23 @@ def list_queries(name: str | None) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=DEFAULT_WORKERS, show_default=True,
               help=f"Requests answered at once; {WAITING_PER_WORKER} times as many connections may wait, more get "
                    "503 Service Unavailable with Retry-After.")
+@click.option("--queries", type=click.IntRange(min=1), default=DEFAULT_QUERIES, show_default="one per core",
+              help="Requests sent to the SPARQL server at once; the others wait for one to end (their --timeout "
+                   "starts when they are sent). More than the cores only share them: each query takes longer.")
 @click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (default: read-only).")
 def serve(data: Path, site: Path | None, port: int, timeout: float, max_result_bytes: int, workers: int,
-          writable: bool) -> None:
+          queries: int, writable: bool) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint on 127.0.0.1 (and, with --site, an exported site).
 
     Without --site: the oxigraph server's endpoints (/query; with --writable also /update and
-    /store) behind a bounded gateway: a fixed pool of --workers, answers up to --max-result-bytes
-    and queries up to --timeout seconds; past a limit the client gets a one-line error saying which
-    limit and the server goes on. With --site OUT (from `adminkg export`): every resource IRI
-    /id/KIND/REF answers 303 See Other to its document /doc/KIND/REF (Vary: Accept), which answers
-    HTML, Turtle, JSON-LD or N-Triples by the Accept header or a suffix (.html, .ttl, .jsonld,
-    .nt); unknown resources 404; SPARQL at /sparql (read-only, the same limits; its service
-    description links the VoID and DCAT descriptions); the data is the site's dump unless --data
-    names another. Ctrl-C stops it.
+    /store) behind a bounded gateway: a fixed pool of --workers, of which --queries are sent to the
+    server at once, answers up to --max-result-bytes and queries up to --timeout seconds; past a
+    limit the client gets a one-line error saying which limit and the server goes on. With --site
+    OUT (from `adminkg export`): every resource IRI /id/KIND/REF answers 303 See Other to its
+    document /doc/KIND/REF (Vary: Accept), which answers HTML, Turtle, JSON-LD or N-Triples by the
+    Accept header or a suffix (.html, .ttl, .jsonld, .nt); unknown resources 404; SPARQL at /sparql
+    (read-only, the same limits; its service description links the VoID and DCAT descriptions); the
+    data is the site's dump unless --data names another. Ctrl-C stops it.
     """
     from . import gateway
     from . import serve as serving
@@ -593,12 +596,12 @@ def serve(data: Path, site: Path | None, port: int, timeout: float, max_result_b
         data, reference = site / "dumps" / "adminkg.ttl", False
     if data is None and not writable:
         data = Path("build")
-    limits = gateway.Limits(timeout=timeout, max_result_bytes=max_result_bytes, workers=workers)
+    limits = gateway.Limits(timeout=timeout, max_result_bytes=max_result_bytes, workers=workers, queries=queries)
     try:
         server = serving.start(data, timeout=limits.server_timeout, writable=writable, reference=reference)
     except AdminKGError as exc:
         _fail(exc)
-    backend = gateway.Backend(server, replaceable=not writable)
+    backend = gateway.Backend(server, replaceable=not writable, queries=limits.queries)
     front = None
     try:
         try:
@@ -621,7 +624,8 @@ def serve(data: Path, site: Path | None, port: int, timeout: float, max_result_b
                 click.echo(f"SPARQL Update: {url}/update\nGraph Store: {url}/store")
             endpoint = f"{url}/query"
         click.echo(f"limits: {limits.timeout:g} s a query, {limits.max_result_bytes:,} bytes an answer, "
-                   f"{limits.workers} requests at once ({limits.waiting} more may wait)")
+                   f"{limits.workers} requests at once ({limits.waiting} more may wait), "
+                   f"{limits.queries} sent to the SPARQL server at once")
         click.echo(f"try: adminkg query cases --endpoint {endpoint}   (Ctrl-C stops the server)")
         sys.stdout.flush()
         code = backend.wait()

@@ -15,8 +15,10 @@ SPARQLWrapper do) and checks the answer is SPARQL JSON results with the row coun
 store gives for the same text.
 
 Measured: the wall time of the whole load, throughput (queries/s), latency per query (p50, p99,
-max, from sending to the last byte read), errors (any answer that is no 200 with the expected
-SPARQL results); and as the baseline in the same run, the same queries one after the other
+max, from sending to the last byte read), queries cut by a limit (the server's one-line 504 past
+its --timeout or 500 past its --max-result-bytes: a query that legitimately takes too long on a big
+graph, counted by query name with the limit it met), errors (any other answer that is no 200 with
+the expected SPARQL results); and as the baseline in the same run, the same queries one after the other
 embedded (pyoxigraph in this process: no HTTP, no concurrency, each answer serialised as SPARQL
 JSON) on the same on-disk store the server reads (served / embedded throughput), and in an
 in-memory store (what `adminkg query --data data/ttl` uses: RocksDB costs several times more on
@@ -38,6 +40,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,7 +105,19 @@ class Outcome:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cut: list[str] = field(default_factory=list)  # "NAME: the limit's message", one per answer cut by a limit
     rows: int = 0
+
+
+# The gateway's answers to a query cut by a limit (adminkg.gateway): status and the start of its message.
+CUT = {504: "504 Gateway Timeout: the query ran past the time limit",
+       500: "500 Internal Server Error: the result is larger than the limit"}
+
+
+def cut_by_limit(status: int, body: bytes) -> str | None:
+    """The gateway's message when *body* answers a query cut by its time or size limit, else ``None``."""
+    text = body.decode("utf-8", "replace").strip()
+    return text.split(";")[0] if status in CUT and text.startswith(CUT[status]) else None
 
 
 def _value(term) -> str:
@@ -179,15 +194,19 @@ def load(url: str, requests: list[Request], clients: int) -> Outcome:
                 return
             request = requests[i]
             started = time.perf_counter()
+            cut = None
             try:
                 status, _, body = post(url, request.text)
+                cut = cut_by_limit(status, body)
                 problem = check(body, request.rows) if status == 200 else \
                     f"HTTP {status}: {' '.join(body.decode('utf-8', 'replace').split())[:200]}"
             except OSError as exc:
                 problem = f"no answer: {exc}"
             outcome.latencies[i] = time.perf_counter() - started
             with lock:
-                if problem:
+                if cut:
+                    outcome.cut.append(f"{request.name}: {cut}")
+                elif problem:
                     outcome.errors.append(f"{request.name} {request.params}: {problem}")
                 else:
                     outcome.rows += request.rows
@@ -282,6 +301,7 @@ def measure(data_dir: Path | str = paths.DATA_TTL_DIR, clients: int = 50, querie
         "rows": outcome.rows, "seconds": outcome.seconds, "queries/s": n / outcome.seconds,
         "p50 ms": 1000 * _percentile(lat, 50), "p99 ms": 1000 * _percentile(lat, 99), "max ms": 1000 * max(lat),
         "errors": len(outcome.errors), "error examples": outcome.errors[:5],
+        "cut": len(outcome.cut), "cut by": dict(Counter(outcome.cut).most_common()),
     }
     if baseline:
         result |= {"embedded queries/s": n / on_disk, "served/embedded": on_disk / outcome.seconds,
@@ -303,9 +323,12 @@ def main() -> None:
     print(f"adminkg serve --data {result['data']}: {result['clients']} clients, {result['queries']} library "
           f"queries ({result['distinct texts']} distinct texts, {result['rows']:,} rows)")
     print(f"  {result['seconds']:.1f} s, {result['queries/s']:,.0f} queries/s, latency p50 {result['p50 ms']:.0f} ms, "
-          f"p99 {result['p99 ms']:.0f} ms, max {result['max ms']:.0f} ms, errors {result['errors']}")
+          f"p99 {result['p99 ms']:.0f} ms, max {result['max ms']:.0f} ms, errors {result['errors']}, "
+          f"cut by a limit {result['cut']}")
     for example in result["error examples"]:
         print(f"  error: {example}")
+    for what, count in result["cut by"].items():
+        print(f"  cut by a limit ({count}): {what}")
     print(f"  baseline, embedded one after the other (pyoxigraph, the same on-disk store, JSON answers): "
           f"{result['embedded queries/s']:,.0f} queries/s; served/embedded throughput {result['served/embedded']:.2f}")
     print(f"  the same in an in-memory store: {result['embedded in memory queries/s']:,.0f} queries/s")

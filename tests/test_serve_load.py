@@ -8,6 +8,8 @@ oxigraph server it starts) on loopback, over a store of data/ttl built once for 
   it is stopped (replaced by a fresh one), and the server answers afterwards;
 - an answer past --max-result-bytes is refused with 500 naming the limit, and the server answers
   afterwards;
+- of the requests its workers hold, --queries are sent to the oxigraph server at once, the others
+  wait (a backend's slots);
 - with its workers busy and its waiting room full, the server answers 503 with Retry-After at
   once, and serves the waiting connections when a worker is free;
 - a writable server takes SPARQL Update and Graph Store writes through the gateway, and a request
@@ -19,6 +21,7 @@ import importlib.util
 import json
 import socket
 import sys
+import threading
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -102,6 +105,7 @@ def test_a_query_past_the_timeout_is_stopped_with_a_clear_error(limited, store):
     message = body.decode()
     assert status == 504 and headers["Content-Type"].startswith("text/plain")
     assert "time limit of 2 s" in message and "--timeout" in message
+    assert serve_load.cut_by_limit(status, body).startswith("504 Gateway Timeout")  # counted as cut, no error
     after = oxigraph_children(limited.process.pid)
     assert len(after) == 1 and after != before  # the process still counting was stopped, a fresh one serves
     library_query_answers(limited.url, store)
@@ -112,6 +116,7 @@ def test_an_answer_past_the_size_limit_is_refused_with_a_clear_error(limited, st
     message = body.decode()
     assert status == 500 and headers["Content-Type"].startswith("text/plain")
     assert "larger than the limit of 1,000,000 bytes" in message and "--max-result-bytes" in message
+    assert serve_load.cut_by_limit(status, body).startswith("500 Internal Server Error")
     library_query_answers(limited.url, store)
     status, _, body = serve_load.post(limited.url, EVERYTHING + " LIMIT 10")
     assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 10
@@ -179,3 +184,24 @@ def test_a_writable_server_takes_writes_through_the_gateway():
             answer = _read_all(sock)
         assert answer.startswith(b"HTTP/1.1 400 ") and b"Content-Length 'lots' is no number" in answer
         assert server.stop() == 0
+
+
+def test_a_backend_sends_its_server_at_most_its_queries_at_once():
+    from adminkg.gateway import Backend
+
+    class Idle:  # a server process that is never replaced
+        writable = False
+
+    backend = Backend(Idle(), replaceable=False, queries=2)
+    sent = threading.Event()
+
+    def third():
+        with backend.lease():
+            sent.set()
+
+    with backend.lease(), backend.lease():
+        waiting = threading.Thread(target=third)
+        waiting.start()
+        assert not sent.wait(0.5)  # both slots are taken: the third request waits
+    assert sent.wait(10)  # and is sent once one is free
+    waiting.join()
