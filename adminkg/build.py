@@ -40,7 +40,7 @@ from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -50,13 +50,19 @@ from . import paths
 from .emission import CASE_GUARD, GraphSink, Merge, Trace
 from .errors import InputError, ValidationFailed
 from .graphio import atomic_write_bytes, load_files, serialize_turtle, turtle_header, turtle_prefixes
-from .namespaces import AKG, ATYPE, DEFAULT_BASE, OA, ORG, SCHEMA, SPDX, VOCAB, Minter, bind_prefixes
+from .namespaces import AKG, ATYPE, DEFAULT_BASE, OA, ORG, SCHEMA, SPDX, VOCAB, Minter, Terms, bind_prefixes
 from .outdir import locked, make_folder, write_error
 from .resolve import edition_key, normalise
+
+# The emitter's namespaces make each term once (rdflib makes one at every look-up: millions in a build)
+AKG, DCTERMS, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, XSD = map(
+    Terms, (AKG, DCTERMS, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, XSD))
 
 CASES_TTL = "cases.ttl"
 STORE_BATCH = 50_000  # triples loaded into the store at a time while the build goes on
 STORE_DIR = "store"
+TRACES_DIR = "traces"  # under OUT/.cache: each document's emission, kept (process_document)
+EMITTED = "the triples of the documents"
 MERGE_DIR = ".merge-tmp"  # the merge's run files while the build goes on (adminkg.emission.Merge)
 REPORT_JSON = "report.json"
 TEXT_DIR = "text"
@@ -235,8 +241,8 @@ class Emitter:
             pos = URIRef(f"{ev}#position")
             add((target, OA.hasSelector, pos))
             add((pos, RDF.type, OA.TextPositionSelector))
-            add((pos, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-            add((pos, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+            add((pos, OA.start, _offset(span.start)))
+            add((pos, OA.end, _offset(span.end)))
             source = self.sources.get(doc_node)
             page = source.page_at(span.start) if hasattr(source, "page_at") else None
             if page is not None:  # the page of the original PDF (RFC 3778 fragment)
@@ -437,6 +443,12 @@ class Emitter:
         if confidence is not None:  # the award as a whole: the grade's span, else the contest's
             self.evidence(case, AKG.award, node, doc_node, award.grade_span or award.contest_span,
                           confidence=confidence, written=award.contest)
+
+
+@lru_cache(maxsize=1 << 16)
+def _offset(n: int) -> Literal:
+    """An offset in a document as an ``xsd:nonNegativeInteger`` (rdflib's literals are slow to make)."""
+    return Literal(n, datatype=XSD.nonNegativeInteger)
 
 
 def _as_written(ref) -> str:

@@ -295,11 +295,12 @@ def test_entry_keys_sort_like_the_turtle_writer():
     from adminkg.emission import entry
     from adminkg.graphio import _sort_key, to_oxigraph
 
-    text = st.text(alphabet=st.sampled_from("a\x00\x01\t\n\x0a\x0b\r \"\\가각ab1"), max_size=6)
+    text = st.text(alphabet=st.sampled_from("a\x00\x01\x08\t\n\x0a\x0b\x0c\r\x1f\x7f \"\\가각ab1"), max_size=6)
     objects = st.one_of(text.map(lambda t: URIRef("http://x.org/" + "".join(c for c in t if c.isalnum()))),
-                        text.map(Literal), st.tuples(text, st.sampled_from(["ko", "en"])).map(
+                        text.map(Literal), st.tuples(text, st.sampled_from(["ko", "en", "KO", "ko-Kore"])).map(
                             lambda tl: Literal(tl[0], lang=tl[1])),
-                        st.tuples(text, st.sampled_from([XSD.string, XSD.decimal, XSD.anyURI])).map(
+                        st.tuples(text, st.sampled_from([XSD.string, XSD.decimal, XSD.anyURI, XSD.date,
+                                                         XSD.nonNegativeInteger, XSD.integer])).map(
                             lambda td: Literal(td[0], datatype=td[1])))
     subject = URIRef("http://x.org/s")
 
