@@ -10,16 +10,11 @@ from __future__ import annotations
 import gc
 import math
 import multiprocessing
-from collections import deque
 from collections.abc import Callable, Iterator
-from itertools import islice
+from functools import partial
 
 from .errors import InputError
 
-# Chunks of documents given to each local worker at a time: when the workers outrun this process
-# (a rebuild whose documents' triples are all kept), their results wait in memory, some 200 kB a
-# document, at most this many chunks of up to 64 documents per worker
-IN_FLIGHT = 2
 SHARD = 32  # documents per Dask task: large enough that scheduling costs little, small enough to balance
 DASK_EXTRA = "pip install 'adminkg[dask]'"
 
@@ -33,19 +28,14 @@ def run_local(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str 
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    size = max(1, min(64, len(tasks) // (jobs * 8)))
-    chunks = iter([tasks[i:i + size] for i in range(0, len(tasks), size)])
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
         try:
             gc.freeze()  # forked workers never collect what they inherit: its pages stay shared, not copied
             try:
-                pending = deque(pool.submit(_shard, chunk, fn, work) for chunk in islice(chunks, IN_FLIGHT * jobs))
+                results = pool.map(partial(fn, work), tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8))))
             finally:
                 gc.unfreeze()  # the workers have started
-            while pending:  # a chunk more for each chunk taken: results never pile up beyond the window
-                done = pending.popleft().result()
-                pending.extend(pool.submit(_shard, chunk, fn, work) for chunk in islice(chunks, 1))
-                yield from done
+            yield from results
         finally:
             pool.shutdown(cancel_futures=True)
 
