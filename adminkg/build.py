@@ -40,7 +40,7 @@ from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -50,13 +50,19 @@ from . import paths
 from .emission import CASE_GUARD, GraphSink, Merge, Trace
 from .errors import InputError, ValidationFailed
 from .graphio import atomic_write_bytes, load_files, serialize_turtle, turtle_header, turtle_prefixes
-from .namespaces import AKG, ATYPE, DEFAULT_BASE, OA, ORG, SCHEMA, SPDX, VOCAB, Minter, bind_prefixes
+from .namespaces import AKG, ATYPE, DEFAULT_BASE, OA, ORG, SCHEMA, SPDX, VOCAB, Minter, Terms, bind_prefixes
 from .outdir import locked, make_folder, write_error
 from .resolve import edition_key, normalise
+
+# The emitter's namespaces make each term once (rdflib makes one at every look-up: millions in a build)
+AKG, DCTERMS, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, XSD = map(
+    Terms, (AKG, DCTERMS, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, XSD))
 
 CASES_TTL = "cases.ttl"
 STORE_BATCH = 50_000  # triples loaded into the store at a time while the build goes on
 STORE_DIR = "store"
+TRACES_DIR = "traces"  # under OUT/.cache: each document's emission, kept (process_document)
+EMITTED = "the triples of the documents"
 MERGE_DIR = ".merge-tmp"  # the merge's run files while the build goes on (adminkg.emission.Merge)
 REPORT_JSON = "report.json"
 TEXT_DIR = "text"
@@ -235,8 +241,8 @@ class Emitter:
             pos = URIRef(f"{ev}#position")
             add((target, OA.hasSelector, pos))
             add((pos, RDF.type, OA.TextPositionSelector))
-            add((pos, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-            add((pos, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+            add((pos, OA.start, _offset(span.start)))
+            add((pos, OA.end, _offset(span.end)))
             source = self.sources.get(doc_node)
             page = source.page_at(span.start) if hasattr(source, "page_at") else None
             if page is not None:  # the page of the original PDF (RFC 3778 fragment)
@@ -439,6 +445,12 @@ class Emitter:
                           confidence=confidence, written=award.contest)
 
 
+@lru_cache(maxsize=1 << 16)
+def _offset(n: int) -> Literal:
+    """An offset in a document as an ``xsd:nonNegativeInteger`` (rdflib's literals are slow to make)."""
+    return Literal(n, datatype=XSD.nonNegativeInteger)
+
+
 def _as_written(ref) -> str:
     """An organisation's name as the document writes it: a body recognised by its form is named by
     its text; a gazetteer body's name may be its official label, so it has none without a span."""
@@ -485,6 +497,8 @@ class Work:
     min_confidence: float
     cache: str | None = None    # the fragment cache's folder
     versions: dict | None = None  # of what extraction reads (adminkg.fragments.versions), for the cache keys
+    traces: str | None = None   # the folder of the documents' emissions kept (beside the fragments)
+    emission: str | None = None  # what emission depends on besides the records (emission_version)
     validate: bool = False      # check each document's triples where they are emitted (adminkg.buildvalidation)
     shapes: tuple | None = None  # the triples of the shapes to check them with (None: ontology/shapes.ttl)
     shacl_engine: str = "auto"
@@ -512,31 +526,68 @@ def _state(work: Work, extractor=None):
                 shapes += work.shapes
             emitter.validator = DocumentCheck.make(shapes, engine=work.shacl_engine)
         cache = FragmentCache(Path(work.cache)) if work.cache else None
-        state = _LOCAL.state = (work.token, extractor, emitter, cache)
+        traces = FragmentCache(Path(work.traces), compressed=True, what=EMITTED) if work.cache and work.traces else None
+        state = _LOCAL.state = (work.token, extractor, emitter, cache, traces)
     return state[1:]
 
 
+TRACE_FORMAT = 1  # the layout of a kept emission (Trace.finish's dict); changing it invalidates them all
+CODE_DIR = Path(__file__).resolve().parent  # adminkg's own modules (loaders/ counts in the fragments' key)
+
+
+def emission_version(base: str, with_text: bool, min_confidence: float) -> str:
+    """The SHA-256 of what a document's emission depends on besides its records, whose fragment key
+    (:func:`adminkg.fragments.fragment_key`) covers the document, its extraction and the vocabularies:
+    the options that change its triples (*base*, *with_text*, *min_confidence*) and the code that
+    writes them — every module of adminkg, rdflib's and Oxigraph's versions. A kept emission is
+    reused only under the same."""
+    import pyoxigraph
+    import rdflib
+
+    h = hashlib.sha256(json.dumps([TRACE_FORMAT, base, with_text, min_confidence, rdflib.__version__,
+                                   pyoxigraph.__version__]).encode("utf-8"))
+    for f in sorted(CODE_DIR.glob("*.py")):
+        h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def process_document(work: Work, task: tuple[str, dict]):
-    """Extract one document (or take its fragment from the cache) and emit its records: ``("ok",
-    summary, trace, error, cached)``, ``("skipped", file, reason, what)`` or ``("failed", file,
-    problem)``. *task* is (path, manifest row); *summary* says what the report needs of the document
-    (its path, characters and notes, and the Document itself when its text is kept beside the
-    graph); *trace* is :func:`emit_document`'s; *cached* is (key, reused, file written, problem) or
-    None. Runs in any process, in any order (see :mod:`adminkg.executors`)."""
+    """Extract one document (or take its fragment from the cache) and emit its records (or take its
+    emission from the cache): ``("ok", summary, trace, error, cached)``, ``("skipped", file, reason,
+    what)`` or ``("failed", file, problem)``. *task* is (path, manifest row); *summary* says what the
+    report needs of the document (its path, characters and notes, and the Document itself when its
+    text is kept beside the graph); *trace* is :func:`emit_document`'s; *cached* is None (no cache)
+    or what was done with the cache, for the fragment and for the emission (None: not kept, the
+    document failed), each (key, reused, file written, problem). Runs in any process, in any order
+    (see :mod:`adminkg.executors`).
+
+    A document's emission is kept by the hash of its fragment's key and :func:`emission_version`
+    (``OUT/.cache/traces``): a rebuild takes the triples of an unchanged document from there, and
+    reads neither the document nor its fragment when it is text (the text of another document is
+    kept beside the graph: its fragment is read). With validation, the kept emission is checked
+    again here (the shapes are not in its key)."""
     from . import fragments as fr
     from .loaders.documents import MAX_BYTES
 
     path, meta = Path(task[0]), task[1]
-    extractor, emitter, cache = _state(work)
-    key = fragment = None
+    extractor, emitter, cache, traces = _state(work)
+    key = fragment = trace_key = kept = None
     if cache is not None:
         try:
             if path.stat().st_size < (work.max_bytes or MAX_BYTES):  # a file too large is refused again, cheaply
                 key = fr.fragment_key(path.read_bytes(), path.name, meta, work.max_bytes, work.versions)
         except OSError:
             pass  # the reader names it
+        if key is not None and traces is not None:
+            trace_key = hashlib.sha256(f"{key}\x1f{work.emission}".encode()).hexdigest()
+            kept = traces.get(trace_key)
+        if kept is not None and kept["text"]:  # all the build needs of this document is kept
+            trace = _checked(emitter, kept["trace"])
+            summary = {"path": str(path), "characters": kept["characters"], "notes": kept["notes"], "document": None}
+            return "ok", summary, trace, None, ((key, True, None, cache.problem),
+                                                (trace_key, True, None, traces.problem))
         fragment = cache.get(key) if key else None
-    written = None
+    written = written_trace = None
     if fragment is not None:
         doc, records, error = fr.from_fragment(fragment, path, meta)
     else:
@@ -546,11 +597,30 @@ def process_document(work: Work, task: tuple[str, dict]):
         _, doc, records, error = result
         if key is not None:
             written = cache.put(key, fr.to_fragment(doc, records, error))
-    trace = emit_document(emitter, records, work.min_confidence) if error is None else None
+    trace = None
+    if kept is not None:
+        trace = _checked(emitter, kept["trace"])
+    elif error is None:
+        trace = emit_document(emitter, records, work.min_confidence)
+        if trace_key is not None:
+            written_trace = traces.put(trace_key, {
+                "format": fr.FORMAT, "text": doc.is_text, "characters": len(doc.text), "notes": list(doc.notes),
+                "trace": {k: v for k, v in trace.items() if k != "validation"}})
     summary = {"path": str(doc.path), "characters": len(doc.text), "notes": list(doc.notes),
                "document": None if doc.is_text else doc}
-    cached = None if key is None else (key, fragment is not None, written, cache.problem)
+    cached = None
+    if key is not None:
+        cached = ((key, fragment is not None, written, cache.problem),
+                  None if trace is None or trace_key is None else
+                  (trace_key, kept is not None, written_trace, traces.problem))
     return "ok", summary, trace, error, cached
+
+
+def _checked(emitter: Emitter, trace: dict) -> dict:
+    """A kept emission *trace*, with the results of the emitter's validation when it validates."""
+    if emitter.validator is not None:
+        trace["validation"] = emitter.validator(trace)
+    return trace
 
 
 def emit_document(emitter: Emitter, records, min_confidence: float = 0.0, *, resolved=None) -> dict:
@@ -754,11 +824,14 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
     emitter = Emitter(base, with_text=with_text, vocab=extractor.lex.vocab)  # parse the vocabularies once
     emitter.report.min_confidence = min_confidence
     fragments = fr.FragmentCache(out / fr.CACHE_DIR / "fragments") if cache else None
+    traces = fr.FragmentCache(out / fr.CACHE_DIR / TRACES_DIR, compressed=True, what=EMITTED) if cache else None
     work = Work(uuid.uuid4().hex, model, max_bytes, base, with_text, min_confidence,
                 cache=str(fragments.folder) if fragments is not None else None,
                 versions=fr.versions(model.dumps().encode("utf-8") if model is not None else None) if cache else None,
+                traces=str(traces.folder) if traces is not None else None,
+                emission=emission_version(base, with_text, min_confidence) if cache else None,
                 validate=validate, shapes=None if shapes is None else tuple(shapes), shacl_engine=shacl_engine)
-    _, own, _ = _state(work, extractor)  # this process's, which forked workers start with
+    _, own, _, _ = _state(work, extractor)  # this process's, which forked workers start with
     validation = None
     if validate:  # documents emitted here (a table; a document emitted again) are checked here
         from .buildvalidation import BuildValidation
@@ -778,7 +851,8 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
         return _assemble(roots, out, tables=tables, store=store, progress=progress, max_bytes=max_bytes,
                          min_confidence=min_confidence, curation=curation, jobs=jobs, executor=executor,
                          scheduler=scheduler, started=started, extractor=extractor, emitter=emitter,
-                         fragments=fragments, work=work, loader=loader, base=base, validation=validation)
+                         fragments=fragments, traces=traces, work=work, loader=loader, base=base,
+                         validation=validation)
     except BaseException:
         if loader is not None:
             loader.abort()
@@ -789,7 +863,8 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
 
 
 def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence, curation, jobs, executor,
-              scheduler, started, extractor, emitter, fragments, work, loader, base, validation=None) -> BuildReport:
+              scheduler, started, extractor, emitter, fragments, work, loader, base, validation=None,
+              traces=None) -> BuildReport:
     from . import executors
     from . import fragments as fr
     from .loaders.documents import find_documents, read_manifests
@@ -818,7 +893,9 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
                 continue
             _, summary, trace, error, cached = result
             if cached is not None:
-                fragments.note(*cached)
+                fragments.note(*cached[0])
+                if cached[1] is not None:
+                    traces.note(*cached[1])
             report.documents += 1
             if summary["document"] is not None:
                 texts.add(summary["document"])
@@ -865,9 +942,10 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
         if validation is not None:  # the cross-document shapes, once, reading the merge's runs again
             report.validation = validation.finish(assembly.merge.chunks)
     if fragments is not None:
-        report.cache = {"reused": fragments.hits, "extracted": fragments.stored}
-    if fragments is not None and fragments.problem is not None:
-        report.notes.append((str(fragments.folder), fragments.problem))
+        report.cache = {"reused": fragments.hits, "extracted": fragments.stored, "emissions_reused": traces.hits}
+    for kept in (fragments, traces):
+        if kept is not None and kept.problem is not None:
+            report.notes.append((str(kept.folder), kept.problem))
     if validation is not None and validation.gate and not report.validation.conforms:
         raise ValidationFailed(report.validation.report)  # nothing written: OUT keeps the earlier build
     try:
@@ -875,12 +953,14 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
         write_validation(out, report)
         if fragments is not None:
             fragments.prune()
+            traces.prune()
         report.seconds = time.perf_counter() - started
         atomic_write_bytes(out / REPORT_JSON,
                            json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
     except (OSError, InputError) as exc:  # the store names its own write errors
         if fragments is not None:  # the folder stays as the earlier build left it
             fragments.discard_new()
+            traces.discard_new()
         if isinstance(exc, InputError):
             raise
         raise write_error(out, exc) from exc

@@ -150,7 +150,8 @@ def gazetteer(src: Path, out: Path, base: str) -> None:
                    "adminkg installed and the documents and OUT at the same paths.")
 @click.option("--no-cache", is_flag=True,
               help="Extract every document again and keep nothing in OUT/.cache (by default each document's "
-                   "extraction is kept there and reused while the document, lexicons, model and code are unchanged).")
+                   "extraction and triples are kept there and reused while the document, lexicons, model, options "
+                   "and code are unchanged).")
 @click.option("--validate", is_flag=True,
               help="Validate the graph against the SHACL shapes as it is built: each document's triples where they "
                    "are emitted, the cross-document shapes once on the merged graph. Writes OUT/validation.txt; exit "
@@ -176,9 +177,9 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
     Documents are extracted, and their triples made, by --jobs worker processes (or on a Dask
     cluster, --executor dask); this process merges them in the order of the files. Each document's
     extraction is kept in OUT/.cache by the hash of the document, its manifest row, the lexicons,
-    vocabularies, gazetteer, code and model, and reused by the next build into OUT: a rebuild
-    extracts only what changed. The output is byte-identical whatever --executor, --jobs and
-    whatever the cache held.
+    vocabularies, gazetteer, code and model, and its triples by that hash and the options and code
+    they depend on; the next build into OUT reuses them: a rebuild extracts and emits only what
+    changed. The output is byte-identical whatever --executor, --jobs and whatever the cache held.
 
     With --validate, each document's triples are validated against the SHACL shapes in the worker
     that emitted them (the Rust engine when it runs the shapes, else pySHACL) and the
@@ -230,7 +231,7 @@ def build(corpora, tables, out: Path, base: str, with_text: bool, no_store: bool
         click.echo(f"{kind}: {path}")
     if report.cache is not None:
         click.echo(f"documents extracted: {report.cache['extracted']}, reused from {out / '.cache'}: "
-                   f"{report.cache['reused']}")
+                   f"{report.cache['reused']} (their triples too: {report.cache['emissions_reused']})")
     click.echo(f"{report.characters} characters in {report.seconds:.1f} s")
     if report.validation is not None:
         click.echo(report.validation.summary())

@@ -24,6 +24,7 @@ as the output is streamed to its file — an external merge sort.
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import itertools
 import re
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph
+from pyoxigraph import NamedNode
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
@@ -73,23 +75,61 @@ def _term_key(term) -> str:
 
 
 def term(t) -> tuple[str, str]:
-    """(sort key, N-Triples) of one term."""
+    """(sort key, N-Triples) of one term: Oxigraph's N-Triples, written here for the plain cases."""
+    cls = type(t)
+    if cls is URIRef:  # most terms: written without rdflib's look-ups (the IRI checked by Oxigraph still)
+        text = str(t)
+        return f"0{FIELD}{_escaped(text)}{FIELD}{FIELD}", str(NamedNode(text))
+    if cls is Literal:
+        text, language, datatype = str(t), t.language or "", t.datatype or ""
+        suffix = _SUFFIX.get((language, datatype)) or _suffix(language, datatype)
+        if suffix[0] and not _SPECIAL.search(text):  # no character N-Triples escapes: the text as it is
+            return f"1{FIELD}{text}{FIELD}{language}{FIELD}{_escaped(str(datatype))}", f'"{text}"{suffix[1]}'
     return _term_key(t), str(to_oxigraph(t))
+
+
+_SPECIAL = re.compile(r'[\x00-\x1f\x7f"\\]')  # the characters Oxigraph writes escaped in a literal's text
+_SUFFIX: dict[tuple[str, str], tuple[bool, str]] = {}  # (language, datatype) → (known, what follows the text)
+
+
+def _suffix(language: str, datatype: str) -> tuple[bool, str]:
+    """What Oxigraph writes after a literal's quoted text for *language* or *datatype* (``@ko``,
+    ``^^<…#decimal>``, nothing for ``xsd:string``): asked of Oxigraph once for each. (False, "")
+    when Oxigraph refuses them: then each literal goes to Oxigraph, which says why."""
+    try:
+        sample = pyoxigraph.Literal("a", language=language) if language else \
+            pyoxigraph.Literal("a", datatype=NamedNode(str(datatype))) if datatype else pyoxigraph.Literal("a")
+    except ValueError:
+        done = (False, "")
+    else:
+        written = str(sample)
+        done = (written.startswith('"a"'), written[3:])
+    _SUFFIX[(language, datatype)] = done
+    return done
 
 
 def entry(triple, terms: dict | None = None) -> tuple[str, str]:
     """*triple* (rdflib terms) as an entry: (its sort key, its N-Triples line). *terms* keeps the
     IRIs already written (an IRI is written the same wherever it stands)."""
-    keys, written = [], []
-    for t in triple:
-        done = terms.get(t) if terms is not None and isinstance(t, URIRef) else None
-        if done is None:
-            done = term(t)
-            if terms is not None and isinstance(t, URIRef):
-                terms[t] = done
-        keys.append(done[0])
-        written.append(done[1])
-    return TERM.join(keys), f"{written[0]} {written[1]} {written[2]} ."
+    if terms is None:
+        terms = {}
+    s, p, o = triple
+    s = terms.get(s) or _remember(terms, s)
+    p = terms.get(p) or _remember(terms, p)
+    o = (terms.get(o) or _remember(terms, o)) if type(o) is URIRef else term(o)
+    return f"{s[0]}{TERM}{p[0]}{TERM}{o[0]}", f"{s[1]} {p[1]} {o[1]} ."
+
+
+def _remember(terms: dict, t) -> tuple[str, str]:
+    done = terms[t] = term(t)
+    return done
+
+
+def _lines(triples, terms: dict) -> str:
+    """Entries of *triples* as one string of lines, key then N-Triples, sorted by key (distinct
+    triples have distinct keys, so the keys alone sort them)."""
+    entries = dict(entry(t, terms) for t in triples)
+    return "\n".join(f"{key}\n{entries[key]}" for key in sorted(entries))
 
 
 class GraphSink:
@@ -151,16 +191,19 @@ class Trace:
         to merge)."""
         terms: dict = {}
 
-        def lines(triples) -> str:
-            return "\n".join(f"{key}\n{line}" for key, line in sorted(entry(t, terms) for t in triples))
-
         def groups(items):
-            return [(guard, lines(triples), groups(inner)) for guard, triples, inner in items]
+            return [(guard, _lines(triples, terms), groups(inner)) for guard, triples, inner in items]
 
-        return {"triples": lines(self.triples), "groups": groups(self.groups),
-                "confidences": {str(ev): (str(v), *entry((ev, CONFIDENCE, Literal(v, datatype=XSD.decimal)), terms))
+        return {"triples": _lines(self.triples, terms), "groups": groups(self.groups),
+                "confidences": {str(ev): (str(v), *entry((ev, CONFIDENCE, _decimal(str(v), v)), terms))
                                 for ev, v in self.confidences.items()},
                 "cases": self.cases, **counts}
+
+
+@functools.lru_cache(maxsize=4096)
+def _decimal(text: str, value: Decimal) -> Literal:
+    """The ``xsd:decimal`` literal of *value* (written *text*): a confidence, of which there are 1,001."""
+    return Literal(value, datatype=XSD.decimal)
 
 
 class Merge:

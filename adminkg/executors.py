@@ -3,39 +3,50 @@ processes on this machine) or ``dask`` (a Dask cluster: ``dask.bag`` over shards
 
 An executor runs ``fn(work, task)`` for every task and yields the results in the order of the tasks,
 so what the build merges does not depend on where or in what order the work ran. *work* is what
-every task shares (the model, the options), sent once per worker process or shard, never per task.
+every task shares (the model, the options), sent with each chunk of tasks (local) or once to every
+worker (Dask), never per task. Only a few chunks per worker run ahead of the result being read
+(:data:`AHEAD`), so memory stays bounded however many documents a build has.
 """
 from __future__ import annotations
 
 import gc
 import math
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator
-from functools import partial
+from itertools import islice
 
 from .errors import InputError
 
 SHARD = 32  # documents per Dask task: large enough that scheduling costs little, small enough to balance
+AHEAD = 4  # chunks (shards) per worker in flight beyond the one being read
 DASK_EXTRA = "pip install 'adminkg[dask]'"
 
 
 def run_local(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str | None = None) -> Iterator:
     """In this process (*jobs* 1) or in *jobs* worker processes (forked where the system can, so a
-    worker starts with what this process has loaded)."""
+    worker starts with what this process has loaded). At most :data:`AHEAD` chunks per worker are
+    submitted ahead of the one the caller reads: results wait in memory only that far, however many
+    tasks there are and however slowly the caller merges."""
     if jobs <= 1 or len(tasks) <= 1:
         yield from (fn(work, task) for task in tasks)
         return
     from concurrent.futures import ProcessPoolExecutor
 
+    size = max(1, min(64, len(tasks) // (jobs * 8)))
+    chunks = (tasks[i : i + size] for i in range(0, len(tasks), size))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
         try:
             gc.freeze()  # forked workers never collect what they inherit: its pages stay shared, not copied
             try:
-                results = pool.map(partial(fn, work), tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8))))
+                window = deque(pool.submit(_shard, chunk, fn, work) for chunk in islice(chunks, jobs * AHEAD))
             finally:
                 gc.unfreeze()  # the workers have started
-            yield from results
+            while window:
+                done = window.popleft().result()
+                window.extend(pool.submit(_shard, chunk, fn, work) for chunk in islice(chunks, 1))
+                yield from done
         finally:
             pool.shutdown(cancel_futures=True)
 
@@ -72,12 +83,19 @@ def run_dask(fn: Callable, work, tasks: list, *, jobs: int = 1, scheduler: str |
             raise InputError("--scheduler", f"no Dask scheduler answers at {scheduler}: {exc}") from exc
         with client:
             shards = bag.from_sequence(tasks, npartitions=max(1, math.ceil(len(tasks) / SHARD)))
-            futures = client.compute(shards.map_partitions(_shard, fn, work).to_delayed())
+            # the shared work goes to every worker once; the shards are computed AHEAD per worker
+            # ahead of the one read, so finished shards never pile up in the cluster's memory
+            parts = iter(shards.map_partitions(_shard, fn, client.scatter(work, broadcast=True)).to_delayed())
+            window = deque(client.compute(list(islice(parts, jobs * AHEAD))))
             try:
-                for future in futures:
-                    yield from future.result()
+                while window:
+                    future = window.popleft()
+                    done = future.result()
+                    future.release()
+                    window.extend(client.compute(list(islice(parts, 1))))
+                    yield from done
             finally:
-                client.cancel(futures)
+                client.cancel(list(window))
     finally:
         if cluster is not None:
             cluster.close()

@@ -16,6 +16,7 @@ from worker processes, a Dask cluster or one process.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import hashlib
 import json
 import os
@@ -154,23 +155,31 @@ def extract_one(path: Path, meta: dict, extractor, max_bytes: int | None = None)
 # -- the cache ---------------------------------------------------------------------------------
 class FragmentCache:
     """Fragments by key under *folder* (``ab/abcdef….json``). Entries this build did not use are
-    removed by :meth:`prune`, so the cache holds the fragments of the last build only."""
+    removed by :meth:`prune`, so the cache holds the fragments of the last build only.
 
-    def __init__(self, folder: Path):
+    *compressed*: the entries are gzipped (``ab/abcdef….json.gz``): the build keeps each document's
+    emitted triples this way (:func:`adminkg.build.process_document`), some ten times their size as
+    JSON otherwise."""
+
+    def __init__(self, folder: Path, *, compressed: bool = False, what: str = "extracted documents"):
         self.folder = Path(folder)
+        self.what = what  # what the entries are, for the problem
+        self.compressed = compressed
+        self.suffix = ".json.gz" if compressed else ".json"
         self.used: set[str] = set()
         self.hits = self.stored = 0  # fragments reused, fragments extracted and kept
         self.added: list[Path] = []  # files this build wrote
         self.problem: str | None = None  # why fragments could not be kept (a full disk): the build goes on
 
     def _file(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        return self.folder / key[:2] / f"{key}{self.suffix}"
 
     def get(self, key: str) -> dict | None:
         self.used.add(key)
         try:
-            fragment = json.loads(self._file(key).read_bytes())
-        except (OSError, ValueError):
+            data = self._file(key).read_bytes()
+            fragment = json.loads(gzip.decompress(data) if self.compressed else data)
+        except (OSError, ValueError, EOFError):  # no entry, or a damaged one (BadGzipFile is an OSError)
             return None
         if not isinstance(fragment, dict) or fragment.get("format") != FORMAT:
             return None
@@ -187,9 +196,12 @@ class FragmentCache:
         file = self._file(key)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(file, json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            # not synced: an entry is checked when read, and one a crash damaged is extracted again
+            data = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            atomic_write_bytes(file, gzip.compress(data, compresslevel=1, mtime=0) if self.compressed else data,
+                               durable=False)
         except OSError as exc:
-            self.problem = f"extracted documents not kept for the next build: {exc.strerror or exc}"
+            self.problem = f"{self.what} not kept for the next build: {exc.strerror or exc}"
             return None
         self.added.append(file)
         return file
@@ -225,8 +237,8 @@ class FragmentCache:
         for sub in sorted(self.folder.iterdir()):
             if not sub.is_dir():
                 continue
-            for file in sub.glob("*.json"):
-                if file.stem not in self.used:
+            for file in sub.glob(f"*{self.suffix}"):
+                if file.name[:-len(self.suffix)] not in self.used:
                     file.unlink(missing_ok=True)
                     removed += 1
             if not any(sub.iterdir()):

@@ -54,10 +54,12 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+def atomic_write_bytes(path: Path | str, data: bytes, *, durable: bool = True) -> None:
     """Write *data* to *path* through a temporary file in the same folder, then rename.
 
     A reader sees the old file or the new one, never half of one; a failure leaves the old one.
+    *durable*: the data reach the disk before the rename (``fsync``, some milliseconds a file); a
+    cache whose entries are checked when read may do without (after a crash, an entry may be empty).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,8 +68,9 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600: the file follows the user's umask instead
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -40,6 +40,28 @@ PREFIXES = {
 MINTED_KINDS = ("agency", "event", "case", "document", "evidence", "org", "unit", "award", "contest", "dataset")
 
 
+class Terms:
+    """The terms of an rdflib namespace, each made once: ``Terms(AKG).Evidence == AKG.Evidence``.
+
+    rdflib makes a new ``URIRef`` at every attribute look-up of a namespace (a Python call, and for
+    the closed namespaces a check); an emitter that writes millions of triples looks its few terms up
+    once through this instead.
+    """
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy, pickle and the like ask for special names: not terms
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        self.__dict__[name] = term  # found without __getattr__ from now on
+        return term
+
+    def __getitem__(self, name: str):
+        return self._namespace[name]
+
+
 class Minter:
     """Mints the IRIs of resources under one base: ``Minter(base).agency("11680")``."""
 

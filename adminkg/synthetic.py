@@ -27,6 +27,7 @@ from rdflib.namespace import SKOS
 from . import paths
 from .errors import InputError
 from .graphio import atomic_write_bytes
+from .namespaces import TECH
 
 TEMPLATES = Path(__file__).with_name("synthetic.toml")
 DOCS_DIR = "docs"
@@ -84,6 +85,9 @@ class Templates:
         if not self.leads or not self.partners:
             raise InputError(path, "no gazetteer body of the [sources] types")
         self._check_labels(path, "technologies.ttl", {c: t["surface"] for c, t in self.cfg["technologies"].items()})
+        # the gold lists the codes the cases query reports (those of the specification), as the dev gold does
+        tech = Graph().parse(paths.VOCAB_DIR / "technologies.ttl")
+        self.specified = {str(tech.value(m, SKOS.notation)) for m in tech.objects(TECH.specified, SKOS.member)}
         self._check_labels(path, "beneficiaries.ttl", self.cfg["beneficiaries"])
         self.layouts = sorted(self.cfg["layouts"])
         weights = src["layout_weights"]
@@ -141,7 +145,7 @@ def document(t: Templates, seed: int, i: int) -> tuple[str, list[dict]]:
                   "count": rng.randint(20, 900), "rank": rank, "grade": grades[rank - 1]}
         text += (parts.get("separator", "") if k else "") + fill(parts["case"], values)
         case = {"title": title, "agency": body.full, "departments": [departments[k]],
-                "technologies": [code],
+                "technologies": [code] if code in t.specified else [],
                 "partners": [values["partner"]] if layout == "release" else [],
                 "beneficiaries": [] if layout in ("award_table", "list") else [values["beneficiary"]],
                 "awards": [], "metrics": []}

@@ -32,7 +32,7 @@ TARGETS = {"cases": 0.85, "agency": 0.90, "titles": 0.80, "technologies": 0.80, 
 # recorded, minus a little), per set. Fields at their target have no floor here.
 _OPEN = "issue 10: extraction below its target on unseen documents"
 CV_FLOORS: dict[str, float] = {
-    "cases": 0.777, "agency": 0.803, "titles": 0.623, "technologies": 0.606, "departments": 0.614,
+    "cases": 0.777, "agency": 0.803, "titles": 0.636, "technologies": 0.606, "departments": 0.614,
     "awards": 0.613, "grades": 0.674, "contests": 0.650, "partners": 0.401, "beneficiaries": 0.519,
 }
 VALIDATION_FLOORS: dict[str, float] = {  # 40 documents, 109 cases: a wider margin (0.03)

@@ -2,6 +2,7 @@
 one-process build; a changed document, lexicon or model is extracted again, and only that."""
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 from pathlib import Path
@@ -44,10 +45,10 @@ def cold(corpus, tmp_path_factory) -> bytes:
 def test_two_workers_then_the_cache_give_the_bytes_of_one_process(corpus, cold, tmp_path):
     first = build([corpus], tmp_path / "out", store=False, jobs=2)
     documents = first.documents
-    assert first.cache == {"reused": 0, "extracted": documents}
+    assert first.cache == {"reused": 0, "extracted": documents, "emissions_reused": 0}
     assert _ttl(tmp_path / "out") == cold
     again = build([corpus], tmp_path / "out", store=False, jobs=2)
-    assert again.cache == {"reused": documents, "extracted": 0}
+    assert again.cache == {"reused": documents, "extracted": 0, "emissions_reused": documents}
     assert _ttl(tmp_path / "out") == cold
     assert [f for f, *_ in again.skipped] == [f for f, *_ in first.skipped] != []
     assert again.as_dict()["facts"] == first.as_dict()["facts"]
@@ -61,7 +62,7 @@ def test_a_changed_document_alone_is_extracted_again(corpus, tmp_path):
     doc.write_text(doc.read_text(encoding="utf-8").replace("밝혔다", "알렸다", 1) + "\n추가 문장입니다.\n",
                    encoding="utf-8")
     report = build([changed], tmp_path / "out", store=False, jobs=2)
-    assert report.cache == {"reused": report.documents - 1, "extracted": 1}
+    assert report.cache == {"reused": report.documents - 1, "extracted": 1, "emissions_reused": report.documents - 1}
     fresh = build([changed], tmp_path / "fresh", store=False, jobs=1, cache=False)
     assert _ttl(tmp_path / "out") == _ttl(tmp_path / "fresh")
     assert fresh.cases == report.cases
@@ -78,12 +79,12 @@ def test_a_changed_lexicon_or_model_invalidates_every_fragment(corpus, cold, tmp
     lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n# a curator's new word\n", encoding="utf-8")
     monkeypatch.setattr(fragments, "LOADERS_DIR", loaders)
     report = build([corpus], tmp_path / "out", store=False, jobs=1)
-    assert report.cache == {"reused": 0, "extracted": report.documents}
+    assert report.cache == {"reused": 0, "extracted": report.documents, "emissions_reused": 0}
     assert _ttl(tmp_path / "out") == cold  # the comment changes no extraction
     again = build([corpus], tmp_path / "out", store=False, jobs=1)
     assert again.cache["extracted"] == 0
     rules = build([corpus], tmp_path / "out", store=False, jobs=1, model=False)  # another model: the rules
-    assert rules.cache == {"reused": 0, "extracted": rules.documents}
+    assert rules.cache == {"reused": 0, "extracted": rules.documents, "emissions_reused": 0}
     assert _ttl(tmp_path / "out") != cold
 
 
@@ -92,9 +93,51 @@ def test_a_damaged_cache_entry_is_extracted_again(corpus, cold, tmp_path):
     entries = sorted((tmp_path / "out" / fragments.CACHE_DIR / "fragments").rglob("*.json"))
     entries[0].write_bytes(b"{not json")
     entries[1].write_text('{"format": 0}', encoding="utf-8")
+    shutil.rmtree(tmp_path / "out" / fragments.CACHE_DIR / "traces")  # no emission kept: every fragment is read
     report = build([corpus], tmp_path / "out", store=False, jobs=1)
     assert report.cache["extracted"] == 2
     assert _ttl(tmp_path / "out") == cold
+    # a damaged emission: the document is emitted again from its fragment
+    kept = sorted((tmp_path / "out" / fragments.CACHE_DIR / "traces").rglob("*.json.gz"))
+    assert len(kept) == report.documents
+    kept[0].write_bytes(b"not gzip")
+    kept[1].write_bytes(gzip.compress(b'{"format": 0}'))
+    kept[2].write_bytes(kept[2].read_bytes()[:100])
+    report = build([corpus], tmp_path / "out", store=False, jobs=2)
+    assert report.cache == {"reused": report.documents, "extracted": 0, "emissions_reused": report.documents - 3}
+    assert _ttl(tmp_path / "out") == cold
+
+
+def test_an_option_or_code_that_changes_the_triples_reuses_no_kept_emission(corpus, tmp_path, monkeypatch):
+    """A document's emission is kept by its fragment's key and what emission depends on: a rebuild
+    with --with-text, --min-confidence or another base, or with the emitter's code changed, reuses
+    the fragments but emits every document again, and gives the bytes of its own cold build."""
+    from adminkg import build as build_module
+
+    out = tmp_path / "out"
+    first = build([corpus], out, store=False, jobs=1)
+    documents = first.documents
+    for options in ({"with_text": True}, {"min_confidence": 0.5}, {"base": "https://example.org/kg/"}):
+        report = build([corpus], out, store=False, jobs=1, **options)
+        assert report.cache == {"reused": documents, "extracted": 0, "emissions_reused": 0}, options
+        build([corpus], tmp_path / "cold", store=False, jobs=1, cache=False, **options)
+        assert _ttl(out) == _ttl(tmp_path / "cold"), options
+    again = build([corpus], out, store=False, jobs=2, base="https://example.org/kg/")
+    assert again.cache == {"reused": documents, "extracted": 0, "emissions_reused": documents}
+    assert _ttl(out) == _ttl(tmp_path / "cold")
+    # the same options, the emitter's code changed: a copy of adminkg's modules, one line more
+    code = tmp_path / "code"
+    code.mkdir()
+    for module in build_module.CODE_DIR.glob("*.py"):
+        shutil.copy(module, code / module.name)
+    (code / "emission.py").write_text((code / "emission.py").read_text(encoding="utf-8") + "\n# changed\n",
+                                      encoding="utf-8")
+    monkeypatch.setattr(build_module, "CODE_DIR", code)
+    changed = build([corpus], out, store=False, jobs=1, base="https://example.org/kg/")
+    assert changed.cache == {"reused": documents, "extracted": 0, "emissions_reused": 0}
+    assert _ttl(out) == _ttl(tmp_path / "cold")
+    kept = list((out / fragments.CACHE_DIR / "traces").rglob("*.json.gz"))
+    assert len(kept) == documents  # the emissions of the earlier options are gone
 
 
 def test_fragments_keep_records_as_they_were(corpus):
@@ -255,9 +298,9 @@ def scheduler():
 def test_a_build_on_a_dask_cluster_gives_the_bytes_of_one_process(corpus, cold, scheduler, tmp_path):
     first = build([corpus], tmp_path / "out", executor="dask", scheduler=scheduler)
     assert _ttl(tmp_path / "out") == cold
-    assert first.cache == {"reused": 0, "extracted": first.documents} and first.skipped
+    assert first.cache == {"reused": 0, "extracted": first.documents, "emissions_reused": 0} and first.skipped
     again = build([corpus], tmp_path / "out", store=False, executor="dask", scheduler=scheduler)
-    assert again.cache == {"reused": first.documents, "extracted": 0}
+    assert again.cache == {"reused": first.documents, "extracted": 0, "emissions_reused": first.documents}
     assert _ttl(tmp_path / "out") == cold
     done = run_cli("build", "--corpus", str(corpus), "--out", str(tmp_path / "cli"), "--no-cache",
                    "--executor", "dask", "--scheduler", scheduler)
@@ -295,11 +338,12 @@ def test_entry_keys_sort_like_the_turtle_writer():
     from adminkg.emission import entry
     from adminkg.graphio import _sort_key, to_oxigraph
 
-    text = st.text(alphabet=st.sampled_from("a\x00\x01\t\n\x0a\x0b\r \"\\가각ab1"), max_size=6)
+    text = st.text(alphabet=st.sampled_from("a\x00\x01\x08\t\n\x0a\x0b\x0c\r\x1f\x7f \"\\가각ab1"), max_size=6)
     objects = st.one_of(text.map(lambda t: URIRef("http://x.org/" + "".join(c for c in t if c.isalnum()))),
-                        text.map(Literal), st.tuples(text, st.sampled_from(["ko", "en"])).map(
+                        text.map(Literal), st.tuples(text, st.sampled_from(["ko", "en", "KO", "ko-Kore"])).map(
                             lambda tl: Literal(tl[0], lang=tl[1])),
-                        st.tuples(text, st.sampled_from([XSD.string, XSD.decimal, XSD.anyURI])).map(
+                        st.tuples(text, st.sampled_from([XSD.string, XSD.decimal, XSD.anyURI, XSD.date,
+                                                         XSD.nonNegativeInteger, XSD.integer])).map(
                             lambda td: Literal(td[0], datatype=td[1])))
     subject = URIRef("http://x.org/s")
 

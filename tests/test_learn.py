@@ -183,6 +183,14 @@ def test_phrases_follow_a_body_up_to_a_comma(extractor):
     assert not any("," in p for p in phrases)
 
 
+def test_a_clause_whose_subject_is_a_unit_is_no_proposed_title(extractor):
+    doc = extractor_doc("경기도 가평군은 복지정책과가 사업을 맡아 어르신 40명에게 말벗 로봇을 보급했다.")
+    seen = []
+    KoreanExtractor(extractor.lex, observe=lambda kind, _d, item, feats: seen.append((kind, item))).extract(doc)
+    titles = [item.title for kind, item in seen if kind == "case"]
+    assert titles and not any(t.startswith("복지정책과가") for t in titles)
+
+
 def test_a_body_named_after_its_place_is_read_whole(extractor):
     names = [o.name for o in extractor.find_orgs("대전광역시교육청과 거제시시설관리공단이 함께 했다.", None)]
     assert names == ["대전광역시교육청", "거제시시설관리공단"]

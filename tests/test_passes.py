@@ -15,6 +15,7 @@ from adminkg.loaders.documents import Document
 from adminkg.loaders.korean import LEXICON_FILE, KoreanExtractor, Lexicon
 from adminkg.loaders.model import Logistic, Model
 from adminkg.loaders.passes import PASSES, Analysis, Pass, layout, orgs
+from adminkg.loaders.records import Span
 
 # Our own text: a headline, a county's practice quoted and selected, a ministry's list of two more,
 # and two bodies no gazetteer lists (a public corporation by its form, a police station).
@@ -168,6 +169,36 @@ def test_assembly_makes_a_record_per_case_with_its_facts(ex):
     drone = by_title["드론 하천 감시를 선정했다"]
     assert drone.agency.name == "대전광역시" and [code for code, _ in drone.technologies] == ["DRONE"]
     assert {r.year for r in records} == {2024}  # the document's year
+
+
+@pytest.mark.parametrize("title, name", [
+    ("홀몸 어르신을 위해 새로 도입한 ‘안부 묻는 우편함’", "안부 묻는 우편함"),  # a clause modifies it
+    ("새솔환경공단의 '하천 쓰레기 지도'", "하천 쓰레기 지도"),  # an owner
+    ("마을 돌봄 플랫폼 ‘이웃사촌’", "마을 돌봄 플랫폼 ‘이웃사촌’"),  # a noun before the quote: one name
+    ("함께 걷는 길, ‘골목 산책’", "함께 걷는 길, ‘골목 산책’"),  # a title and its quoted subtitle
+    ("어르신 안심 귀갓길 서비스", "어르신 안심 귀갓길 서비스"),
+])
+def test_a_record_is_titled_by_the_quoted_name_a_clause_modifies(ex, title, name):
+    from adminkg.loaders.passes.titles import quoted_name
+
+    got, span = quoted_name(ex, title, Span(10, 10 + len(title), title))
+    assert got == name and span.text == name and span.end - span.start == len(name)
+    assert span.start == 10 + title.rindex(name)
+
+
+def test_assembly_titles_a_modified_quoted_name_by_the_name(ex):
+    """A candidate titled by a whole clause round a quoted name (as a generous proposal is) makes a
+    record titled by the name, its span the name's."""
+    text = "경기도 수원시는 홀몸 어르신을 위해 새로 도입한 ‘안부 묻는 우편함’이 최우수상을 받았다.\n"
+    a = run(ex, document(text), "scopes")
+    (cand,) = a.cands
+    start = text.index("홀몸")
+    end = text.index("’") + 1
+    cand.title, cand.span = text[start:end], Span(start, end, text[start:end])
+    PASSES["assemble"](ex, a)
+    (record,) = a.records
+    assert record.title == "안부 묻는 우편함"
+    assert text[record.title_span.start : record.title_span.end] == "안부 묻는 우편함"
 
 
 # -- the driver --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 and the extraction recovers what was planted."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 
@@ -46,8 +47,11 @@ def test_same_seed_same_bytes_and_a_longer_run_begins_with_a_shorter(tmp_path):
     assert gold_c[:12] == gold_a
 
 
-def test_gold_is_in_the_shape_of_the_dev_gold_and_names_real_bodies(tmp_path, gazetteer):
+def test_gold_is_in_the_shape_of_the_dev_gold_and_names_real_bodies(tmp_path, gazetteer, shared):
     from rdflib.namespace import SKOS
+
+    with (shared / "spec" / "technologies.csv").open(encoding="utf-8") as fh:
+        specified = {row["code"] for row in csv.DictReader(fh)}
 
     generate(tmp_path / "s", docs=30, seed=1)
     gold = json.loads((tmp_path / "s" / "gold.json").read_text(encoding="utf-8"))
@@ -67,6 +71,8 @@ def test_gold_is_in_the_shape_of_the_dev_gold_and_names_real_bodies(tmp_path, ga
                 assert award["grade"] in text
             for partner in case["partners"]:
                 assert partner in text
+            # like the dev gold: codes of the specification only (a chatbot's case has none)
+            assert set(case["technologies"]) <= specified
         layouts.add("award" if any(c["awards"] for c in entry["cases"]) else
                     "list" if "▲" in text else "release" if len(entry["cases"]) == 1 else "cards")
     assert layouts == {"award", "list", "release", "cards"}

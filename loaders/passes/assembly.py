@@ -10,6 +10,7 @@ from .facts import adjacent_units, beneficiaries, departments, metrics, partners
 from .mentions import programme_technologies
 from .orgs import subject_unit
 from .scopes import other_titles, partner_scope, scope_text, title_modifiers
+from .titles import quoted_name
 
 
 @component("assemble",
@@ -59,10 +60,11 @@ def assemble(ex, a: Analysis) -> None:
             depts = [office] + [d for d in depts if d[0] != office[0]]
         problems, interventions = statements(ex, parts)
         pscope = partner_scope(ex, text, cand, cands, sents, orgs)
+        title, span = quoted_name(ex, cand.title, cand.span)
         rec = CaseRecord(
             source=doc,
-            title=cand.title,
-            title_span=cand.span,
+            title=title,
+            title_span=span,
             agency=cand.agency,
             departments=depts[:4],
             technologies=technologies(ex, parts, programme_tech, other_titles(cand, cands)),

@@ -516,9 +516,13 @@ def proposals(
     titles = {c.title for c in cands}
     out = []
     bodies = [(o.span.start, o.span.end) for o in orgs if o.span is not None]
+    subject = tuple(ex.grammar["subject_markers"])
     for p in propose(text, cfg, bodies):
         if (p.start, p.end) in taken:
             continue
+        unit = ex.lex.unit_pattern.match(text, p.start) if p.origin == "gen-phrase" else None
+        if unit and text.startswith(subject, unit.end()) and unit.end() < p.end:
+            continue  # "…는 OO과가 사업을 맡아 …": a clause whose subject is a unit, not a name
         sentence = next((x for x in sents if x.start <= p.start < x.end), None)
         if sentence is None:
             continue
