@@ -838,13 +838,13 @@ def _build(roots, out, *, base, with_text, tables, store, progress, max_bytes, m
 
         emitter.validator = own.validator
         validation = BuildValidation(own.validator, gate=gate)
-    workers = fr.default_jobs() if jobs is None else jobs
     loader = None
     if store and not curation:  # the store is loaded with the triples as they are merged
         from .store import StoreLoader, with_reference
 
-        # with workers, this process mostly waits: it loads the store in a thread of its own meanwhile
-        loader = StoreLoader(out / STORE_DIR, background=workers > 1 or executor != "local")
+        # the store loads in a thread of its own (Oxigraph works without Python's lock): with workers
+        # this process mostly waits, and alone it extracts the next documents meanwhile
+        loader = StoreLoader(out / STORE_DIR, background=True)
         for f in with_reference([]):
             loader.put(f)
     try:
