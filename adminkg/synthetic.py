@@ -84,9 +84,9 @@ class Templates:
                          if r["type"] in src["partner_types"] and not r["dissolved"]]
         if not self.leads or not self.partners:
             raise InputError(path, "no gazetteer body of the [sources] types")
-        self._check_labels(path, "technologies.ttl", {c: t["surface"] for c, t in self.cfg["technologies"].items()})
+        tech = self._check_labels(path, "technologies.ttl",
+                                  {c: t["surface"] for c, t in self.cfg["technologies"].items()})
         # the gold lists the codes the cases query reports (those of the specification), as the dev gold does
-        tech = Graph().parse(paths.VOCAB_DIR / "technologies.ttl")
         self.specified = {str(tech.value(m, SKOS.notation)) for m in tech.objects(TECH.specified, SKOS.member)}
         self._check_labels(path, "beneficiaries.ttl", self.cfg["beneficiaries"])
         self.layouts = sorted(self.cfg["layouts"])
@@ -94,13 +94,15 @@ class Templates:
         self.weights = [weights.get(name, 0) for name in self.layouts]
 
     @staticmethod
-    def _check_labels(path: Path, vocab: str, surfaces: dict[str, str]) -> None:
+    def _check_labels(path: Path, vocab: str, surfaces: dict[str, str]) -> Graph:
+        """The vocabulary *vocab*, once each surface is checked to be a label of its concept."""
         g = Graph().parse(paths.VOCAB_DIR / vocab)
         for code, surface in surfaces.items():
             concept = next((c for c in g.subjects(SKOS.notation, None) if str(g.value(c, SKOS.notation)) == code), None)
             labels = {str(v) for p in (SKOS.prefLabel, SKOS.altLabel) for v in g.objects(concept, p)}
             if concept is None or surface not in labels:
                 raise InputError(path, f"{code} = {surface!r}: not a label of {code} in ontology/vocab/{vocab}")
+        return g
 
 
 def _rows(path: Path) -> list[dict]:
