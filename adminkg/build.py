@@ -646,9 +646,7 @@ def emit_document(emitter: Emitter, records, min_confidence: float = 0.0, *, res
         report = emitter.report
         finished = trace.finish(facts=dict(report.facts), dropped=dict(report.dropped), case_rows=report.case_rows,
                                 documents={sha: str(node) for sha, node in emitter.docs.items()})
-        if emitter.validator is not None:  # its results travel with the trace
-            finished["validation"] = emitter.validator(finished)
-        return finished
+        return _checked(emitter, finished)  # the validation's results travel with the trace
     finally:
         (emitter.sink, emitter.add, emitter.cases_by_agency, emitter.docs, emitter.sources, emitter.report,
          emitter.resolved) = saved
