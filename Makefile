@@ -114,7 +114,8 @@ fuzz: $(STAMP_TEST) sysdeps
 # The build at scale on N generated documents (adminkg synth): naive pipeline, cold builds with 1 and
 # 2 workers and on a local Dask cluster, a rebuild after 1% changed, validation, 2N and 4N, extraction
 # against Kiwi's tokenizer; one table and a summary line of ratios. More options in BENCH_ARGS, such as
-# a 100k run: make bench N=100000 BENCH_ARGS="--sample 500 --scaling 0.25,0.5 --log build/bench.log"
+# a 100k run (hours; the same command with --resume added carries on after a stop):
+# make bench N=100000 BENCH_ARGS="--sample 500 --scaling 0.25,0.5 --extraction-docs 10000 --no-dask --work build/bench --log build/bench.log"
 N ?= 200
 BENCH_ARGS ?=
 bench: $(STAMP_BENCH)

@@ -1,17 +1,20 @@
 """Benchmark (not a test): `make bench` — the build at scale on generated documents, one table and a
 summary line of ratios, every number measured in this run on the same input.
 
-    .venv/bin/python benchmarks/scale_bench.py [--docs N] [--seed S] [--jobs J] [--work DIR [--keep]]
-        [--sample M] [--scaling K,K…] [--log FILE]
+    .venv/bin/python benchmarks/scale_bench.py [--docs N] [--seed S] [--jobs J] [--work DIR [--keep] [--resume]]
+        [--sample M] [--scaling K,K…] [--extraction-docs K] [--no-dask] [--log FILE]
 
 Rows (each step a fresh process: wall time and its peak resident memory, with its workers):
   naive       one process, no cache, Turtle only, then pySHACL on the Turtle (the pipeline before issue 15)
-  cold 1      one process, with the cache (cold), Turtle + embedded store
-  cold J      J worker processes, with the cache (cold); then the speed-up over one process
-  dask J      on a local Dask cluster of J worker processes (when adminkg[dask] is installed)
+  cold 1      one process, with the cache (cold), Turtle + embedded store, validated as it is built
+              (`build --validate`: each document in its worker, the cross-document shapes once)
+  dask J      on a local Dask cluster of J worker processes (when adminkg[dask] is installed; --no-dask)
+  cold J      J worker processes, with the cache (cold), validated; then the speed-up over one process
   warm 1%     J workers after 1% of the documents changed (the rest come from the cache)
-  validate    `adminkg validate` of the build with pySHACL and with the Rust engine (adminkg[fast-shacl]),
-              their reports compared line by line (the line naming the engine aside)
+  validate    the cold J build's own validation (CPU of the per-document checks + the cross-document
+              step, from its report.json) against pySHACL, and `adminkg validate` with the Rust engine
+              (adminkg[fast-shacl]); the reports of all three compared line by line on the same graph
+              (the line naming the engine aside)
   queries     every library query on the build (with the reference data): the embedded store
               (pyoxigraph) against rdflib's memory store, the rows compared (benchmarks/query_bench.py);
               with --sample, at N on the build's on-disk store (as `adminkg query` opens it: its open
@@ -19,28 +22,33 @@ Rows (each step a fresh process: wall time and its peak resident memory, with it
   serve       `adminkg serve` of the build under load: 50 clients sending 2,000 library queries with
               parameters (benchmarks/serve_load.py): throughput, p50 and p99 latency, errors
   extraction  extraction alone, one process, against Kiwi's tokenizer on the same text (kiwipiepy,
-              adminkg[bench]; its model ships in the kiwipiepy_model wheel), start-up not counted
-  scale kN    cold builds of k×N documents (J workers; --scaling, default 2N and 4N), to see how the
-              cost grows: time(kN) / time(N) beside k
+              adminkg[bench]; its model ships in the kiwipiepy_model wheel), start-up not counted; on
+              the first --extraction-docs documents (default all N: it is a rate)
+  scale kN    cold builds of k×N documents (J workers, validated; --scaling, default 2N and 4N), to see
+              how the cost grows: time(kN) / time(N) beside k
 and the planted cases recovered (F1 of cases, titles and technologies against the generator's gold).
 The build rows say the documents and the triples of the graph (cases.ttl, counted).
 
-At large N some baselines do not fit the machine (pySHACL and rdflib hold the whole graph in Python
-objects). --sample M measures them on a build of the first M generated documents (the same generator
-and seed: `adminkg synth --docs M`), and says so in each row: pySHACL (the naive row's validation
-and the "validate, pySHACL" row, one run) with its time extrapolated linearly to N, marked
-"(extrapolated)" in the summary; the Rust engine runs at N and on the sample too, where its report
-is compared with pySHACL's. The library queries run embedded at N (on the build's on-disk store), and
-embedded and in rdflib at M (both in memory), where the ratio is taken: no ratio mixes graph sizes.
+At large N some baselines do not fit the machine (pySHACL, rdflib and a whole-graph SHACL engine hold
+the whole graph in memory). --sample M measures them on a build of the first M generated documents
+(the same generator and seed: `adminkg synth --docs M`), and says so in each row: pySHACL (the naive
+row's validation and the "validate, pySHACL" row, one run) with its time extrapolated linearly to N,
+marked "(extrapolated)" in the summary; the Rust engine and the sample's own build validation run on
+the sample, where their reports are compared with pySHACL's; at N the build validates itself. The
+library queries run embedded at N (on the build's on-disk store), and embedded and in rdflib at M
+(both in memory), where the ratio is taken: no ratio mixes graph sizes.
 
 A 100k run takes hours: each row is printed (flushed) to stderr as soon as it is measured, and
-appended to --log FILE; the table and summary come at the end on stdout. Each build folder is
-removed as soon as the rows that need it are done (with --keep, nothing is removed), so the disk
-holds about two builds at a time. A step no later row needs (pySHACL, the Rust engine, extraction
-alone, Kiwi) that fails, as when it is killed for memory, becomes a row saying so and the run goes
-on; a build that fails stops the run, after printing the rows measured so far.
-A row is a :class:`Row`; a new measurement is a method of :class:`Bench` that adds its rows with
-:meth:`Bench.add`, called in order by :meth:`Bench.run`.
+appended to --log FILE; the table and summary come at the end on stdout. With --work DIR, what each
+finished step measured is saved in DIR/bench-state.json, and --resume (the same options) carries on
+after the last finished step, keeping its rows (a step cut off is run again from its start, the
+cold J build with the 1% change undone). Each build folder is removed as soon as the rows that need
+it are done (with --keep, nothing is removed), so the disk holds about two builds at a time. A step
+no later row needs (pySHACL, the Rust engine, extraction alone, Kiwi) that fails, as when it is
+killed for memory, becomes a row saying so and the run goes on; a build that fails stops the run,
+after printing the rows measured so far.
+A row is a :class:`Row`; a new measurement is a step of :class:`Bench` that adds its rows with
+:meth:`Bench.add`, listed in order by :meth:`Bench.steps`.
 """
 from __future__ import annotations
 
@@ -48,6 +56,7 @@ import argparse
 import contextlib
 import hashlib
 import io
+import json
 import os
 import random
 import shutil
@@ -141,12 +150,26 @@ def adminkg(*args: str) -> Measured:
     return run(str(BIN / "adminkg"), *args)
 
 
-def change(corpus: Path, share: float, seed: int) -> int:
-    """Append a sentence to *share* of the documents (at least one); return how many changed."""
+CHANGE = "\n담당 부서는 사업을 계속 점검할 예정이다.\n"  # the sentence the 1% change appends
+
+
+def changed_files(corpus: Path, share: float, seed: int) -> list[Path]:
+    """The documents the 1% change touches: *share* of them (at least one), chosen by *seed*."""
     files = sorted(corpus.rglob("syn-*.txt"))
-    chosen = random.Random(seed).sample(files, max(1, round(len(files) * share)))
+    return random.Random(seed).sample(files, max(1, round(len(files) * share)))
+
+
+def change(corpus: Path, share: float, seed: int, *, undo: bool = False) -> int:
+    """Append a sentence to *share* of the documents (at least one); return how many changed. Done
+    twice it changes nothing more; *undo* takes the sentence off again (a resumed run repeats the
+    parallel build on the documents as generated)."""
+    chosen = changed_files(corpus, share, seed)
     for f in chosen:
-        f.write_text(f.read_text(encoding="utf-8") + "\n담당 부서는 사업을 계속 점검할 예정이다.\n", encoding="utf-8")
+        text = f.read_text(encoding="utf-8")
+        if undo and text.endswith(CHANGE):
+            f.write_text(text[: -len(CHANGE)], encoding="utf-8")
+        elif not undo and not text.endswith(CHANGE):
+            f.write_text(text + CHANGE, encoding="utf-8")
     return len(chosen)
 
 
@@ -217,7 +240,7 @@ import sys, time
 from pathlib import Path
 from adminkg.fragments import extract_one
 from adminkg.loaders.korean import KoreanExtractor
-files = sorted(Path(sys.argv[1]).rglob("syn-*.txt"))
+files = sorted(Path(sys.argv[1]).rglob("syn-*.txt"))[: int(sys.argv[2])]
 extractor = KoreanExtractor()
 started = time.perf_counter()
 chars = sum(len(extract_one(f, {}, extractor)[1].text) for f in files)
@@ -228,7 +251,7 @@ import sys, time
 from pathlib import Path
 from adminkg.loaders.documents import read_document
 from kiwipiepy import Kiwi
-texts = [read_document(f).text for f in sorted(Path(sys.argv[1]).rglob("syn-*.txt"))]
+texts = [read_document(f).text for f in sorted(Path(sys.argv[1]).rglob("syn-*.txt"))[: int(sys.argv[2])]]
 kiwi = Kiwi()
 kiwi.tokenize("준비")
 started = time.perf_counter()
@@ -238,9 +261,10 @@ print(time.perf_counter() - started, sum(map(len, texts)))
 """
 
 
-def timed(script: str, corpus: Path) -> tuple[float, int, float]:
-    """(seconds of the work, characters, peak MB) of *script* run on *corpus* in a fresh process."""
-    _, peak, done = run(sys.executable, "-c", script, str(corpus))
+def timed(script: str, corpus: Path, docs: int) -> tuple[float, int, float]:
+    """(seconds of the work, characters, peak MB) of *script* run on the first *docs* documents of
+    *corpus* in a fresh process."""
+    _, peak, done = run(sys.executable, "-c", script, str(corpus), str(docs))
     seconds, chars = done.stdout.split()
     return float(seconds), int(chars), peak
 
@@ -387,9 +411,35 @@ def extrapolated(seconds: float, peak: float, m: int, n: int) -> str:
             f"(a lower bound if pySHACL grows faster than linearly)")
 
 
+class Sampled(NamedTuple):
+    """A validation run kept for a later row (and across a resumed run): its time, memory and the
+    digest of its report (:func:`lines_digest`)."""
+
+    seconds: float
+    peak_mb: float
+    lines: str
+
+
+def lines_digest(report: str) -> str:
+    """The SHA-256 of a validation report's lines, the one naming the engine aside."""
+    return hashlib.sha256("\n".join(report_lines(report)).encode("utf-8")).hexdigest()
+
+
+def where(m: int | None, n: int) -> str:
+    return f"sample of {m:,} documents" if m else f"{n:,} documents"
+
+
+STATE = "bench-state.json"  # in --work: the settings, the steps done, their rows and what later rows need
+SETTINGS = ("docs", "seed", "jobs", "sample", "scaling", "no_scaling", "no_validate", "no_pyshacl", "no_queries",
+            "query_timeout", "serve_queries", "no_dask", "extraction_docs")
+KEPT = ("head_line", "chars", "naive_build", "naive_validation", "py_sample", "one", "one_digest", "cold_j", "warm",
+        "triples", "validation", "own_validation", "f1", "same", "ratios", "growth")
+
+
 class Bench:
     """One run: the options, the working folder, the table and what later rows and the summary need.
-    Each method measures a group of rows, in the order of :meth:`run`."""
+    Each step (:meth:`steps`) measures a group of rows; after each, what it measured is saved in
+    ``WORK/bench-state.json``, so ``--resume`` carries on after the last step done."""
 
     def __init__(self, args: argparse.Namespace, work: Path):
         self.args, self.work = args, work
@@ -399,14 +449,21 @@ class Bench:
         self.builds = Builds()
         self.pyshacl = not (args.no_validate or args.no_pyshacl)
         self.rust = not args.no_validate and installed("shacl")
+        self.validating = () if args.no_validate else ("--validate",)  # the cold builds validate as they go
         self.corpus = work / "syn" / "docs"
         self.sample = work / "sample"
+        self.finished: list[str] = []  # the steps done, in order
+        self.head_line = ""
         self.ratios: list[str] = []
         self.growth: list[str] = []
         self.same = True
-        self.py_sample: Measured | None = None  # pySHACL on the sample, for both its rows
+        self.py_sample: Sampled | None = None  # pySHACL on the sample, for both its rows
         self.naive_validation = 0.0  # seconds of pySHACL at N in the naive row (extrapolated with a sample)
-        self.validation = 0.0  # seconds of the validation of the cold builds in the summary's first ratio
+        self.validation = 0.0  # seconds of the validation of the cold builds, when not done by the build itself
+        self.own_validation: dict | None = None  # the cold J-worker build's own validation (its report.json)
+        self.one_digest = ""
+        self.chars = self.one = self.cold_j = self.warm = self.naive_build = self.triples = 0
+        self.f1: dict[str, float] = {}
 
     def add(self, *args, **kw) -> None:
         self.table.add(Row(*args, **kw))
@@ -420,171 +477,258 @@ class Bench:
             self.add(step, note=f"failed: {str(exc).splitlines()[0]}")
             return None
 
+    # -- a run that can be resumed ------------------------------------------------------------------
+
+    def settings(self) -> dict:
+        return {k: getattr(self.args, k) for k in SETTINGS}
+
+    def save(self) -> None:
+        """What the steps done so far measured, written beside the builds (a temporary file, renamed)."""
+        state = {"settings": self.settings(), "finished": self.finished,
+                 "rows": [list(r) for r in self.table.rows], "triples": self.builds.triples,
+                 "kept": {k: getattr(self, k) for k in KEPT}}
+        tmp = self.work / f".{STATE}.new"
+        tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, self.work / STATE)
+
+    def resume(self) -> None:
+        """Take up the run saved in WORK: its rows and values; the steps it finished are not run again."""
+        path = self.work / STATE
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SystemExit(f"scale_bench: --resume: {path} does not exist; start the run without --resume") from None
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"scale_bench: --resume: {path} cannot be read ({exc}); start the run again "
+                             "without --resume") from None
+        theirs, ours = state["settings"], json.loads(json.dumps(self.settings()))
+        differ = [f"--{k.replace('_', '-')} {theirs.get(k)!r} there, {ours[k]!r} here" for k in ours
+                  if theirs.get(k) != ours[k]]
+        if differ:
+            raise SystemExit(f"scale_bench: --resume: the run in {self.work} was started with other options ("
+                             + "; ".join(differ) + "); give the same options, or leave out --resume to start again")
+        self.finished = list(state["finished"])
+        self.table.rows = [Row(*r) for r in state["rows"]]
+        self.builds.triples = dict(state["triples"])
+        for k, v in state["kept"].items():
+            setattr(self, k, Sampled(*v) if k == "py_sample" and v is not None else v)
+        self.table.say(f"resuming the run in {self.work} (load {os.getloadavg()[0]:.1f}): "
+                       f"{len(self.finished)} steps done ({', '.join(self.finished)}), "
+                       f"{len(self.table.rows)} rows kept")
+
+    def steps(self) -> list[tuple[str, object]]:
+        """(name, method) in order; a step named "" tidies up and runs on every resume."""
+        args, m, work = self.args, self.m, self.work
+        scaling = [] if args.no_scaling else args.scaling
+        return [
+            ("corpus", self.generate),
+            ("sample", self.build_sample if m and (self.pyshacl or not args.no_queries) else None),
+            ("naive", self.naive),
+            ("one process", self.cold_one),
+            ("dask", None if args.no_dask else self.dask),
+            ("workers", self.cold_workers),
+            ("validate", None if args.no_validate else self.validate),
+            ("extraction", self.extraction),
+            ("queries", None if args.no_queries else self.queries),
+            ("", lambda: self.done(self.sample, work / "sample-syn")),
+            ("serve", self.serve if args.serve_queries else None),
+            ("", lambda: self.done(work / "par")),
+            *[(f"scale {k:g}", lambda k=k: self.scale(k)) for k in scaling],
+        ]
+
     def run(self) -> None:
-        args, n, m = self.args, self.n, self.m
-        adminkg("synth", "--docs", str(n), "--seed", str(args.seed), "--out", str(self.work / "syn"))
+        for name, step in self.steps():
+            if step is None or name in self.finished:
+                continue
+            step()
+            if name:
+                self.finished.append(name)
+                self.save()
+
+    # -- the steps -----------------------------------------------------------------------------------
+
+    def generate(self) -> None:
+        self.done(self.work / "syn")
+        adminkg("synth", "--docs", str(self.n), "--seed", str(self.args.seed), "--out", str(self.work / "syn"))
         self.chars = sum(len(p.read_text(encoding="utf-8")) for p in self.corpus.rglob("syn-*.txt"))
-        self.table.say(self.head() + (f"; pySHACL and rdflib on the first {m:,} documents" if m else ""))
-        if m and (self.pyshacl or not args.no_queries):
-            self.build_sample()
-        self.naive()
-        self.cold()
-        self.rebuild()
-        self.validate()
-        self.extraction()
-        if not args.no_queries:
-            self.ratios.append(query_rows(self.work / "par", self.table, args.query_timeout,
-                                          sample=(self.sample, m) if m else None))
-        self.done(self.sample, self.work / "sample-syn")
-        if args.serve_queries:
-            self.serve()
-        self.done(self.work / "par")
-        for k in [] if args.no_scaling else args.scaling:
-            self.scale(k)
+        self.head_line = self.head() + (f"; pySHACL and rdflib on the first {self.m:,} documents" if self.m else "")
+        self.table.say(self.head_line)
 
     def head(self) -> str:
         return (f"adminkg scale benchmark: N = {self.n} generated documents ({self.chars:,} characters), seed "
                 f"{self.args.seed}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
 
     def build_sample(self) -> None:
-        """The first M documents (the same generator and seed), built, for the baselines that do not fit at N."""
+        """The first M documents (the same generator and seed), built (validated as the build goes, when
+        validating), for the baselines that do not fit at N."""
         syn = self.work / "sample-syn"
+        self.done(syn, self.sample)
         adminkg("synth", "--docs", str(self.m), "--seed", str(self.args.seed), "--out", str(syn))
         s, mem, _ = adminkg("build", "--corpus", str(syn / "docs"), "--out", str(self.sample), "--no-store",
-                            "--jobs", self.j)
+                            "--jobs", self.j, *self.validating)
         self.add(f"sample: cold build of the first {self.m:,} documents (Turtle)", s, mem,
                  f"{size(self.m, self.builds.graph(self.sample)[1])}; pySHACL and rdflib run on it")
 
     def naive(self) -> None:
         """One process, no cache, then pySHACL on its Turtle (with a sample: on the sample's, extrapolated)."""
         n, m, out = self.n, self.m, self.work / "naive"
+        self.done(out)
         s, mem, _ = adminkg("build", "--corpus", str(self.corpus), "--out", str(out), "--no-store", "--no-cache",
                             "--jobs", "1")
         self.naive_build = s
         note = f"{size(n, self.builds.graph(out)[1])}; {self.chars / s:,.0f} chars/s"
         step = "naive: 1 process, no cache"
+        py = None
         if self.pyshacl and m:
-            self.py_sample = py = self.attempt(f"{step}: pySHACL on the sample", "validate", str(self.sample),
-                                               "--engine", "pyshacl", "--limit", "1000000")
+            py = self.attempt(f"{step}: pySHACL on the sample", "validate", str(self.sample),
+                              "--engine", "pyshacl", "--limit", "1000000")
             if py is not None:
                 self.naive_validation = py.seconds * n / m
                 note += (f"; pySHACL on {m:,} documents: {py.seconds:.1f} s, {py.peak_mb:,.0f} MB; "
                          + extrapolated(py.seconds, py.peak_mb, m, n))
                 step, mem = f"{step}, then pySHACL (extrapolated)", max(mem, py.peak_mb)
         elif self.pyshacl:
-            py = self.attempt(f"{step}: pySHACL", "validate", str(out), "--engine", "pyshacl")
+            py = self.attempt(f"{step}: pySHACL", "validate", str(out), "--engine", "pyshacl", "--limit", "1000000")
             if py is not None:
                 self.naive_validation = py.seconds
                 step, mem = f"{step}, then pySHACL", max(mem, py.peak_mb)
+        if py is not None:
+            self.py_sample = Sampled(py.seconds, py.peak_mb, lines_digest(py.done.stdout))
         self.add(step, s + self.naive_validation, mem, note)
         self.done(out)
 
-    def cold(self) -> None:
-        """Cold builds with 1 process, J workers and on a local Dask cluster, compared byte for byte."""
-        n, j, work = self.n, self.j, self.work
-        s1, m1, _ = adminkg("build", "--corpus", str(self.corpus), "--out", str(work / "one"), "--jobs", "1")
-        one, triples = self.builds.graph(work / "one")
-        self.add("cold build, 1 process (+ store)", s1, m1, f"{size(n, triples)}; {self.chars / s1:,.0f} chars/s")
-        self.f1 = recovered(work / "syn", work / "one")
+    def built(self) -> str:
+        return " (+ store, validated)" if self.validating else " (+ store)"
+
+    def cold_one(self) -> None:
+        """A cold build with one process: the bytes the others are compared with, the planted cases' F1."""
+        n, work = self.n, self.work
         self.done(work / "one")
-        sj, mj, _ = adminkg("build", "--corpus", str(self.corpus), "--out", str(work / "par"), "--jobs", j)
-        par, triples = self.builds.graph(work / "par")
-        self.same = par == one
-        self.add(f"cold build, {j} workers (+ store)", sj, mj, f"{size(n, triples)}; {self.chars / sj:,.0f} chars/s")
-        self.add(f"speed-up with {j} workers", note=f"{s1 / sj:.2f}x one process")
-        self.one, self.cold_j = s1, sj
+        s1, m1, _ = adminkg("build", "--corpus", str(self.corpus), "--out", str(work / "one"), "--jobs", "1",
+                            *self.validating)
+        self.one_digest, triples = self.builds.graph(work / "one")
+        self.add(f"cold build, 1 process{self.built()}", s1, m1,
+                 f"{size(n, triples)}; {self.chars / s1:,.0f} chars/s")
+        self.f1 = recovered(work / "syn", work / "one")
+        self.one = s1
+        self.done(work / "one")
+
+    def dask(self) -> None:
+        """A cold build on a local Dask cluster of J workers, compared byte for byte."""
+        work, j = self.work, self.j
         if not installed("distributed"):
             self.add("cold build, Dask", note="not measured: pip install 'adminkg[dask]'")
             return
+        self.done(work / "dask")
         sd, md, _ = adminkg("build", "--corpus", str(self.corpus), "--out", str(work / "dask"), "--jobs", j,
-                            "--executor", "dask")
-        same_dask = self.builds.graph(work / "dask")[0] == one
+                            "--executor", "dask", *self.validating)
+        same_dask = self.builds.graph(work / "dask")[0] == self.one_digest
         self.done(work / "dask")
         self.same = self.same and same_dask
         self.add(f"cold build, local Dask cluster of {j} workers", sd, md,
-                 f"{s1 / sd:.2f}x one process (cluster start-up included); byte-identical {same_dask}")
-        self.ratios.append(f"dask-{j} / 1 process {s1 / sd:.2f}x")
+                 f"{self.one / sd:.2f}x one process (cluster start-up included); byte-identical {same_dask}")
+        self.ratios.append(f"dask-{j} / 1 process {self.one / sd:.2f}x")
 
-    def rebuild(self) -> None:
+    def cold_workers(self) -> None:
+        """A cold build with J workers, compared byte for byte; then 1% of the documents change and it
+        is built again (on a resumed run, from the documents as generated)."""
+        n, j, par = self.n, self.j, self.work / "par"
+        change(self.corpus, 0.01, self.args.seed, undo=True)
+        self.done(par)
+        sj, mj, _ = adminkg("build", "--corpus", str(self.corpus), "--out", str(par), "--jobs", j, *self.validating)
+        digest_j, triples = self.builds.graph(par)
+        self.same = self.same and digest_j == self.one_digest
+        self.add(f"cold build, {j} workers{self.built()}", sj, mj,
+                 f"{size(n, triples)}; {self.chars / sj:,.0f} chars/s; byte-identical {digest_j == self.one_digest}")
+        self.add(f"speed-up with {j} workers", note=f"{self.one / sj:.2f}x one process")
+        self.cold_j = sj
+        if self.validating:
+            self.own_validation = json.loads((par / "report.json").read_text(encoding="utf-8"))["validation"]
         changed = change(self.corpus, 0.01, self.args.seed)
-        self.warm, mw, done = adminkg("build", "--corpus", str(self.corpus), "--out", str(self.work / "par"),
-                                      "--jobs", self.j)
-        self.triples = self.builds.graph(self.work / "par")[1]  # what the validation and the queries see
+        self.warm, mw, done = adminkg("build", "--corpus", str(self.corpus), "--out", str(par), "--jobs", j,
+                                      *self.validating)
+        self.triples = self.builds.graph(par)[1]  # what the queries see
         cache = next((ln for ln in done.stdout.splitlines() if ln.startswith("documents extracted")), "")
-        self.add(f"rebuild after {changed} of {self.n} documents changed", self.warm, mw,
-                 f"{size(self.n, self.triples)}; {cache}")
+        self.add(f"rebuild after {changed} of {n} documents changed", self.warm, mw,
+                 f"{size(n, self.triples)}; {cache}")
 
     def validate(self) -> None:
-        """pySHACL and the Rust engine on the J-worker build, their reports compared; with a sample,
-        pySHACL's run on it (extrapolated) and the Rust engine on it too, where the reports are compared."""
-        if self.args.no_validate:
-            return
-        n, m, par = self.n, self.m, str(self.work / "par")
+        """The build's own validation (per document in the workers, across documents once) and the Rust
+        engine on a whole graph, against pySHACL: their reports compared on the same graph (with a
+        sample, the sample's; else the J-worker build's), the build's time taken at N."""
+        n, m = self.n, self.m
+        at = self.sample if m else self.work / "par"
         py = self.py_sample
-        if self.pyshacl and not m:
-            py = self.attempt("validate, pySHACL", "validate", par, "--engine", "pyshacl", "--limit", "1000000")
+        if self.pyshacl and not m:  # pySHACL again, on the graph the other two validate here
+            measured = self.attempt("validate, pySHACL", "validate", str(at), "--engine", "pyshacl",
+                                    "--limit", "1000000")
+            py = None if measured is None else Sampled(measured.seconds, measured.peak_mb,
+                                                       lines_digest(measured.done.stdout))
+        if py is not None:
+            self.add(f"validate, pySHACL{f', sample of {m:,} documents' if m else ''}", py.seconds, py.peak_mb,
+                     f"{size(m, self.builds.graph(at)[1])} (the naive row's run); "
+                     f"{extrapolated(py.seconds, py.peak_mb, m, n)}" if m else size(n, self.triples))
+        own = self.own_validation
+        if own is not None:
+            per, cross = own["per_document"]["seconds"], own["cross_document"]["seconds"]
+            seconds = per + cross
+            note = (f"{size(n, own['cross_document']['merged_triples'])}; CPU of the per-document checks "
+                    f"{per:.1f} s + across documents {cross:.1f} s "
+                    f"({own['cross_document']['triples_read']:,} triples read); {own['engine']}")
+            if self.naive_validation:
+                ratio = self.naive_validation / seconds
+                note += f"; {ratio:.1f}x faster than pySHACL" + (f" extrapolated from {m:,} documents" if m else "")
+                self.ratios.append(f"validation pySHACL / the build's own {ratio:.1f}x"
+                                   + (" (extrapolated)" if m else ""))
+            self.add(f"validate during the cold {self.j}-worker build", seconds, None, note)
             if py is not None:
-                self.add("validate, pySHACL", py.seconds, py.peak_mb, f"{size(n, self.triples)}")
-                self.validation = py.seconds
-        elif self.pyshacl and py is not None:
-            self.add(f"validate, pySHACL, sample of {m:,} documents", py.seconds, py.peak_mb,
-                     f"{size(m, self.builds.graph(self.sample)[1])} (the naive row's run); "
-                     + extrapolated(py.seconds, py.peak_mb, m, n))
-            self.validation = self.naive_validation
+                same = lines_digest((at / "validation.txt").read_text(encoding="utf-8")) == py.lines
+                self.add(f"the build's own report, {where(m, n)}", note=f"identical to pySHACL's {same}")
+                self.ratios.append(f"the build's own report identical to pySHACL's {same}")
         if not self.rust:
             self.add("validate, Rust engine", note="not measured: pip install 'adminkg[fast-shacl]'")
             return
-        rust = self.attempt(f"validate, Rust engine, {n:,} documents", "validate", par, "--engine", "rust",
+        rust = self.attempt(f"validate, Rust engine, {where(m, n)}", "validate", str(at), "--engine", "rust",
                             "--limit", "1000000")
-        if rust is not None:
-            self.validation = rust.seconds
-        if not self.pyshacl or py is None:
-            if rust is not None:
-                self.add(f"validate, Rust engine, {n:,} documents", rust.seconds, rust.peak_mb,
-                         f"{size(n, self.triples)}; no pySHACL report to compare"
-                         + (" (--no-pyshacl)" if self.args.no_pyshacl else ""))
+        if rust is None:
             return
-        if not m:
-            if rust is not None:
-                same = report_lines(py.done.stdout) == report_lines(rust.done.stdout)
-                self.add("validate, Rust engine", rust.seconds, rust.peak_mb,
-                         f"{py.seconds / rust.seconds:.1f}x faster; identical report {same}")
-                self.ratios.append(f"validation pySHACL / Rust {py.seconds / rust.seconds:.1f}x, identical {same}")
+        if py is None:
+            self.add(f"validate, Rust engine, {where(m, n)}", rust.seconds, rust.peak_mb, "no pySHACL report to "
+                     "compare" + (" (--no-pyshacl)" if self.args.no_pyshacl else ""))
             return
-        at_m = self.attempt(f"validate, Rust engine, sample of {m:,} documents", "validate", str(self.sample),
-                            "--engine", "rust", "--limit", "1000000")
-        if at_m is None:
-            return
-        same = report_lines(py.done.stdout) == report_lines(at_m.done.stdout)
-        self.add(f"validate, Rust engine, sample of {m:,} documents", at_m.seconds, at_m.peak_mb,
-                 f"{py.seconds / at_m.seconds:.1f}x faster than pySHACL on the same build; identical report {same}")
-        ratio = f"validation pySHACL / Rust {py.seconds / at_m.seconds:.1f}x at {m:,} documents"
-        if rust is not None:
-            self.add(f"validate, Rust engine, {n:,} documents", rust.seconds, rust.peak_mb,
-                     f"{size(n, self.triples)}; {self.naive_validation / rust.seconds:.1f}x faster than pySHACL "
-                     f"extrapolated from {m:,} documents")
-            ratio += f", {self.naive_validation / rust.seconds:.1f}x at {n:,} (extrapolated)"
-        self.ratios.append(f"{ratio}, identical {same}")
+        same = lines_digest(rust.done.stdout) == py.lines
+        self.add(f"validate, Rust engine, {where(m, n)}", rust.seconds, rust.peak_mb,
+                 f"{py.seconds / rust.seconds:.1f}x faster than pySHACL on the same graph; identical report {same}")
+        self.ratios.append(f"validation pySHACL / Rust {py.seconds / rust.seconds:.1f}x"
+                           + (f" at {m:,} documents" if m else "") + f", identical {same}")
 
     def extraction(self) -> None:
-        """Extraction alone against Kiwi's tokenizer, one process each, on the same text."""
+        """Extraction alone against Kiwi's tokenizer, one process each, on the same text (the first
+        --extraction-docs documents)."""
+        docs = min(self.args.extraction_docs or self.n, self.n)
+        of = "" if docs == self.n else f", the first {docs:,} documents"
         try:
-            se, ce, me = timed(EXTRACTION, self.corpus)
+            se, ce, me = timed(EXTRACTION, self.corpus, docs)
         except StepFailed as exc:
             self.add("extraction alone", note=f"failed: {str(exc).splitlines()[0]}")
             return
-        self.add("extraction alone, 1 process (no start-up)", se, me, f"{ce / se:,.0f} chars/s")
+        self.add(f"extraction alone, 1 process (no start-up){of}", se, me, f"{ce / se:,.0f} chars/s")
         if not installed("kiwipiepy"):
             self.add("Kiwi tokenize", note="not measured: pip install 'adminkg[bench]'")
             return
         try:
-            sk, ck, mk = timed(KIWI, self.corpus)
+            sk, ck, mk = timed(KIWI, self.corpus, docs)
         except StepFailed as exc:
             self.add("Kiwi tokenize", note=f"failed: {str(exc).splitlines()[0]}")
             return
-        self.add("Kiwi tokenize, same text, 1 process (no start-up)", sk, mk,
+        self.add(f"Kiwi tokenize, same text, 1 process (no start-up){of}", sk, mk,
                  f"{ck / sk:,.0f} chars/s; extraction takes {se / sk:.1f}x Kiwi's time")
         self.ratios.append(f"extraction / Kiwi tokenize {se / sk:.1f}x the time")
+
+    def queries(self) -> None:
+        m = self.m
+        self.ratios.append(query_rows(self.work / "par", self.table, self.args.query_timeout,
+                                      sample=(self.sample, m) if m else None))
 
     def serve(self) -> None:
         """`adminkg serve` of the J-worker build (its on-disk store, as it is) under the load: answers
@@ -612,9 +756,11 @@ class Bench:
         """A cold build of k×N documents (J workers): its time against N's."""
         docs, name = round(k * self.n), times_n(k)
         syn, out = self.work / f"syn-{name.replace('/', '-')}", self.work / f"b-{name.replace('/', '-')}"
+        self.done(out, syn)
         adminkg("synth", "--docs", str(docs), "--seed", str(self.args.seed), "--out", str(syn))
-        st, mt, _ = adminkg("build", "--corpus", str(syn / "docs"), "--out", str(out), "--jobs", self.j)
-        self.add(f"cold build of {name} = {docs} documents, {self.j} workers", st, mt,
+        st, mt, _ = adminkg("build", "--corpus", str(syn / "docs"), "--out", str(out), "--jobs", self.j,
+                            *self.validating)
+        self.add(f"cold build of {name} = {docs} documents, {self.j} workers{self.built()}", st, mt,
                  f"{size(docs, self.builds.graph(out)[1])}; {st / self.cold_j:.2f}x the time of N (k = {k:g})")
         self.growth.append(f"{name} (k={k:g}) {st / self.cold_j:.2f}x")
         self.done(out, syn)
@@ -622,11 +768,10 @@ class Bench:
     def summary(self) -> str:
         m, j = self.m, self.j
         if not self.naive_validation:
-            naive, validation = "builds only", 0.0
+            naive = "builds only" if not self.validating else "the naive build without pySHACL"
         else:
-            naive = f"extrapolated: pySHACL from {m:,} documents" if m else "build + validation"
-            validation = self.validation
-        naive_ratio = (self.naive_build + self.naive_validation) / (self.cold_j + validation)
+            naive = ("validated builds" + (f"; pySHACL extrapolated from {m:,} documents" if m else ""))
+        naive_ratio = (self.naive_build + self.naive_validation) / self.cold_j
         return (f"summary: naive / cold-{j} {naive_ratio:.2f}x ({naive}); "
                 f"{j} workers / 1 process {self.one / self.cold_j:.2f}x; "
                 + "".join(f"{r}; " for r in self.ratios)
@@ -642,6 +787,9 @@ def main(argv=None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary one)")
     ap.add_argument("--keep", action="store_true",
                     help="keep every build folder in --work (default: each goes when its rows are done)")
+    ap.add_argument("--resume", action="store_true",
+                    help="carry on the run saved in --work (WORK/bench-state.json, the same options) after its "
+                         "last finished step; its rows are kept")
     ap.add_argument("--log", type=Path, default=None, metavar="FILE",
                     help="append each row to FILE as soon as it is measured (they go to stderr too)")
     ap.add_argument("--scaling", type=multipliers, default=[2.0, 4.0], metavar="K,K",
@@ -654,6 +802,10 @@ def main(argv=None) -> int:
                     help="leave out validation, pySHACL and the Rust engine (the naive row is then its build)")
     ap.add_argument("--no-pyshacl", action="store_true",
                     help="leave out pySHACL (the naive row is then its build), keep the Rust engine")
+    ap.add_argument("--no-dask", action="store_true", help="leave out the build on a local Dask cluster")
+    ap.add_argument("--extraction-docs", type=int, default=None, metavar="K",
+                    help="time extraction and Kiwi on the first K documents (default: all N; a rate, the same "
+                         "text for both)")
     ap.add_argument("--no-queries", action="store_true", help="leave out the library queries against rdflib")
     ap.add_argument("--query-timeout", type=float, default=60.0, metavar="S",
                     help="stop one query of one engine after S seconds (default 60)")
@@ -672,11 +824,17 @@ def main(argv=None) -> int:
                      "makes another number of documents")
     if args.keep and args.work is None:
         ap.error("--keep keeps the build folders of --work: give --work DIR")
+    if args.resume and args.work is None:
+        ap.error("--resume carries on the run saved in --work: give --work DIR")
+    if args.extraction_docs is not None and args.extraction_docs < 1:
+        ap.error(f"--extraction-docs {args.extraction_docs}: give at least one document")
     if args.log is not None:
         args.log.parent.mkdir(parents=True, exist_ok=True)
     work = args.work or Path(tempfile.mkdtemp(prefix="adminkg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     bench = Bench(args, work)
+    if args.resume:
+        bench.resume()
     try:
         bench.run()
     except BaseException as exc:
@@ -687,11 +845,11 @@ def main(argv=None) -> int:
             sys.exit(f"scale_bench: {exc}")
         raise
     finally:
-        if args.work is None:
+        if args.work is None:  # a run in --work keeps its state (and the corpus), to resume or look at
             shutil.rmtree(work, ignore_errors=True)
     recovered_line = "planted cases recovered (F1): " + ", ".join(f"{k} {v:.3f}" for k, v in bench.f1.items())
     summary = bench.summary()
-    print(bench.head())
+    print(bench.head_line)
     print_table(bench.table.rows)
     print(recovered_line)
     print(summary)

@@ -190,22 +190,45 @@ def test_make_bench_runs_at_tiny_n(capsys):
     out = capsys.readouterr().out
     assert "rebuild after 1 of 2 documents changed" in out and "documents extracted: 1, reused" in out
     assert "validate, pySHACL" in out and "identical report True" in out
+    assert re.search(r"validate during the cold 2-worker build +[0-9.]+ +2 documents, ", out)
+    assert "the build's own report, 2 documents" in out and "identical to pySHACL's True" in out
     assert "query similar-cases" in out and "queries >= 10x rdflib:" in out
     assert "serve: 50 clients, 100 library queries" in out and ", 0 errors, 0 cut by a limit" in out
     assert out.strip().splitlines()[-1].startswith("summary: naive / cold-2 ")
     assert "byte-identical True" in out
 
 
-def test_make_bench_with_a_sample_and_growth_below_n(capsys, tmp_path):
+def test_make_bench_with_a_sample_and_growth_below_n_resumed_after_a_stop(capsys, tmp_path, monkeypatch):
     """The options of a 100k run on four documents: pySHACL and rdflib on a build of the first two
-    (--sample 2), pySHACL's time extrapolated to N and said so, the Rust engine's report compared at
-    the sample's size and the engine run at N too; the queries embedded at N with their ratios taken
-    at the sample; the growth row at N/2 (--scaling 0.5); each row in --log as it is measured, the
-    graph's triples in the build rows, and no build folder left in --work."""
+    (--sample 2), pySHACL's time extrapolated to N and said so, the reports of the build's own
+    validation and of the Rust engine compared with it at the sample's size; the queries embedded at
+    N with their ratios taken at the sample; the growth row at N/2 (--scaling 0.5); each row in --log
+    as it is measured, the graph's triples in the build rows, and no build folder left in --work.
+    The run stops (interrupted) at the extraction step; --resume carries on there, without building
+    again what was done, and the table holds the rows of both parts."""
     bench = _scale_bench()
     log, work = tmp_path / "rows.log", tmp_path / "work"
-    assert bench.main(["--docs", "4", "--sample", "2", "--scaling", "0.5", "--query-timeout", "10",
-                       "--serve-queries", "0", "--log", str(log), "--work", str(work)]) == 0
+    argv = ["--docs", "4", "--sample", "2", "--scaling", "0.5", "--query-timeout", "10", "--serve-queries", "0",
+            "--log", str(log), "--work", str(work)]
+
+    def stop(self):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(bench.Bench, "extraction", stop)
+        with pytest.raises(KeyboardInterrupt):
+            bench.main(argv)
+    first = capsys.readouterr().out
+    assert "the benchmark stopped; the rows measured so far:" in first and "cold build, 1 process" in first
+    assert "extraction alone" not in first
+    with pytest.raises(SystemExit) as refused:  # another N: not the same run
+        bench.main([*argv[:1], "5", *argv[2:], "--resume"])
+    assert "--docs 4 there, 5 here" in str(refused.value.code)
+    outs = []
+    monkeypatch.setattr(bench, "adminkg", lambda *a, run=bench.adminkg: outs.append(a) or run(*a))
+    assert bench.main([*argv, "--resume"]) == 0
+    assert not [a for a in outs if a[0] == "build" and "--jobs" in a and a[a.index("--jobs") + 1] == "1"]
+    assert [a[0] for a in outs] == ["synth", "build"]  # the growth row only: the rest was done
     captured = capsys.readouterr()
     out = captured.out
     lines = out.splitlines()
@@ -217,23 +240,29 @@ def test_make_bench_with_a_sample_and_growth_below_n(capsys, tmp_path):
     naive = next(ln for ln in lines if ln.startswith("naive: 1 process, no cache, then pySHACL (extrapolated)"))
     assert "pySHACL on 2 documents: " in naive and "linear extrapolation to 4 documents: " in naive
     assert "validate, pySHACL, sample of 2 documents" in out
+    assert re.search(r"validate during the cold 2-worker build .*faster than pySHACL extrapolated from 2 documents",
+                     out)
+    assert "the build's own report, sample of 2 documents" in out and "pySHACL's True" in out
     rust_m = next(ln for ln in lines if ln.startswith("validate, Rust engine, sample of 2 documents"))
-    assert "faster than pySHACL on the same build; identical report True" in rust_m
-    assert re.search(r"validate, Rust engine, 4 documents .*faster than pySHACL extrapolated from 2 documents", out)
+    assert "faster than pySHACL on the same graph; identical report True" in rust_m
+    assert "validate, Rust engine, 4 documents" not in out  # a whole graph at N does not fit at 100k
     similar = next(ln for ln in lines if ln.startswith("query similar-cases"))
     assert re.search(r"query similar-cases +[0-9.]+ +at 2 documents: embedded [0-9.]+ s, rdflib [0-9.]+ s, ", similar)
     assert "queries: open the build's on-disk store at N" in out  # the graph is not loaded into memory
-    assert re.search(r"cold build of N/2 = 2 documents, 2 workers .*2 documents, [0-9,]+ triples; "
-                     r"[0-9.]+x the time of N \(k = 0.5\)", out)
+    assert "extraction alone, 1 process" in out
+    assert re.search(r"cold build of N/2 = 2 documents, 2 workers \(\+ store, validated\) .*2 documents, [0-9,]+ "
+                     r"triples; [0-9.]+x the time of N \(k = 0.5\)", out)
     summary = out.strip().splitlines()[-1]
-    assert summary.startswith("summary: naive / cold-2 ") and "(extrapolated: pySHACL from 2 documents)" in summary
-    assert "at 4 (extrapolated), identical True" in summary and "queries >= 10x rdflib (both at 2 documents)" in summary
+    assert summary.startswith("summary: naive / cold-2 ") and "pySHACL extrapolated from 2 documents)" in summary
+    assert "identical True" in summary and "queries >= 10x rdflib (both at 2 documents)" in summary
     assert "growth time(kN)/time(N) N/2 (k=0.5) " in summary and "byte-identical True" in summary
     rows = [ln for ln in lines if re.match(r"(sample|naive|cold|rebuild|validate|query|extraction)", ln)]
     logged = log.read_text(encoding="utf-8").splitlines()
-    assert set(rows) <= set(logged) and set(rows) <= set(captured.err.splitlines())
+    assert set(rows) <= set(logged)
+    assert "resuming the run in" in captured.err and "resuming the run in" in log.read_text(encoding="utf-8")
     assert logged[-1] == summary
-    assert sorted(p.name for p in work.iterdir()) == ["syn"]  # the corpus; every build went with its rows
+    # the corpus and the saved state; every build went with its rows
+    assert sorted(p.name for p in work.iterdir()) == ["bench-state.json", "syn"]
 
 
 def test_make_bench_refuses_options_that_cannot_run(capsys):
