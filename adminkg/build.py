@@ -657,10 +657,12 @@ class Assembly:
     the case IRIs checked against the cases of the earlier documents (:meth:`Emitter.case_iri`, whose
     state is the build's), and the counts added to the report."""
 
-    def __init__(self, emitter: Emitter, min_confidence: float, *, loader=None, folder: Path | None = None):
+    def __init__(self, emitter: Emitter, min_confidence: float, *, loader=None, folder: Path | None = None,
+                 reread: bool = False):
         self.emitter, self.min_confidence = emitter, min_confidence
         self.loader = loader  # a StoreLoader fed the new triples as they come
-        self.merge = Merge(fresh=loader is not None, folder=folder)  # its run files in *folder*
+        # its run files in *folder*; *reread*: the merged graph is read more than once (validation)
+        self.merge = Merge(fresh=loader is not None, folder=folder, reread=reread)
         self.again = 0  # documents emitted again: an earlier document told one of their cases
 
     def add(self, trace: dict, records_again) -> None:
@@ -869,7 +871,7 @@ def _assemble(roots, out, *, tables, store, progress, max_bytes, min_confidence,
     from .loaders.tabular import read_table
 
     report = emitter.report
-    assembly = Assembly(emitter, min_confidence, loader=loader, folder=out / MERGE_DIR)
+    assembly = Assembly(emitter, min_confidence, loader=loader, folder=out / MERGE_DIR, reread=validation is not None)
 
     manifests, errors = read_manifests(roots)
     report.failed += [(err.path, err.problem) for err in errors]

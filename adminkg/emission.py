@@ -216,10 +216,14 @@ class Merge:
     (:meth:`blocks`, :meth:`write_turtle`): equal entries are written once, and of an evidence's
     confidences the highest. The first-wins guards (:attr:`seen`, a few per document) stay in memory.
     With *fresh*, the lines of the triples new to the merge are kept for :meth:`take_fresh` too (a
-    store loaded while the build goes on).
+    store loaded while the build goes on). With *reread* (the output is read more than once: a build
+    that validates reads it for the cross-document shapes, then writes the Turtle), the first complete
+    reading writes the merged N-Triples to one file beside the runs, which the later ones read
+    instead of merging the runs again.
     """
 
-    def __init__(self, *, fresh: bool = False, spill: int | None = None, folder: Path | str | None = None):
+    def __init__(self, *, fresh: bool = False, spill: int | None = None, folder: Path | str | None = None,
+                 reread: bool = False):
         spill = SPILL_ENTRIES if spill is None else spill
         if spill < 1:
             raise ValueError(f"spill: {spill} entries: give at least one")
@@ -239,6 +243,8 @@ class Merge:
         self.confidence_runs: list[Path] = []  # files of sorted confidences: key, evidence, value, line
         self.spills = 0  # how many times the entries were written out
         self._names = itertools.count()
+        self.reread = reread
+        self._merged: Path | None = None  # the merged N-Triples, once read whole (with *reread*)
 
     def __enter__(self) -> Merge:
         return self
@@ -247,6 +253,7 @@ class Merge:
         self.close()
 
     def add(self, trace: dict) -> None:
+        self._forget_merged()
         self._take(trace["triples"])
         self._groups(trace["groups"])
         for ev, (value, key, line) in trace["confidences"].items():
@@ -353,17 +360,47 @@ class Merge:
         return _merge_blocks([*map(_pair_blocks, self.runs), _dict_blocks(self.entries), confidences])
 
     def chunks(self, size: int = CHUNK_LINES) -> Iterator[bytes]:
-        """The merged graph's N-Triples (:meth:`blocks`), about *size* lines at a time."""
-        lines: list[bytes] = []
-        for _, block in self.blocks():
-            lines += block
-            if len(lines) >= size:
+        """The merged graph's N-Triples (:meth:`blocks`), about *size* lines at a time, each chunk
+        whole lines. With *reread*, read from the file an earlier complete reading wrote."""
+        if self._merged is not None:
+            yield from _file_chunks(self._merged)
+            return
+        keep = None
+        if self.reread:
+            with self._writing():
+                path = self._run_file("merged")
+                keep = open(path, "wb")
+        try:
+            lines: list[bytes] = []
+            for _, block in self.blocks():
+                lines += block
+                if len(lines) >= size:
+                    lines.append(b"")
+                    chunk = b"\n".join(lines)
+                    lines = []
+                    if keep is not None:
+                        with self._writing():
+                            keep.write(chunk)
+                    yield chunk
+            if lines:
                 lines.append(b"")
-                yield b"\n".join(lines)
-                lines = []
-        if lines:
-            lines.append(b"")
-            yield b"\n".join(lines)
+                chunk = b"\n".join(lines)
+                if keep is not None:
+                    with self._writing():
+                        keep.write(chunk)
+                yield chunk
+            if keep is not None:
+                keep.close()
+                self._merged, keep = path, None
+        finally:
+            if keep is not None:  # a reading stopped half-way (or failed): the part written goes
+                keep.close()
+                path.unlink(missing_ok=True)
+
+    def _forget_merged(self) -> None:
+        if self._merged is not None:
+            self._merged.unlink(missing_ok=True)
+            self._merged = None
 
     def ntriples(self) -> bytes:
         """The merged graph as N-Triples, in the order of :func:`adminkg.graphio.serialize_turtle` (in
@@ -387,6 +424,7 @@ class Merge:
             shutil.rmtree(self._made, ignore_errors=True)
             self._made = None
         self.runs, self.confidence_runs = [], []
+        self._merged = None
 
 
 # -- run files: sorted rows, one string a line (keys and N-Triples lines hold no line break) --------
@@ -423,6 +461,20 @@ def _pair_blocks(path: Path) -> Iterator[tuple[list[bytes], list[bytes]]]:
             if len(parts) % 2:  # a key whose line is still to come
                 rest = parts.pop() + b"\n" + rest
             yield parts[0::2], parts[1::2]
+
+
+def _file_chunks(path: Path, size: int = 1 << 22) -> Iterator[bytes]:
+    """The N-Triples of the file *path* in chunks of whole lines, about *size* bytes each."""
+    with open(path, "rb") as fh:
+        rest = b""
+        while data := fh.read(size):
+            data = rest + data
+            cut = data.rfind(b"\n") + 1
+            rest = data[cut:]
+            if cut:
+                yield data[:cut]
+        if rest:
+            yield rest + b"\n"
 
 
 def _utf8(strings: list[str]) -> list[bytes]:

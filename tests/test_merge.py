@@ -184,8 +184,8 @@ def _turtle_of_one_graph() -> bytes:
     return serialize_turtle(graph, header="x")
 
 
-def _merged(spill: int) -> Merge:
-    merge = Merge(spill=spill)
+def _merged(spill: int, reread: bool = False) -> Merge:
+    merge = Merge(spill=spill, reread=reread)
     for n, label, confidences in DOCUMENTS:
         trace = Trace()
         _document(trace, n, label, confidences)
@@ -214,6 +214,32 @@ def test_confidences_and_first_wins_groups_across_runs(monkeypatch):
         assert {line for line in merge.ntriples().splitlines() if b"confidence" in line} == \
             set(b"".join(memory.confidence_ntriples()).splitlines())
     assert not folder.exists()
+
+
+def test_a_merge_read_again_reads_the_file_its_first_complete_reading_wrote(monkeypatch):
+    """With reread (a build that validates reads the merged graph for the cross-document shapes, then
+    writes the Turtle), the runs are merged once: later readings give the same bytes from one file,
+    in chunks of whole lines; a reading stopped half-way leaves no file to be read; a trace added
+    after makes the next reading merge again."""
+    monkeypatch.setattr(emission, "FAN_IN", 2)
+    with _merged(spill=10**6) as memory:
+        expected = memory.ntriples()
+    with _merged(spill=5, reread=True) as merge:
+        partial = merge.chunks(size=3)
+        next(partial)
+        partial.close()  # stopped after its first chunk
+        assert merge._merged is None and [p.name for p in merge.runs[0].parent.iterdir()
+                                          if p.name.startswith("merged")] == []
+        assert merge.ntriples() == expected and merge._merged is not None
+        merging = []
+        monkeypatch.setattr(Merge, "blocks", lambda self: merging.append(1) or iter(()))
+        chunks = list(merge.chunks())
+        assert b"".join(chunks) == expected and not merging and all(c.endswith(b"\n") for c in chunks)
+        monkeypatch.undo()
+        trace = Trace()
+        trace.add((URIRef(EX + "late"), RDFS.label, Literal("늦게")))
+        merge.add(trace.finish())
+        assert merge._merged is None and "늦게".encode() in merge.ntriples()
 
 
 def test_the_run_files_keep_any_key(monkeypatch, tmp_path):
