@@ -361,41 +361,41 @@ class Merge:
 
     def chunks(self, size: int = CHUNK_LINES) -> Iterator[bytes]:
         """The merged graph's N-Triples (:meth:`blocks`), about *size* lines at a time, each chunk
-        whole lines. With *reread*, read from the file an earlier complete reading wrote."""
+        whole lines. With *reread*, the first complete reading is kept in a file the later ones read."""
         if self._merged is not None:
             yield from _file_chunks(self._merged)
             return
-        keep = None
-        if self.reread:
-            with self._writing():
-                path = self._run_file("merged")
-                keep = open(path, "wb")
+        if not self.reread:
+            yield from self._merged_chunks(size)
+            return
+        with self._writing():
+            path = self._run_file("merged")
+            keep = open(path, "wb")
+        done = False
         try:
-            lines: list[bytes] = []
-            for _, block in self.blocks():
-                lines += block
-                if len(lines) >= size:
-                    lines.append(b"")
-                    chunk = b"\n".join(lines)
-                    lines = []
-                    if keep is not None:
-                        with self._writing():
-                            keep.write(chunk)
-                    yield chunk
-            if lines:
-                lines.append(b"")
-                chunk = b"\n".join(lines)
-                if keep is not None:
-                    with self._writing():
-                        keep.write(chunk)
+            for chunk in self._merged_chunks(size):
+                with self._writing():
+                    keep.write(chunk)
                 yield chunk
-            if keep is not None:
-                keep.close()
-                self._merged, keep = path, None
+            done = True
         finally:
-            if keep is not None:  # a reading stopped half-way (or failed): the part written goes
-                keep.close()
+            keep.close()
+            if done:
+                self._merged = path
+            else:  # a reading stopped half-way (or failed): the part written goes
                 path.unlink(missing_ok=True)
+
+    def _merged_chunks(self, size: int) -> Iterator[bytes]:
+        lines: list[bytes] = []
+        for _, block in self.blocks():
+            lines += block
+            if len(lines) >= size:
+                lines.append(b"")
+                yield b"\n".join(lines)
+                lines = []
+        if lines:
+            lines.append(b"")
+            yield b"\n".join(lines)
 
     def _forget_merged(self) -> None:
         if self._merged is not None:
