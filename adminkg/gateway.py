@@ -20,7 +20,10 @@ aggregate or a sort runs on after its client has gone. The gateway bounds all th
   workers hold, :attr:`Limits.queries` are sent to the server at once (default: one per core);
   the others wait for one to end, and their time limit starts when they are sent. (Sixteen
   queries at once on two cores each took eight times as long, so the slower ones ran past the
-  time limit: a load of 50 clients on 2,000 generated documents got 33 answers 504.)
+  time limit: a load of 50 clients on 2,000 generated documents got 33 answers 504.) A request
+  waits for a slot at most :attr:`Limits.timeout` seconds too: then it is answered ``503 Service
+  Unavailable`` with ``Retry-After``, saying how long it waited and for what — never left to wait
+  until its client gives up (on 100,000 generated documents, 50 clients on 2 cores waited minutes).
 
 Errors are plain text, one line: ``STATUS PHRASE: what happened and what to do``.
 """
@@ -87,6 +90,10 @@ def failure(status: int, message: str, headers: tuple[tuple[str, str], ...] = ()
     return Answer(status, body, (("Content-Type", "text/plain; charset=utf-8"), *headers))
 
 
+class Busy(Exception):
+    """No slot of a :class:`Backend` came free within the wait allowed."""
+
+
 class Backend:
     """The oxigraph server processes the gateway forwards to: the current one, and retired ones
     that still answer requests sent to them before they were replaced (each is stopped when its
@@ -94,6 +101,7 @@ class Backend:
     *queries*: requests sent to them at once; a :meth:`lease` waits for one of these slots."""
 
     def __init__(self, server: Server, *, replaceable: bool, queries: int = DEFAULT_QUERIES):
+        self.queries = queries
         self._slots = threading.BoundedSemaphore(queries)
         self._lock = threading.Lock()
         self._current = server
@@ -107,10 +115,16 @@ class Backend:
         return self._current
 
     @contextlib.contextmanager
-    def lease(self):
-        """The current server, once one of the slots is free, counted busy while the block runs."""
-        with self._slots, self._lease() as server:
-            yield server
+    def lease(self, wait: float | None = None):
+        """The current server, once one of the slots is free, counted busy while the block runs;
+        :class:`Busy` when none is free within *wait* seconds (``None``: as long as it takes)."""
+        if not self._slots.acquire(timeout=wait):
+            raise Busy
+        try:
+            with self._lease() as server:
+                yield server
+        finally:
+            self._slots.release()
 
     @contextlib.contextmanager
     def _lease(self):
@@ -220,9 +234,19 @@ def exchange(backend: Backend, limits: Limits, method: str, target: str, headers
     """Send one request to the current server, once a slot is free (:meth:`Backend.lease`), and
     read its whole answer within the limits, the time counted from the sending: the answer, or the
     gateway's error (504 past the time limit when *timed*, 500 past the size limit, 502 when the
-    server does not answer)."""
+    server does not answer, 503 when no slot came free within the time limit)."""
+    try:
+        return _exchange(backend, limits, method, target, headers, body, timed=timed)
+    except Busy:
+        return failure(503, f"the server is busy: it runs {backend.queries} queries at once and this request waited "
+                            f"{limits.timeout:g} s (adminkg serve --timeout) for one of them to end; try again later",
+                       (("Retry-After", str(RETRY_AFTER)),))
+
+
+def _exchange(backend: Backend, limits: Limits, method: str, target: str, headers: dict[str, str],
+              body=None, *, timed: bool = True) -> Answer:
     answer, stuck = None, None
-    with backend.lease() as server:
+    with backend.lease(limits.timeout if timed else None) as server:
         deadline = time.monotonic() + limits.timeout if timed else None
         conn = http.client.HTTPConnection(HOST, server.port, timeout=limits.timeout if timed else None)
         try:

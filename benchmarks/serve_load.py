@@ -16,7 +16,8 @@ store gives for the same text.
 
 Measured: the wall time of the whole load, throughput (queries/s), latency per query (p50, p99,
 max, from sending to the last byte read), queries cut by a limit (the server's one-line 504 past
-its --timeout or 500 past its --max-result-bytes: a query that legitimately takes too long on a big
+its --timeout, 500 past its --max-result-bytes, or 503 when it is busy — no query slot free within
+--timeout, or its waiting room full: a query that legitimately takes too long on a big
 graph, counted by query name with the limit it met), errors (any other answer that is no 200 with
 the expected SPARQL results); and as the baseline in the same run, the same queries one after the other
 embedded (pyoxigraph in this process: no HTTP, no concurrency, each answer serialised as SPARQL
@@ -110,9 +111,11 @@ class Outcome:
     rows: int = 0
 
 
-# The gateway's answers to a query cut by a limit (adminkg.gateway): status and the start of its message.
+# The gateway's answers to a query cut by a limit (adminkg.gateway): status and the start of its message
+# (503: busy, no query slot came free within the time limit, or the waiting room is full).
 CUT = {504: "504 Gateway Timeout: the query ran past the time limit",
-       500: "500 Internal Server Error: the result is larger than the limit"}
+       500: "500 Internal Server Error: the result is larger than the limit",
+       503: "503 Service Unavailable: the server "}
 
 
 def cut_by_limit(status: int, body: bytes) -> str | None:

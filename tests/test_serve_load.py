@@ -9,7 +9,7 @@ oxigraph server it starts) on loopback, over a store of data/ttl built once for 
 - an answer past --max-result-bytes is refused with 500 naming the limit, and the server answers
   afterwards;
 - of the requests its workers hold, --queries are sent to the oxigraph server at once, the others
-  wait (a backend's slots);
+  wait (a backend's slots), at most the time limit: then they are answered 503;
 - with its workers busy and its waiting room full, the server answers 503 with Retry-After at
   once, and serves the waiting connections when a worker is free;
 - a writable server takes SPARQL Update and Graph Store writes through the gateway, and a request
@@ -205,3 +205,19 @@ def test_a_backend_sends_its_server_at_most_its_queries_at_once():
         assert not sent.wait(0.5)  # both slots are taken: the third request waits
     assert sent.wait(10)  # and is sent once one is free
     waiting.join()
+
+
+def test_a_request_waits_for_a_slot_at_most_the_time_limit_then_is_answered_503():
+    from adminkg.gateway import Backend, Limits, exchange
+
+    class Idle:  # a server process that is never replaced (and never sent anything here)
+        writable = False
+
+    backend = Backend(Idle(), replaceable=False, queries=1)
+    with backend.lease():  # the only slot is taken
+        answer = exchange(backend, Limits(timeout=0.3), "POST", "/query", {}, b"ASK {}")
+    assert answer.status == 503 and ("Retry-After", "1") in answer.headers
+    text = answer.body.decode()
+    assert text.startswith(serve_load.CUT[503]) and "runs 1 queries at once" in text and "waited 0.3 s" in text
+    with backend.lease(0.1):  # the slot is free again
+        pass
