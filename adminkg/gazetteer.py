@@ -231,6 +231,11 @@ class _Builder:
                 g.add((event, AKG.nameAfter, Literal(after, lang="ko")))
                 if src == dst:
                     self.add_former_name(src[0], before)
+                    # its municipalities were named with it: 전라북도 익산시 is 익산시's former full name
+                    for i, child in self.rows.items():
+                        if child.get("parent_id") == src[0] and child.get("type") in ("city", "county", "district"):
+                            former = Literal(f"{before} {child['name_ko']}", lang="ko")
+                            self.g.add((self.agency(i), AKG.formerName, former))
                 names_before, names_after = [before], [after]
             if kind == "transfer":
                 for prop, col in ((AKG.parentBefore, "parent_before"), (AKG.parentAfter, "parent_after")):

@@ -32,12 +32,12 @@ TARGETS = {"cases": 0.85, "agency": 0.90, "titles": 0.80, "technologies": 0.80, 
 # recorded, minus a little), per set. Fields at their target have no floor here.
 _OPEN = "issue 10: extraction below its target on unseen documents"
 CV_FLOORS: dict[str, float] = {
-    "cases": 0.777, "agency": 0.803, "titles": 0.636, "technologies": 0.606, "departments": 0.614,
-    "awards": 0.613, "grades": 0.674, "contests": 0.650, "partners": 0.401, "beneficiaries": 0.519,
+    "cases": 0.785, "agency": 0.807, "titles": 0.643, "technologies": 0.608, "departments": 0.613,
+    "awards": 0.625, "grades": 0.692, "contests": 0.665, "partners": 0.397, "beneficiaries": 0.519,
 }
 VALIDATION_FLOORS: dict[str, float] = {  # 40 documents, 109 cases: a wider margin (0.03)
-    "cases": 0.67, "agency": 0.73, "titles": 0.37, "technologies": 0.36, "departments": 0.47, "awards": 0.47,
-    "grades": 0.57, "contests": 0.53, "partners": 0.27, "beneficiaries": 0.13,
+    "cases": 0.67, "agency": 0.72, "titles": 0.38, "technologies": 0.36, "departments": 0.50, "awards": 0.49,
+    "grades": 0.58, "contests": 0.52, "partners": 0.25, "beneficiaries": 0.13,
 }
 
 

@@ -135,6 +135,56 @@ def test_candidates_take_the_grade_each_quote_is_given(ex):
     assert {c.title: c.grade for c in a.cands} == {"마을 버스 예약제": "최우수", "종이 없는 민원실": "우수"}
 
 
+def test_mentions_read_a_municipality_named_with_its_province_s_former_name(ex):
+    """전라북도 became 전북특별자치도 in 2024: "전라북도 익산시" is one mention of 익산시, not the
+    province and then the city (which made the province a case of its own)."""
+    text = "2026년 평가에서 전라북도 익산시와 강원도 춘천시가 뽑혔다.\n"
+    a = run(ex, document(text), "mentions")
+    assert [(o.span.text, str(o.iri).rsplit("/", 1)[-1]) for o in a.orgs] == [
+        ("전라북도 익산시", "52140"), ("강원도 춘천시", "51110")]
+
+
+@pytest.mark.parametrize("item, title, body, units", [
+    ("▲(경상북도 안동시) 폐교를 고친 청년 창업 공간", "폐교를 고친 청년 창업 공간", "경상북도 안동시", []),
+    ("▲화재 알림 서비스(경상북도 경주시 안전정책과)", "화재 알림 서비스", "경상북도 경주시", ["안전정책과"]),
+])
+def test_a_list_item_s_body_in_brackets_before_or_after_its_title(ex, item, title, body, units):
+    text = f"경상북도는 적극행정 경진대회에서 우수사례를 선정했다고 밝혔다.\n{item}\n▲마을버스 운행(경상북도 칠곡군)\n"
+    a = run(ex, document(text), "candidates")
+    got = {c.title: c for c in a.cands if c.origin == "list"}
+    assert got[title].agency.name == body and [u for u, _ in got[title].departments] == units
+    assert got["마을버스 운행"].agency.name == "경상북도 칠곡군"
+
+
+def test_items_parted_by_commas_each_with_its_body_in_brackets_are_items_each(ex):
+    text = ("경상북도는 적극행정 경진대회에서 우수사례 4건을 선정했다고 밝혔다.\n"
+            "▲최우수: (경상북도 안동시) 폐교를 고친 청년 창업 공간, (경상북도 영주시) 빈집 정비 원스톱 지원\n"
+            "▲우수: 전통시장 화재 알림(경상북도 경주시), 산불 감시 드론 순찰(경상북도 봉화군 산림과)\n")
+    a = run(ex, document(text), "candidates")
+    got = {c.title: (c.agency.name, c.grade) for c in a.cands if c.origin == "list"}
+    assert got == {"폐교를 고친 청년 창업 공간": ("경상북도 안동시", "최우수"),
+                   "빈집 정비 원스톱 지원": ("경상북도 영주시", "최우수"),
+                   "전통시장 화재 알림": ("경상북도 경주시", "우수"),
+                   "산불 감시 드론 순찰": ("경상북도 봉화군", "우수")}
+
+
+def test_a_list_item_that_lists_awarded_bodies_is_a_case_of_each(ex):
+    text = ("협업 경진대회 결과 선정된 기관은 △최우수(대통령표창) 환경부·한국장애인고용공단 "
+            "△우수(국무총리표창) 광주광역시, 부산 북구, 제주 서귀포시이다.\n")
+    a = run(ex, document(text), "candidates")
+    assert [(c.title, c.agency.name, c.grade) for c in a.cands if c.origin == "list"] == [
+        ("", "환경부", "최우수"), ("", "한국장애인고용공단", "최우수"), ("", "광주광역시", "우수"),
+        ("", "부산광역시 북구", "우수"), ("", "제주특별자치도 서귀포시", "우수")]
+
+
+def test_a_table_s_rank_column_of_tier_words_gives_the_grade(ex):
+    text = ("경진대회 결과\n순위\t기관\t사례명\n대상\t강원특별자치도 춘천시\t택시 배차 최적화\n"
+            "최우수\t한국도로공사\t돌발상황 자동 감지\n")
+    a = run(ex, document(text), "candidates")
+    assert {c.title: c.grade for c in a.cands if c.origin == "table"} == {
+        "택시 배차 최적화": "대상", "돌발상황 자동 감지": "최우수"}
+
+
 def test_leads_give_a_quoted_title_the_subject_of_its_sentence(ex):
     a = run(ex, document(TEXT), "leads")
     assert {c.title: c.agency.name for c in a.cands}["어르신 안심 귀갓길 서비스"] == "경기도 수원시"
@@ -177,13 +227,15 @@ def test_assembly_makes_a_record_per_case_with_its_facts(ex):
     ("마을 돌봄 플랫폼 ‘이웃사촌’", "마을 돌봄 플랫폼 ‘이웃사촌’"),  # a noun before the quote: one name
     ("함께 걷는 길, ‘골목 산책’", "함께 걷는 길, ‘골목 산책’"),  # a title and its quoted subtitle
     ("어르신 안심 귀갓길 서비스", "어르신 안심 귀갓길 서비스"),
+    ("‘똑똑 플러그’는 전기 사용량을 살펴", "똑똑 플러그"),  # a clause goes on about it
+    ("‘똑똑 플러그’를 도입해 고독사를 막는다", "똑똑 플러그"),
 ])
 def test_a_record_is_titled_by_the_quoted_name_a_clause_modifies(ex, title, name):
     from adminkg.loaders.passes.titles import quoted_name
 
     got, span = quoted_name(ex, title, Span(10, 10 + len(title), title))
     assert got == name and span.text == name and span.end - span.start == len(name)
-    assert span.start == 10 + title.rindex(name)
+    assert span.start == 10 + title.index(name)
 
 
 def test_assembly_titles_a_modified_quoted_name_by_the_name(ex):
@@ -199,6 +251,21 @@ def test_assembly_titles_a_modified_quoted_name_by_the_name(ex):
     (record,) = a.records
     assert record.title == "안부 묻는 우편함"
     assert text[record.title_span.start : record.title_span.end] == "안부 묻는 우편함"
+
+
+def test_bodies_a_grade_heads_in_a_list_each_get_it(ex):
+    from adminkg.loaders.passes.decisions import heading_grade
+
+    text = "행정안전부는 민원서비스 평가 결과 최우수기관으로 경기도 부천시, 대구광역시 달서구를 선정했다.\n"
+    a = run(ex, document(text), "mentions")
+    sentence = ex.sentences(text)[0]
+    got = {o.span.text: heading_grade(ex, text, sentence, o.span, a.orgs)[0] for o in a.orgs}
+    assert got == {"행정안전부": None, "경기도 부천시": "최우수", "대구광역시 달서구": "최우수"}
+    # a body with words of its own between the grade and it is not in the grade's list
+    text = "최우수기관으로 경기도 부천시를 뽑았고 대구광역시 달서구는 행사를 열었다.\n"
+    a = run(ex, document(text), "mentions")
+    got = {o.span.text: heading_grade(ex, text, ex.sentences(text)[0], o.span, a.orgs)[0] for o in a.orgs}
+    assert got == {"경기도 부천시": "최우수", "대구광역시 달서구": None}
 
 
 # -- the driver --------------------------------------------------------------------------------

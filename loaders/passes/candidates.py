@@ -44,6 +44,103 @@ def bracketed_agency(ex, text: str, start: int, end: int, orgs: list[OrgRef]) ->
     )
 
 
+def owner_bracket(
+    ex, text: str, start: int, end: int, orgs: list[OrgRef]
+) -> tuple[OrgRef, list[tuple[str, Span]], int, int] | None:
+    """A bracket opening or closing the item text[start:end] that names the item's body, perhaps
+    with its units ("(OO공단) 제목", "제목(OO시 OO과)"): (the body, its units, and the start and end
+    of what is left, the title), or None."""
+    item = text[start:end]
+    opening = re.match(r"\s?[(（]([^()（）]{2,40})[)）]\s?", item)
+    closing = re.search(r"[(（]([^()（）]{2,40})[)）][\s,，]*(?:등|이며|이다)?[^가-힣]*$", item)
+    for m, title_at in ((opening, lambda m: (start + m.end(), end)), (closing, lambda m: (start, start + m.start()))):
+        if m is None:
+            continue
+        a, b = start + m.start(1), start + m.end(1)
+        body = next(
+            (o for o in orgs if o.iri is not None and o.span.start == a and o.span.end <= b and is_agency(ex, o)), None
+        )
+        if body is None:
+            continue
+        rest = text[body.span.end : b]
+        names = bracket_units(ex, rest) if rest.strip() else []
+        if names is None:
+            continue
+        units, at = [], body.span.end
+        for name in names:
+            at = text.find(name, at)
+            units.append((name, Span(at, at + len(name), name)))
+            at += len(name)
+        t_start, t_end = title_at(m)
+        if text[t_start:t_end].strip():
+            return body, units, t_start, t_end
+    return None
+
+
+class Mark:
+    """Where a list item begins: a marker of the sentence (▲ …) or a comma between items that each
+    name their body in brackets ("▲최우수: (가시) 제목, (나군) 제목"); offsets in the sentence."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self._start, self._end = start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+def item_marks(ex, text: str, s: Sentence, real: list, orgs: list[OrgRef]) -> list:
+    """The sentence's list markers, and after them the commas that part items each naming its body
+    in brackets: such items are one list item each."""
+    out = []
+    for i, m in enumerate(real):
+        out.append(m)
+        end = real[i + 1].start() if i + 1 < len(real) else len(s.text)
+        seg = s.text[m.end() : end]
+        depth, straight, commas = 0, set(), []  # the commas outside brackets and quotes
+        for j, ch in enumerate(seg):
+            if ch in "([（【‘“「『":
+                depth += 1
+            elif ch in ")]）】’”」』":
+                depth = max(0, depth - 1)
+            elif ch in "'\"":
+                straight ^= {ch}
+            elif ch in ",，" and depth == 0 and not straight:
+                commas.append(m.end() + j)
+        if not commas:
+            continue
+        bounds = [m.end(), *commas, end]
+        head = ex.lex.grade_pattern.match(seg)
+        first = m.end() + (head.end() + len(re.match(r"\s?[-–:·]?\s?", seg[head.end() :]).group()) if head else 0)
+        parts = [(first if k == 0 else a + 1, b) for k, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+        if all(owner_bracket(ex, text, s.start + a, s.start + b, orgs) for a, b in parts):
+            out.extend(Mark(c, c + 1) for c in commas)
+    return out
+
+
+def listed_bodies(ex, text: str, start: int, end: int, orgs: list[OrgRef]) -> list[OrgRef]:
+    """The bodies text[start:end] lists and nothing else (after a grade heading it, perhaps with its
+    prize in brackets: "최우수(대통령표창) 가부·나공단·다시"): two or more, else none."""
+    grade = ex.lex.grade_pattern.pattern
+    head = re.match(f"\\s?(?:{grade})?\\s?(?:[(（][^()（）]{{1,15}}[)）])?[\\s:-]*", text[start:end])
+    at = start + head.end()
+    inside = sorted((o for o in orgs if o.span is not None and at <= o.span.start and o.span.end <= end),
+                    key=lambda o: o.span.start)
+    listed, pos = [], at
+    for o in inside:
+        if o.span.start < pos:
+            continue
+        if not re.fullmatch(ex.cfg["decide"]["body_list_separator"], text[pos : o.span.start]) or not is_agency(ex, o):
+            return []
+        listed.append(o)
+        pos = o.span.end
+    if len(listed) < 2 or not re.fullmatch(ex.cfg["decide"]["body_list_end"], text[pos:end]):
+        return []
+    return listed
+
+
 def rule_candidates(ex, doc: Document, sents: list[Sentence], orgs: list[OrgRef]) -> list[Candidate]:
     """Case titles the rules propose, in this order: list items (▲ △ ◇ …), quoted titles in sentences
     that select or award, unquoted grade phrases, titles that earned a grade by their means, bodies
@@ -94,9 +191,11 @@ def table_candidates(
             depts = [(row.cells["department"].text, row.cells["department"])] if "department" in row.cells else []
             grade, gspan = grade_in(ex, row.cells["grade"].text, row.cells["grade"].start) if "grade" in row.cells \
                 else (None, None)
+            rank = row.cells.get("rank")
+            if grade is None and rank is not None:  # a rank column of tier words (순위: 대상, 최우수 …)
+                grade, gspan = grade_in(ex, rank.text, rank.start)
             cand = Candidate(title, span, sentence, agency=agency, grade=grade, grade_span=gspan,
                              departments=depts, origin="table")
-            rank = row.cells.get("rank")
             if rank is not None and re.fullmatch(ex.cfg["tables"]["rank_cell"], rank.text):
                 cand.place = int(re.match(r"\d+", rank.text).group())
             cand.scope = [(row.start, row.end)]
@@ -121,6 +220,7 @@ def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
         if criteria_list(ex, s.text, real) or not cued:
             continue
         sentence_grade = (None, None)
+        real = item_marks(ex, text, s, real, orgs)
         for i, m in enumerate(real):
             end = real[i + 1].start() if i + 1 < len(real) else len(s.text)
             seg = s.text[m.end() : end]
@@ -141,7 +241,11 @@ def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
             if head and re.match(r"\s?[-–:·]\s?", seg[head.end() :]):
                 body_start = seg_start + head.end() + len(re.match(r"\s?[-–:·]\s?", seg[head.end() :]).group())
                 head_grade = grade_in(ex, head.group(), seg_start)
-            lead_org = next(
+            owned = None if quotes else owner_bracket(ex, text, body_start, seg_start + len(seg), orgs)
+            if owned is not None:  # "▲(OO공단) 제목", "▲제목(OO시 OO과)": the body in brackets
+                item_agency, raw_start = owned[0], owned[2]
+                raw = text[owned[2] : owned[3]]
+            lead_org = None if owned is not None else next(
                 (
                     o
                     for o in orgs
@@ -201,7 +305,14 @@ def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
             if head_grade[0]:
                 grade, gspan = head_grade
             sentence_grade = (grade, gspan)
-            depts = list(lead_units)
+            depts = list(lead_units) + (owned[1] if owned is not None else [])
+            listed = [] if quotes or item_agency else listed_bodies(ex, text, raw_start, raw_start + len(raw), orgs)
+            for body in listed:  # "△최우수(대통령표창) 가부·나공단": each body awarded, no practice named
+                cand = Candidate("", None, s, agency=body, grade=grade, grade_span=gspan, origin="list")
+                cand.scope = [(seg_start, s.start + end)]
+                out.append(cand)
+            if listed:
+                continue
             pm = re.search(r"\(([^()]{2,30})\)\s*(?:[,，]?\s*(?:" + tail_words + r").*)?$", raw)
             # "…(재무과)", "…(세무2과 홍길동 주무관)", "…(도 소상공인기업과)", "…(농업기술원 기술지원조정과)":
             # the item's own units

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from .. import regex as re
 from ..documents import Document
 from ..features import agency_features, award_features, body_features, case_features, fact_features, metric_features
 from ..records import CaseRecord, OrgRef, Span
@@ -166,6 +167,8 @@ def decide_bodies(
         m = next(iter(grade_mentions(ex, Sentence(first.span.end, first.span.end + len(reach), reach, 0))), None)
         if m is not None:
             new.grade, new.grade_span = grade_in(ex, m.group(), first.span.end + m.start())
+        else:  # a grade heading a list of bodies (최우수기관으로 가시, 나군을 …)
+            new.grade, new.grade_span = heading_grade(ex, doc.text, sentence, first.span, orgs)
         if titles and best >= ex.cfg["decide"]["body_title_floor"]:
             new.title, new.span, new.sentence = titles[0].title, titles[0].span, titles[0].sentence
         if ex.observe is not None:
@@ -178,6 +181,30 @@ def decide_bodies(
             new.agency_confidence = p
             out.append(new)
     return out
+
+
+def heading_grade(ex, text: str, sentence: Sentence, at: Span, orgs: list[OrgRef]) -> tuple[str | None, Span | None]:
+    """The grade a sentence gives a list of bodies it heads (최우수기관으로 가시, 나군을 선정):
+    the last grade word before the body at *at* when only other bodies and separators stand between
+    the heading (``[decide] body_grade_heading``) and it."""
+    before = [m for m in grade_mentions(ex, sentence) if sentence.start + m.end() <= at.start]
+    if not before:
+        return None, None
+    m = before[-1]
+    start = sentence.start + m.end()
+    between, pos = [], start
+    for o in sorted((o for o in orgs if o.span is not None and start <= o.span.start and o.span.end <= at.start),
+                    key=lambda o: o.span.start):
+        if o.span.start >= pos:
+            between.append(text[pos : o.span.start])
+            pos = o.span.end
+    between.append(text[pos : at.start])
+    heading, rest = between[0], between[1:]
+    if not re.fullmatch(ex.cfg["decide"]["body_grade_heading"], heading):
+        return None, None
+    if any(not re.fullmatch(ex.cfg["decide"]["body_list_separator"], x) for x in rest):
+        return None, None
+    return grade_in(ex, m.group(), sentence.start + m.start())
 
 
 def decides_facts(ex) -> bool:

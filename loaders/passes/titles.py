@@ -96,15 +96,23 @@ def is_speech(ex, text: str, quote_end: int) -> bool:
 
 def quoted_name(ex, title: str, span):
     """The quoted name ending a title that a clause or an owner modifies ("…를 도입한 ‘X’",
-    "공단의 ‘X’" → X), with its span (a :class:`Span` or None); else the title and span as they are."""
+    "공단의 ‘X’" → X), or opening one that a clause goes on about ("‘X’는 …을 …" → X), with its
+    span (a :class:`Span` or None); else the title and span as they are."""
     for opening, closing in ex.cfg["cases"]["quotes"].items():
-        if not title.endswith(closing) or opening not in title[:-1]:
-            continue
-        at = title.rindex(opening, 0, len(title) - 1)
-        before, inner = title[:at].rstrip(), title[at + 1 : -1].strip()
-        if before and len(inner) >= 4 and re.search(ex.cfg["cases"]["modifier_before_quote"], before):
-            if span is not None and inner in span.text:
-                start = span.start + span.text.rindex(inner)
-                span = Span(start, start + len(inner), inner)
-            return inner, span
+        if title.endswith(closing) and opening in title[:-1]:
+            at = title.rindex(opening, 0, len(title) - 1)
+            before, inner = title[:at].rstrip(), title[at + 1 : -1].strip()
+            if before and len(inner) >= 4 and re.search(ex.cfg["cases"]["modifier_before_quote"], before):
+                if span is not None and inner in span.text:
+                    start = span.start + span.text.rindex(inner)
+                    span = Span(start, start + len(inner), inner)
+                return inner, span
+        if title.startswith(opening) and closing in title[1:]:
+            end = title.index(closing, 1)
+            inner = title[1:end].strip()
+            if len(inner) >= 2 and re.match(ex.cfg["cases"]["clause_after_quote"], title[end + 1 :]):
+                if span is not None and inner in span.text:
+                    start = span.start + span.text.index(inner)
+                    span = Span(start, start + len(inner), inner)
+                return inner, span
     return title, span
