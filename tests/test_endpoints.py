@@ -185,7 +185,7 @@ def test_serve_is_read_only_and_stops(tmp_path):
         assert len(run("cases-per-province", endpoint=url).rows) == 17
     finally:
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(15) == 0
+        assert proc.wait(60) == 0
     with pytest.raises(EndpointError, match="unreachable"):
         run("cases", endpoint=url, timeout=5)
 
@@ -198,7 +198,7 @@ def test_serve_stops_its_server_on_sigterm():
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     assert "read-only" in proc.stdout.readline()
     proc.terminate()
-    assert proc.wait(15) == 0
+    assert proc.wait(60) == 0
     with pytest.raises(EndpointError, match="unreachable"):
         run("cases", endpoint=f"http://127.0.0.1:{port}/query", timeout=5)
 
