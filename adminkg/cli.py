@@ -567,7 +567,8 @@ def list_queries(name: str | None) -> None:
                    "503 Service Unavailable with Retry-After.")
 @click.option("--queries", type=click.IntRange(min=1), default=DEFAULT_QUERIES, show_default="one per core",
               help="Requests sent to the SPARQL server at once; the others wait for one to end (their --timeout "
-                   "starts when they are sent). More than the cores only share them: each query takes longer.")
+                   "starts when they are sent), at most --timeout seconds, then get 503 Service Unavailable. More "
+                   "than the cores only share them: each query takes longer.")
 @click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (default: read-only).")
 def serve(data: Path, site: Path | None, port: int, timeout: float, max_result_bytes: int, workers: int,
           queries: int, writable: bool) -> None:
@@ -590,6 +591,9 @@ def serve(data: Path, site: Path | None, port: int, timeout: float, max_result_b
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)  # stopped by a service manager: clean up as on Ctrl-C
+    # Ctrl-C too where it was ignored (started in the background of a script, or by a process that
+    # ignores it: Python then leaves SIGINT ignored)
+    signal.signal(signal.SIGINT, interrupt)
     if site is not None and writable:
         _fail(AdminKGError("--site serves a read-only endpoint: leave out --writable"))
     reference = True

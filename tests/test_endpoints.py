@@ -190,6 +190,23 @@ def test_serve_is_read_only_and_stops(tmp_path):
         run("cases", endpoint=url, timeout=5)
 
 
+def test_ctrl_c_stops_serve_even_where_the_parent_ignored_it():
+    """A process started in the background of a script inherits SIGINT ignored, and Python leaves it
+    so: serve stops on it all the same (the full suite's pytest process had it ignored once)."""
+    port = free_port()
+    exe = Path(sys.executable).parent / "adminkg"
+    proc = subprocess.Popen([str(exe), "serve", "--data", str(DATA), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert "read-only" in proc.stdout.readline()
+    proc.send_signal(signal.SIGINT)
+    try:
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 def test_serve_stops_its_server_on_sigterm():
     """A service manager stops with SIGTERM: the oxigraph child and the temporary store go too."""
     port = free_port()
