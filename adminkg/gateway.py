@@ -109,6 +109,7 @@ class Backend:
         self._replacing: set[Server] = set()
         self.replaceable = replaceable and not server.writable
         self.replacements = 0
+        self._closed = False
 
     @property
     def current(self) -> Server:
@@ -163,13 +164,17 @@ class Backend:
             return
         with self._lock:
             self._replacing.discard(server)
-            self._current = fresh
-            self._active[fresh] = 0
-            idle = self._active[server] == 0
-            if idle:
-                del self._active[server]
-            self.replacements += 1
-        if idle:
+            closed, idle = self._closed, False
+            if not closed:
+                self._current = fresh
+                self._active[fresh] = 0
+                idle = self._active[server] == 0
+                if idle:
+                    del self._active[server]
+                self.replacements += 1
+        if closed:  # closed while the fresh one started: nobody else would stop it
+            fresh.stop()
+        elif idle:
             server.stop()
 
     def processes(self) -> list[Server]:
@@ -200,6 +205,7 @@ class Backend:
     def close(self) -> None:
         """Stop every process; the current one last (it holds the temporary store)."""
         with self._lock:
+            self._closed = True
             servers = sorted(self._active, key=lambda s: s is self._current)
             self._active.clear()
         for server in servers:

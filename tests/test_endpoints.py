@@ -185,7 +185,11 @@ def test_serve_is_read_only_and_stops(tmp_path):
         assert len(run("cases-per-province", endpoint=url).rows) == 17
     finally:
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(60) == 0
+        try:
+            assert proc.wait(60) == 0
+        finally:
+            if proc.poll() is None:  # a failed stop leaves no server behind
+                proc.kill()
     with pytest.raises(EndpointError, match="unreachable"):
         run("cases", endpoint=url, timeout=5)
 

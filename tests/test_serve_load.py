@@ -207,6 +207,37 @@ def test_a_backend_sends_its_server_at_most_its_queries_at_once():
     waiting.join()
 
 
+def test_a_replacement_started_while_the_backend_closes_is_stopped_too():
+    """A timed-out request retires its process while the server shuts down: the fresh process,
+    started after close() stopped the others, is stopped as well, not left running (the 100k
+    benchmark's served load left one such oxigraph process behind)."""
+    from adminkg.gateway import Backend
+
+    class Process:
+        def __init__(self):
+            self.stopped = False
+            self.process = self
+
+        def poll(self):
+            return 0 if self.stopped else None
+
+        def stop(self):
+            self.stopped = True
+
+    class Slow(Process):  # its replacement starts while the backend closes
+        writable = False
+
+        def replacement(self):
+            backend.close()
+            self.fresh = Process()
+            return self.fresh
+
+    old = Slow()
+    backend = Backend(old, replaceable=True, queries=1)
+    backend.retire(old)
+    assert old.stopped and old.fresh.stopped and backend.processes() == []
+
+
 def test_a_request_waits_for_a_slot_at_most_the_time_limit_then_is_answered_503():
     from adminkg.gateway import Backend, Limits, exchange
 
