@@ -753,11 +753,11 @@ class Bench:
         unchecked = f"; {load['unchecked']} of them not counted embedded within {self.args.query_timeout:g} s, " \
                     "checked without their row count" if load["unchecked"] else ""
         self.add(f"serve: 50 clients, {load['queries']:,} library queries", load["seconds"], None,
-                 f"{load['queries/s']:.0f} queries/s, p50 {load['p50 ms']:.0f} ms, "
+                 f"{load['queries/s']:.3g} queries/s, p50 {load['p50 ms']:.0f} ms, "
                  f"p99 {load['p99 ms']:.0f} ms, {load['errors']} errors{example}, "
                  f"{load['cut']} cut by a limit{': ' + cut if cut else ''} "
                  f"({load['distinct texts']} distinct texts{unchecked})")
-        self.ratios.append(f"serve {load['queries/s']:.0f} q/s p99 {load['p99 ms']:.0f} ms errors {load['errors']} "
+        self.ratios.append(f"serve {load['queries/s']:.3g} q/s p99 {load['p99 ms']:.0f} ms errors {load['errors']} "
                            f"cut {load['cut']}")
 
     def scale(self, k: float) -> None:
