@@ -233,7 +233,8 @@ class _Builder:
                     self.add_former_name(src[0], before)
                     # its municipalities were named with it: 전라북도 익산시 is 익산시's former full name
                     for i, child in self.rows.items():
-                        if child.get("parent_id") == src[0] and child.get("type") in ("city", "county", "district"):
+                        if child.get("parent_id") == src[0] and \
+                                self.implied_class(ATYPE[child["type"]]) == AKG.BasicLocalGovernment:
                             former = Literal(f"{before} {child['name_ko']}", lang="ko")
                             self.g.add((self.agency(i), AKG.formerName, former))
                 names_before, names_after = [before], [after]

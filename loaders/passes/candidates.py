@@ -13,7 +13,7 @@ from ..tablerows import Table, find_tables
 from .analysis import Analysis, Candidate, Sentence, component
 from .layout import lines, list_markers, quoted
 from .mentions import grade_in, grade_mentions, grade_of_quote, heads
-from .orgs import bracket_units, is_actor, is_agency, is_unit_word
+from .orgs import bodies_in_row, bracket_units, is_actor, is_agency, is_unit_word
 from .scopes import clause_scopes
 from .titles import clean_title, criteria_list, is_speech, is_title_like, strip_conjunction
 
@@ -32,9 +32,15 @@ def proposals_pass(ex, a: Analysis) -> None:
         a.cands += proposals(ex, a.text, a.sents, a.cands, a.orgs)
 
 
+# A bracket opening an item ("(OO시) 제목"), and one closing it ("제목(OO시 OO과)", perhaps before 등 or
+# the end of a sentence); group 1 holds what is inside.
+OPENING_BRACKET = re.compile(r"\s?[(（]([^()（）]{2,40})[)）]\s?")
+CLOSING_BRACKET = re.compile(r"[(（]([^()（）]{2,40})[)）][\s,，]*(?:등|이며|이다)?[^가-힣]*$")
+
+
 def bracketed_agency(ex, text: str, start: int, end: int, orgs: list[OrgRef]) -> OrgRef | None:
     """The gazetteer body named in brackets at the end of text[start:end] (…플랫폼(경찰청))."""
-    tail = re.search(r"[(（]([^()（）]{2,30})[)）][\s,，]*(?:등|이며|이다)?[^가-힣]*$", text[start:end])
+    tail = CLOSING_BRACKET.search(text[start:end])
     if not tail:
         return None
     a, b = start + tail.start(1), start + tail.end(1)
@@ -51,8 +57,7 @@ def owner_bracket(
     with its units ("(OO공단) 제목", "제목(OO시 OO과)"): (the body, its units, and the start and end
     of what is left, the title), or None."""
     item = text[start:end]
-    opening = re.match(r"\s?[(（]([^()（）]{2,40})[)）]\s?", item)
-    closing = re.search(r"[(（]([^()（）]{2,40})[)）][\s,，]*(?:등|이며|이다)?[^가-힣]*$", item)
+    opening, closing = OPENING_BRACKET.match(item), CLOSING_BRACKET.search(item)
     for m, title_at in ((opening, lambda m: (start + m.end(), end)), (closing, lambda m: (start, start + m.start()))):
         if m is None:
             continue
@@ -77,26 +82,13 @@ def owner_bracket(
     return None
 
 
-class Mark:
-    """Where a list item begins: a marker of the sentence (▲ …) or a comma between items that each
-    name their body in brackets ("▲최우수: (가시) 제목, (나군) 제목"); offsets in the sentence."""
-
-    def __init__(self, start: int, end: int) -> None:
-        self._start, self._end = start, end
-
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._end
-
-
-def item_marks(ex, text: str, s: Sentence, real: list, orgs: list[OrgRef]) -> list:
-    """The sentence's list markers, and after them the commas that part items each naming its body
-    in brackets: such items are one list item each."""
+def item_marks(ex, text: str, s: Sentence, real: list, orgs: list[OrgRef]) -> list[tuple[int, int]]:
+    """Where the sentence's list items begin, (start, end) of their mark in the sentence: its list
+    markers (▲ …), and after a marker the commas that part items each naming its body in brackets
+    ("▲최우수: (가시) 제목, (나군) 제목")."""
     out = []
     for i, m in enumerate(real):
-        out.append(m)
+        out.append((m.start(), m.end()))
         end = real[i + 1].start() if i + 1 < len(real) else len(s.text)
         seg = s.text[m.end() : end]
         depth, straight, commas = 0, set(), []  # the commas outside brackets and quotes
@@ -116,7 +108,7 @@ def item_marks(ex, text: str, s: Sentence, real: list, orgs: list[OrgRef]) -> li
         first = m.end() + (head.end() + len(re.match(r"\s?[-–:·]?\s?", seg[head.end() :]).group()) if head else 0)
         parts = [(first if k == 0 else a + 1, b) for k, (a, b) in enumerate(zip(bounds, bounds[1:]))]
         if all(owner_bracket(ex, text, s.start + a, s.start + b, orgs) for a, b in parts):
-            out.extend(Mark(c, c + 1) for c in commas)
+            out.extend((c, c + 1) for c in commas)
     return out
 
 
@@ -125,20 +117,13 @@ def listed_bodies(ex, text: str, start: int, end: int, orgs: list[OrgRef]) -> li
     prize in brackets: "최우수(대통령표창) 가부·나공단·다시"): two or more, else none."""
     grade = ex.lex.grade_pattern.pattern
     head = re.match(f"\\s?(?:{grade})?\\s?(?:[(（][^()（）]{{1,15}}[)）])?[\\s:-]*", text[start:end])
-    at = start + head.end()
-    inside = sorted((o for o in orgs if o.span is not None and at <= o.span.start and o.span.end <= end),
-                    key=lambda o: o.span.start)
-    listed, pos = [], at
-    for o in inside:
-        if o.span.start < pos:
-            continue
-        if not re.fullmatch(ex.cfg["decide"]["body_list_separator"], text[pos : o.span.start]) or not is_agency(ex, o):
-            return []
-        listed.append(o)
-        pos = o.span.end
-    if len(listed) < 2 or not re.fullmatch(ex.cfg["decide"]["body_list_end"], text[pos:end]):
+    bodies, gaps = bodies_in_row(text, start + head.end(), end, orgs)
+    decide = ex.cfg["decide"]
+    if len(bodies) < 2 or not all(is_agency(ex, o) for o in bodies) or \
+            any(not re.fullmatch(decide["body_list_separator"], gap) for gap in gaps[:-1]) or \
+            not re.fullmatch(decide["body_list_end"], gaps[-1]):
         return []
-    return listed
+    return bodies
 
 
 def rule_candidates(ex, doc: Document, sents: list[Sentence], orgs: list[OrgRef]) -> list[Candidate]:
@@ -220,11 +205,11 @@ def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
         if criteria_list(ex, s.text, real) or not cued:
             continue
         sentence_grade = (None, None)
-        real = item_marks(ex, text, s, real, orgs)
-        for i, m in enumerate(real):
-            end = real[i + 1].start() if i + 1 < len(real) else len(s.text)
-            seg = s.text[m.end() : end]
-            seg_start = s.start + m.end()
+        marks = item_marks(ex, text, s, real, orgs)
+        for i, (mark_start, mark_end) in enumerate(marks):
+            end = marks[i + 1][0] if i + 1 < len(marks) else len(s.text)
+            seg = s.text[mark_end:end]
+            seg_start = s.start + mark_end
             quotes = quoted(ex, Sentence(seg_start, seg_start + len(seg), seg, s.line))
             after_quote = text[quotes[0].end + 1 : s.start + end] if quotes else ""
             if quotes and (
@@ -281,15 +266,9 @@ def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
                             break  # "▲노점상인과 청년, …": the item's title, not a unit
                         lead_units.append((unit, Span(raw_start + hm.start(1), raw_start + hm.end(1), unit)))
                     raw, raw_start = raw[hm.end() :], raw_start + hm.end()
-            if item_agency is None and not quotes:
-                # "▲디지털 증거 관리 플랫폼(경찰청)": the body in brackets ending the item is its agency
-                owner = bracketed_agency(ex, text, seg_start, seg_start + len(seg), orgs)
-                if owner:
-                    item_agency = owner
-                    raw = text[seg_start : owner.span.start - 1]
-            prev_end = real[i - 1].end() if i else 0
-            lead = s.text[prev_end : m.start()][-win["list_grade_before"] :]
-            grade, gspan = grade_in(ex, lead, s.start + m.start() - len(lead))
+            prev_end = marks[i - 1][1] if i else 0
+            lead = s.text[prev_end:mark_start][-win["list_grade_before"] :]
+            grade, gspan = grade_in(ex, lead, s.start + mark_start - len(lead))
             if grade is None and i:
                 grade, gspan = sentence_grade
             seg_grade, seg_gspan = grade_in(ex, seg[: win["list_grade_head"]], seg_start)
@@ -323,7 +302,7 @@ def list_candidates(ex, text: str, sents: list[Sentence], orgs: list[OrgRef], ou
                     depts.append((unit, Span(ustart, ustart + len(unit), unit)))
                 raw = raw[: pm.start()]
             title = clean_title(ex, raw)
-            if i + 1 < len(real):
+            if i + 1 < len(marks):
                 title = strip_conjunction(
                     title, ex.grammar["conjunctions"], ex.grammar["conjunction_syllable"]
                 )  # "▲A 운영과 ▲B"

@@ -14,7 +14,7 @@ from .analysis import Analysis, Candidate, Sentence, component
 from .candidates import document_case, worth_a_case
 from .facts import partner_form_mentions
 from .mentions import fact_mentions, grade_in, grade_mentions
-from .orgs import body_key, leading_bodies, same_body
+from .orgs import bodies_in_row, body_key, leading_bodies, same_body
 from .scopes import other_titles
 
 
@@ -191,18 +191,10 @@ def heading_grade(ex, text: str, sentence: Sentence, at: Span, orgs: list[OrgRef
     if not before:
         return None, None
     m = before[-1]
-    start = sentence.start + m.end()
-    between, pos = [], start
-    for o in sorted((o for o in orgs if o.span is not None and start <= o.span.start and o.span.end <= at.start),
-                    key=lambda o: o.span.start):
-        if o.span.start >= pos:
-            between.append(text[pos : o.span.start])
-            pos = o.span.end
-    between.append(text[pos : at.start])
-    heading, rest = between[0], between[1:]
-    if not re.fullmatch(ex.cfg["decide"]["body_grade_heading"], heading):
-        return None, None
-    if any(not re.fullmatch(ex.cfg["decide"]["body_list_separator"], x) for x in rest):
+    _bodies, gaps = bodies_in_row(text, sentence.start + m.end(), at.start, orgs)
+    decide = ex.cfg["decide"]
+    if not re.fullmatch(decide["body_grade_heading"], gaps[0]) or \
+            any(not re.fullmatch(decide["body_list_separator"], gap) for gap in gaps[1:]):
         return None, None
     return grade_in(ex, m.group(), sentence.start + m.start())
 

@@ -263,6 +263,20 @@ def is_unit_word(ex, word: str, loose: bool = False) -> bool:
     )
 
 
+def bodies_in_row(text: str, start: int, end: int, orgs: list[OrgRef]) -> tuple[list[OrgRef], list[str]]:
+    """The bodies named one after another in text[start:end] (overlapping mentions skipped) and
+    the texts around them: before the first, between each two, after the last (one more than the
+    bodies) — for telling a list of bodies (가시, 나군·다공단) from a sentence that names some."""
+    bodies, gaps, pos = [], [], start
+    for o in sorted((o for o in orgs if o.span is not None and start <= o.span.start and o.span.end <= end),
+                    key=lambda o: o.span.start):
+        if o.span.start >= pos:
+            gaps.append(text[pos : o.span.start])
+            bodies.append(o)
+            pos = o.span.end
+    return bodies, [*gaps, text[pos:end]]
+
+
 def bracket_units(ex, inner: str) -> list[str] | None:
     """The units a bracket after a title names, or None when it says something else: units and
     centres (농업기술원), the government itself (도, 시) and a person with their post."""

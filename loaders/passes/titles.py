@@ -103,16 +103,17 @@ def quoted_name(ex, title: str, span):
             at = title.rindex(opening, 0, len(title) - 1)
             before, inner = title[:at].rstrip(), title[at + 1 : -1].strip()
             if before and len(inner) >= 4 and re.search(ex.cfg["cases"]["modifier_before_quote"], before):
-                if span is not None and inner in span.text:
-                    start = span.start + span.text.rindex(inner)
-                    span = Span(start, start + len(inner), inner)
-                return inner, span
+                return inner, _narrowed(span, inner, span.text.rfind(inner) if span is not None else 0)
         if title.startswith(opening) and closing in title[1:]:
             end = title.index(closing, 1)
             inner = title[1:end].strip()
             if len(inner) >= 2 and re.match(ex.cfg["cases"]["clause_after_quote"], title[end + 1 :]):
-                if span is not None and inner in span.text:
-                    start = span.start + span.text.index(inner)
-                    span = Span(start, start + len(inner), inner)
-                return inner, span
+                return inner, _narrowed(span, inner, span.text.find(inner) if span is not None else 0)
     return title, span
+
+
+def _narrowed(span, inner: str, at: int):
+    """*span* narrowed to *inner*, found at *at* in its text (-1: not there, *span* as it is)."""
+    if span is None or at < 0:
+        return span
+    return Span(span.start + at, span.start + at + len(inner), inner)
